@@ -1,0 +1,255 @@
+package lessons
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"sessionlab/sim"
+)
+
+//go:embed content/*.md
+var builtin embed.FS
+
+// Lesson is one lesson: its words and the scenarios it runs.
+type Lesson struct {
+	ID        string
+	Title     string
+	Summary   string // one line, for the lesson picker
+	Intro     string // what the lesson is about, shown before it starts
+	Scenarios []sim.Scenario
+
+	texts  map[string]entry
+	common map[string]entry
+}
+
+// entry is what a lesson file says about one kind of event.
+type entry struct {
+	line      template
+	narration template
+}
+
+// Book is every lesson, in order.
+type Book struct {
+	lessons []*Lesson
+}
+
+// Builtin loads the lessons embedded in the program.
+func Builtin() (*Book, error) {
+	sub, err := fs.Sub(builtin, "content")
+	if err != nil {
+		return nil, err
+	}
+	return Load(sub)
+}
+
+// Load reads lessons from fsys: common.md for what every lesson shares, and
+// one file per lesson, taken in file name order (01-establish.md, …).
+func Load(fsys fs.FS) (*Book, error) {
+	common := map[string]entry{}
+	if b, err := fs.ReadFile(fsys, "common.md"); err == nil {
+		f, err := parseFile("common.md", string(b))
+		if err != nil {
+			return nil, err
+		}
+		common = f.texts
+	} else if !errorsIsNotExist(err) {
+		return nil, err
+	}
+	names, err := fs.Glob(fsys, "*.md")
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	book := &Book{}
+	seen := map[sim.Scenario]string{}
+	for _, name := range names {
+		if name == "common.md" {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		l, err := parseFile(name, string(b))
+		if err != nil {
+			return nil, err
+		}
+		if l.ID == "" || l.Title == "" || len(l.Scenarios) == 0 {
+			return nil, fmt.Errorf("%s: a lesson needs id, title and scenarios in its header", name)
+		}
+		for _, sc := range l.Scenarios {
+			if other, dup := seen[sc]; dup {
+				return nil, fmt.Errorf("%s: scenario %v is already in %s", name, sc, other)
+			}
+			seen[sc] = name
+		}
+		l.common = common
+		book.lessons = append(book.lessons, l)
+	}
+	if len(book.lessons) == 0 {
+		return nil, fmt.Errorf("no lesson files (*.md) found")
+	}
+	return book, nil
+}
+
+func errorsIsNotExist(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "not exist")
+}
+
+// Lessons returns the lessons in order.
+func (b *Book) Lessons() []*Lesson { return b.lessons }
+
+// IDs returns the lesson IDs in order.
+func (b *Book) IDs() []string {
+	ids := make([]string, len(b.lessons))
+	for i, l := range b.lessons {
+		ids[i] = l.ID
+	}
+	return ids
+}
+
+// Lesson returns the lesson with the given ID.
+func (b *Book) Lesson(id string) (*Lesson, bool) {
+	for _, l := range b.lessons {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return nil, false
+}
+
+// For returns the lesson that runs scenario sc.
+func (b *Book) For(sc sim.Scenario) (*Lesson, bool) {
+	for _, l := range b.lessons {
+		if slices.Contains(l.Scenarios, sc) {
+			return l, true
+		}
+	}
+	return nil, false
+}
+
+// Keys returns the content keys that can describe ev, most specific first:
+// "client sent DT resend", "client sent DT", "sent DT resend", "sent DT".
+// A frame that shared its read with others also gets the note "same-read".
+func Keys(ev sim.Event) []string {
+	h := ev.Head()
+	var verb string
+	note := string(h.Note)
+	switch e := ev.(type) {
+	case sim.ScenarioStarted:
+		return []string{"start " + h.Scenario.String()}
+	case sim.ScenarioEnded:
+		if e.Err != nil {
+			return []string{"failed " + h.Scenario.String(), "failed"}
+		}
+		return []string{"end " + h.Scenario.String(), "end"}
+	case sim.Listening:
+		verb = "listening"
+	case sim.Dialed:
+		verb = "dialed"
+	case sim.Accepted:
+		verb = "accepted"
+	case sim.Sent:
+		verb = "sent " + e.Frame.Kind.String()
+	case sim.Received:
+		verb = "received " + e.Frame.Kind.String()
+		if note == "" && e.FramesInRead > 1 {
+			note = "same-read"
+		} else if e.FramesInRead > 1 {
+			// "server received AB abort same-read" before "server received AB abort".
+			side := h.Side.String()
+			return []string{side + " " + verb + " " + note + " same-read", side + " " + verb + " " + note,
+				side + " " + verb + " same-read", side + " " + verb, verb + " " + note, verb}
+		}
+	case sim.Committed:
+		verb = "committed"
+	case sim.Observed:
+		verb = "observed"
+	case sim.HalfClosed:
+		verb = "halfclosed"
+	case sim.PeerClosed:
+		verb = "peerclosed"
+	case sim.ConnError:
+		verb = "connerror"
+		if note == "" && e.Reset {
+			note = "reset"
+		}
+	case sim.Closed:
+		verb = "closed"
+	}
+	side := h.Side.String()
+	var keys []string
+	if note != "" {
+		keys = append(keys, side+" "+verb+" "+note)
+	}
+	keys = append(keys, side+" "+verb)
+	if note != "" {
+		keys = append(keys, verb+" "+note)
+	}
+	return append(keys, verb)
+}
+
+func (l *Lesson) lookup(ev sim.Event) (entry, bool) {
+	for _, k := range Keys(ev) {
+		if e, ok := l.texts[k]; ok {
+			return e, true
+		}
+		if e, ok := l.common[k]; ok {
+			return e, true
+		}
+	}
+	return entry{}, false
+}
+
+// Covers reports whether the lesson's files have a line for ev whose
+// every required fact the event carries.
+func (l *Lesson) Covers(ev sim.Event) bool {
+	e, ok := l.lookup(ev)
+	if !ok || e.line.empty() {
+		return false
+	}
+	_, lineOK := e.line.render(factsOf(ev))
+	_, narrOK := e.narration.render(factsOf(ev))
+	return lineOK && narrOK
+}
+
+// Line returns the one-line sentence for ev, as the transcript prints it.
+func (l *Lesson) Line(ev sim.Event) string {
+	if e, ok := l.lookup(ev); ok && !e.line.empty() {
+		s, _ := e.line.render(factsOf(ev))
+		return s
+	}
+	return fallback(ev)
+}
+
+// Narration returns what the TUI says about ev: what happened and why it
+// matters. Where the lesson has no narration, it is the line.
+func (l *Lesson) Narration(ev sim.Event) string {
+	if e, ok := l.lookup(ev); ok && !e.narration.empty() {
+		s, _ := e.narration.render(factsOf(ev))
+		return s
+	}
+	return l.Line(ev)
+}
+
+// fallback describes an event no lesson file covers, from its facts alone.
+func fallback(ev sim.Event) string {
+	keys := Keys(ev)
+	s := keys[len(keys)-1]
+	if _, _, ok := frameOf(ev); ok {
+		s += " (" + factsOf(ev).must("bytes") + " bytes)"
+	}
+	return s
+}
+
+func (f facts) must(name string) string {
+	v, _ := f.get(name)
+	return v
+}
+
+// FileName is where a lesson's words live, for messages to instructors.
+func (l *Lesson) FileName() string { return path.Join("lessons", "content", l.ID+".md") }

@@ -1,0 +1,213 @@
+package lessons
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"sessionlab/sim"
+)
+
+func book(t *testing.T) *Book {
+	t.Helper()
+	b, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// run runs scenarios unpaced on loopback and returns their events.
+func run(t *testing.T, scenarios ...sim.Scenario) []sim.Event {
+	t.Helper()
+	s, err := sim.New(sim.Config{Scenarios: scenarios, Unpaced: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ch, err := s.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []sim.Event
+	for ev := range ch {
+		evs = append(evs, ev)
+	}
+	s.Wait()
+	return evs
+}
+
+func TestBuiltinLessons(t *testing.T) {
+	b := book(t)
+	if got := b.IDs(); !slices.Equal(got, []string{"establish", "synchronize", "terminate"}) {
+		t.Fatalf("lessons %v", got)
+	}
+	for _, l := range b.Lessons() {
+		if l.Title == "" || l.Summary == "" || l.Intro == "" {
+			t.Errorf("%s: title %q, summary %q, intro %d bytes", l.ID, l.Title, l.Summary, len(l.Intro))
+		}
+	}
+	for _, sc := range sim.Scenarios() {
+		if _, ok := b.For(sc); !ok {
+			t.Errorf("no lesson runs scenario %v", sc)
+		}
+	}
+}
+
+// TestEveryEventIsCovered runs every lesson and checks that its files say
+// something about each event, and that no sentence shows a placeholder or
+// a fact the event did not carry.
+func TestEveryEventIsCovered(t *testing.T) {
+	b := book(t)
+	for _, l := range b.Lessons() {
+		for _, ev := range run(t, l.Scenarios...) {
+			if end, ok := ev.(sim.ScenarioEnded); ok {
+				if end.Err != nil {
+					t.Fatalf("%s failed: %v", l.ID, end.Err)
+				}
+				continue
+			}
+			if !l.Covers(ev) {
+				t.Errorf("%s: nothing said about %q", l.ID, Keys(ev)[0])
+			}
+			for _, s := range []string{l.Line(ev), l.Narration(ev)} {
+				if strings.ContainsAny(s, "{}[]") || strings.Contains(s, "UNKNOWN") || s == "" {
+					t.Errorf("%s: %q renders as %q", l.ID, Keys(ev)[0], s)
+				}
+			}
+		}
+	}
+}
+
+func TestTranscriptHasTheArticleLines(t *testing.T) {
+	b := book(t)
+	var out bytes.Buffer
+	tr := NewTranscript(&out, b)
+	evs := run(t, sim.Establish, sim.Synchronize, sim.TerminateOrderly)
+	for _, ev := range evs {
+		if err := tr.Write(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := out.String()
+	listen, _ := find[sim.Listening](evs)
+	dial, _ := find[sim.Dialed](evs)
+	want := []string{
+		"Waiting for a connection... (listening on " + listen.Local.String() + ")",
+		"Connection established with: " + dial.Local.String(),
+		"Received data: Hello from the client!",
+		"Welcome to the session!",
+		"Closing the connection...",
+	}
+	for i := 0; i < 5; i++ {
+		want = append(want, fmt.Sprintf("Sending data packet %d", i))
+	}
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("transcript lacks %q", w)
+		}
+	}
+	line := regexp.MustCompile(`^\+\d+\.\d{3}s +(server|client|-) +`)
+	for _, ln := range strings.Split(strings.TrimSpace(text), "\n") {
+		if ln != "" && !strings.HasPrefix(ln, "==") && !strings.HasPrefix(ln, "--") && !line.MatchString(ln) {
+			t.Errorf("malformed line %q", ln)
+		}
+	}
+	if n := strings.Count(text, "== "); n != 3 {
+		t.Errorf("%d lesson headings, want 3:\n%s", n, text)
+	}
+}
+
+func find[T sim.Event](evs []sim.Event) (T, bool) {
+	for _, ev := range evs {
+		if e, ok := ev.(T); ok {
+			return e, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+func TestTemplates(t *testing.T) {
+	ev := sim.Received{Header: sim.Header{Side: sim.Server}, ReadBytes: 24, FramesInRead: 1}
+	f := factsOf(ev)
+	for _, tt := range []struct{ in, want string }{
+		{"read {read} bytes", "read 24 bytes"},
+		{"read {read} bytes[ in {transit}]", "read 24 bytes"}, // transit unmeasured: left out
+		{"[{state}]on the {side}", "on the server"},
+		{"plain", "plain"},
+		{"[read[ in {transit}] {read}]", "read 24"},
+		{"{transit} left", "– left"},
+	} {
+		tpl, err := parseTemplate(tt.in)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.in, err)
+		}
+		if got, _ := tpl.render(f); got != tt.want {
+			t.Errorf("%q renders %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"{nosuch}", "{read", "[a [b c]", "a]", "[a"} {
+		if _, err := parseTemplate(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	good := "---\nid: x\ntitle: X\nscenarios: establish\n---\nintro\n"
+	for name, files := range map[string]map[string]string{
+		"no lessons":        {"common.md": "---\n---\n"},
+		"unknown header":    {"01.md": "---\nid: x\ncolour: red\n---\n"},
+		"unknown scenario":  {"01.md": "---\nid: x\ntitle: X\nscenarios: nosuch\n---\n"},
+		"no title":          {"01.md": "---\nid: x\nscenarios: establish\n---\n"},
+		"header not closed": {"01.md": "---\nid: x\n"},
+		"duplicate key":     {"01.md": good + "## server listening\nline: a\n## server listening\nline: b\n"},
+		"bad placeholder":   {"01.md": good + "## server listening\nline: {nosuch}\n"},
+		"scenario twice":    {"01.md": good, "02.md": strings.Replace(good, "id: x", "id: y", 1)},
+	} {
+		fsys := fstest.MapFS{}
+		for n, c := range files {
+			fsys[n] = &fstest.MapFile{Data: []byte(c)}
+		}
+		if _, err := Load(fsys); err == nil {
+			t.Errorf("%s: loaded", name)
+		}
+	}
+	b, err := Load(fstest.MapFS{"01.md": {Data: []byte(good + "## server listening\nline: Edited {local}\nNarration.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := b.Lesson("x")
+	ev := sim.Listening{Header: sim.Header{Side: sim.Server}}
+	if got := l.Line(ev); got != "Edited –" {
+		// {local} is unknown (zero address) and not optional: left out.
+		t.Errorf("line = %q", got)
+	}
+	if l.Covers(ev) {
+		t.Error("a line with an unknown required fact counts as covered")
+	}
+}
+
+func TestDurations(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		37 * time.Microsecond:    "37 µs",
+		640 * time.Millisecond:   "640 ms",
+		1002 * time.Millisecond:  "1.002 s",
+		59400 * time.Millisecond: "59 s",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+	if got := Offset(1002 * time.Millisecond); got != "+1.002s" {
+		t.Errorf("Offset = %q", got)
+	}
+}

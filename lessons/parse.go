@@ -1,0 +1,118 @@
+package lessons
+
+import (
+	"fmt"
+	"strings"
+
+	"sessionlab/sim"
+)
+
+// parseFile reads one lesson file: a header between "---" lines, an
+// introduction, then "## key" sections.
+func parseFile(name, text string) (*Lesson, error) {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	l := &Lesson{texts: map[string]entry{}}
+	lines := strings.Split(text, "\n")
+	i := 0
+	if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
+		for i = 1; i < len(lines) && strings.TrimSpace(lines[i]) != "---"; i++ {
+			k, v, ok := strings.Cut(lines[i], ":")
+			if !ok {
+				return nil, fmt.Errorf("%s:%d: header lines are \"name: value\"", name, i+1)
+			}
+			if err := l.setHeader(strings.TrimSpace(k), strings.TrimSpace(v)); err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", name, i+1, err)
+			}
+		}
+		if i == len(lines) {
+			return nil, fmt.Errorf("%s: header not closed with ---", name)
+		}
+		i++
+	}
+	var intro []string
+	for ; i < len(lines) && !strings.HasPrefix(lines[i], "## "); i++ {
+		intro = append(intro, lines[i])
+	}
+	l.Intro = paragraphs(intro)
+	for i < len(lines) {
+		key := strings.Join(strings.Fields(strings.TrimPrefix(lines[i], "## ")), " ")
+		start := i + 1
+		var body []string
+		for i++; i < len(lines) && !strings.HasPrefix(lines[i], "## "); i++ {
+			body = append(body, lines[i])
+		}
+		e, err := parseEntry(body)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %s: %w", name, start, key, err)
+		}
+		if _, dup := l.texts[key]; dup {
+			return nil, fmt.Errorf("%s:%d: %q twice", name, start-1, key)
+		}
+		l.texts[key] = e
+	}
+	return l, nil
+}
+
+func (l *Lesson) setHeader(k, v string) error {
+	switch k {
+	case "id":
+		l.ID = v
+	case "title":
+		l.Title = v
+	case "summary":
+		l.Summary = v
+	case "scenarios":
+		for _, name := range strings.Fields(strings.ReplaceAll(v, ",", " ")) {
+			sc, ok := sim.ParseScenario(name)
+			if !ok {
+				return fmt.Errorf("unknown scenario %q", name)
+			}
+			l.Scenarios = append(l.Scenarios, sc)
+		}
+	default:
+		return fmt.Errorf("unknown header %q (id, title, summary, scenarios)", k)
+	}
+	return nil
+}
+
+func parseEntry(body []string) (entry, error) {
+	var e entry
+	var rest []string
+	for _, ln := range body {
+		if v, ok := strings.CutPrefix(ln, "line:"); ok && e.line.empty() {
+			t, err := parseTemplate(strings.TrimSpace(v))
+			if err != nil {
+				return e, err
+			}
+			e.line = t
+			continue
+		}
+		rest = append(rest, ln)
+	}
+	if n := paragraphs(rest); n != "" {
+		t, err := parseTemplate(n)
+		if err != nil {
+			return e, err
+		}
+		e.narration = t
+	}
+	return e, nil
+}
+
+// paragraphs joins lines into paragraphs: lines within a paragraph are
+// joined with spaces, paragraphs are separated by a blank line.
+func paragraphs(lines []string) string {
+	var out []string
+	var cur []string
+	for _, ln := range append(lines, "") {
+		if t := strings.TrimSpace(ln); t != "" {
+			cur = append(cur, t)
+			continue
+		}
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur = nil
+		}
+	}
+	return strings.Join(out, "\n\n")
+}

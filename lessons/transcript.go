@@ -1,0 +1,62 @@
+package lessons
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"sessionlab/sim"
+)
+
+// Transcript writes events as plain text, one line each: the time since
+// the scenario started, the side, the frame, and the lesson's sentence.
+type Transcript struct {
+	w     io.Writer
+	book  *Book
+	start time.Time
+	buf   strings.Builder
+}
+
+// NewTranscript returns a Transcript writing to w.
+func NewTranscript(w io.Writer, book *Book) *Transcript {
+	return &Transcript{w: w, book: book}
+}
+
+// Write writes the line (or, at a scenario's start, the heading) for ev.
+// Each call is a single write, so an interrupted run never leaves half a
+// line.
+func (t *Transcript) Write(ev sim.Event) error {
+	h := ev.Head()
+	l, ok := t.book.For(h.Scenario)
+	if !ok {
+		return fmt.Errorf("no lesson runs scenario %v", h.Scenario)
+	}
+	t.buf.Reset()
+	switch e := ev.(type) {
+	case sim.ScenarioEnded:
+		if e.Err == nil {
+			return nil // the next heading or the end of output says it
+		}
+		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.At.Sub(t.start)), "-", "", l.Line(ev))
+	case sim.ScenarioStarted:
+		t.start = h.At
+		if l.Scenarios[0] == h.Scenario {
+			fmt.Fprintf(&t.buf, "\n== %s ==\n", l.Title)
+		}
+		fmt.Fprintf(&t.buf, "-- %s --\n", l.Line(ev))
+	default:
+		frame := ""
+		if f, _, ok := frameOf(ev); ok {
+			frame = FrameLabel(f)
+		}
+		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.At.Sub(t.start)), h.Side, frame, l.Line(ev))
+	}
+	_, err := io.WriteString(t.w, t.buf.String())
+	return err
+}
+
+// Offset writes a time since start as the transcript does: "+1.002s".
+func Offset(d time.Duration) string {
+	return fmt.Sprintf("+%.3fs", d.Seconds())
+}

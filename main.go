@@ -1,0 +1,195 @@
+// Command sessionlab teaches the OSI session layer by running one: a real
+// server and client on loopback TCP speaking an X.225-inspired session
+// protocol, shown as a terminal UI or, with --plain, as a transcript.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"sessionlab/lessons"
+	"sessionlab/sim"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // a scenario failed
+	exitUsage  = 2 // bad flags or an address that cannot be used
+)
+
+// options are the command line, checked.
+type options struct {
+	plain  bool
+	lesson *lessons.Lesson // nil: all lessons
+	speed  float64
+	addr   string
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	book, err := lessons.Builtin()
+	if err != nil {
+		fmt.Fprintf(stderr, "sessionlab: lesson content is broken: %v\n", err)
+		return exitFailed
+	}
+	opts, err := parseFlags(args, book, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "sessionlab: %v\n", err)
+		return exitUsage
+	}
+	if !opts.plain && !isTerminal(os.Stdout) {
+		opts.plain = true
+	}
+
+	// The signal is remembered so that the exit code can say which one
+	// ended the run, as a shell would: 128 + its number.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var got os.Signal
+	go func() {
+		select {
+		case got = <-sigs:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+
+	code := runPlain(ctx, opts, book, stdout, stderr)
+	cancel()
+	if s, ok := got.(syscall.Signal); ok && code != exitUsage {
+		return 128 + int(s)
+	}
+	return code
+}
+
+// runPlain runs the chosen lessons and prints their transcript. The sim is
+// cancelled and waited for before it returns, so every socket is closed.
+func runPlain(ctx context.Context, opts options, book *lessons.Book, stdout, stderr io.Writer) int {
+	var scenarios []sim.Scenario
+	for _, l := range book.Lessons() {
+		if opts.lesson == nil || opts.lesson == l {
+			scenarios = append(scenarios, l.Scenarios...)
+		}
+	}
+	s, err := sim.New(sim.Config{Scenarios: scenarios, Addr: opts.addr, Speed: opts.speed})
+	if err != nil {
+		fmt.Fprintf(stderr, "sessionlab: %v\n", err)
+		return exitUsage
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	events, err := s.Start(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "sessionlab: %s\n", addrProblem(opts.addr, err))
+		return exitUsage
+	}
+	defer s.Wait() // after cancel: every socket closed, every goroutine gone
+	tr := lessons.NewTranscript(stdout, book)
+	code := exitOK
+	for ev := range events {
+		if ctx.Err() != nil {
+			continue // interrupted: drain quietly, print nothing half
+		}
+		if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil {
+			code = exitFailed
+		}
+		if err := tr.Write(ev); err != nil {
+			cancel() // stdout is gone; stop the sim
+			code = exitFailed
+		}
+	}
+	return code
+}
+
+// addrProblem says in one line why the address cannot be used.
+func addrProblem(addr string, err error) string {
+	reason := err.Error()
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		reason = se.Err.Error()
+	} else if i := strings.LastIndex(reason, ": "); i >= 0 {
+		reason = reason[i+2:]
+	}
+	return fmt.Sprintf("cannot listen on %q: %s (--addr takes HOST:PORT on this machine, e.g. 127.0.0.1:0 for any free port)", addr, reason)
+}
+
+func parseFlags(args []string, book *lessons.Book, stdout io.Writer) (options, error) {
+	opts := options{speed: 1, addr: "127.0.0.1:0"}
+	fs := flag.NewFlagSet("sessionlab", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	ids := strings.Join(book.IDs(), ", ")
+	fs.BoolVar(&opts.plain, "plain", false, "print a plain transcript instead of the terminal UI (the default when output is not a terminal)")
+	lesson := fs.String("lesson", "", "open this lesson directly: "+ids+" (plain mode: all lessons when not given)")
+	speed := fs.String("speed", "1", fmt.Sprintf("pacing speed, from %g to %g", sim.MinSpeed, sim.MaxSpeed))
+	fs.StringVar(&opts.addr, "addr", opts.addr, "HOST:PORT for the lesson's server to listen on")
+	fs.Usage = func() {} // errors get one line, not the whole usage
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "SessionLab: watch a real session layer at work.\n\nUsage: sessionlab [flags]\n\nFlags:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return opts, err
+		}
+		return opts, flagProblem(err, args)
+	}
+	if fs.NArg() > 0 {
+		return opts, fmt.Errorf("unexpected argument %q (flags only; see sessionlab --help)", fs.Arg(0))
+	}
+	if *lesson != "" {
+		l, ok := book.Lesson(strings.ToLower(*lesson))
+		if !ok {
+			return opts, fmt.Errorf("unknown lesson %q (choose %s)", *lesson, ids)
+		}
+		opts.lesson = l
+	}
+	x, err := strconv.ParseFloat(*speed, 64)
+	if err != nil || x < sim.MinSpeed || x > sim.MaxSpeed {
+		return opts, fmt.Errorf("--speed %q is not a number from %g to %g", *speed, sim.MinSpeed, sim.MaxSpeed)
+	}
+	opts.speed = x
+	return opts, nil
+}
+
+// flagProblem rewords the flag package's errors as one line, naming a
+// flag as the user typed it.
+func flagProblem(err error, args []string) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		for _, a := range args {
+			if a == "-"+name || strings.HasPrefix(a, "-"+name+"=") {
+				name, _, _ = strings.Cut(a, "=")
+				break
+			}
+		}
+		return fmt.Errorf("unknown flag %s (see sessionlab --help)", name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("flag %s needs a value (see sessionlab --help)", name)
+	}
+	return fmt.Errorf("%s (see sessionlab --help)", msg)
+}
+
+// isTerminal reports whether f is a terminal, for choosing plain mode when
+// output goes to a pipe or a file.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

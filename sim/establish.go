@@ -1,0 +1,163 @@
+package sim
+
+import (
+	"math/rand/v2"
+
+	"sessionlab/sim/spdu"
+)
+
+// What the two sides say when they set up a session.
+const (
+	// Version is the session protocol version both sides speak.
+	Version = 2
+	// HelloText is the CN's user data, the article's client greeting.
+	HelloText = "Hello from the client!"
+	// WelcomeText is the AC's user data, the article's server greeting.
+	WelcomeText = "Welcome to the session!"
+	// InitialSerial is the first sync point serial number both sides use.
+	InitialSerial = 1
+
+	// ProposedUnits are the functional units the client asks for.
+	ProposedUnits = spdu.Duplex | spdu.Expedited | spdu.MinorSync | spdu.MajorSync |
+		spdu.Resynchronize | spdu.NegotiatedRelease
+	// ServerUnits are the functional units the server implements; it
+	// accepts the intersection with what is proposed.
+	ServerUnits = spdu.HalfDuplex | spdu.Duplex | spdu.MinorSync | spdu.MajorSync |
+		spdu.Resynchronize | spdu.NegotiatedRelease | spdu.TypedData
+)
+
+func startSync(s *state, serial uint32) {
+	s.sync = SyncVars{Known: true, VM: serial, VA: serial, VR: serial}
+}
+
+// serverOpen waits for a connection, accepts it and reads the CN.
+func (e *endpoint) serverOpen() (spdu.Frame, error) {
+	if err := e.listen(); err != nil {
+		return spdu.Frame{}, err
+	}
+	if err := e.accept(scriptFor(e.r.scenario).accept(e.pacing())); err != nil {
+		return spdu.Frame{}, err
+	}
+	return e.expect(NoteNone, nil, spdu.CN)
+}
+
+// serverAnswer accepts the session the CN asks for, or refuses it with RF
+// and closes the connection when the version is not one the server speaks.
+// It reports whether the session was accepted.
+func (e *endpoint) serverAnswer(cn spdu.Frame) (bool, error) {
+	beat := e.pacing().Beat
+	if cn.Version != Version {
+		rf := spdu.Frame{Kind: spdu.RF, SessionID: cn.SessionID, Reason: spdu.ReasonVersionUnsupported,
+			Disconnect: spdu.ReleaseTransport}.With(spdu.PSessionID, spdu.PReason, spdu.PDisconnect)
+		if err := e.send(rf, e.after(beat), NoteRefusal, nil); err != nil {
+			return false, err
+		}
+		return false, e.close(e.after(beat), false, NoteRefusal)
+	}
+	ac := spdu.Frame{Kind: spdu.AC, SessionID: cn.SessionID, Version: Version, Units: cn.Units & ServerUnits,
+		InitialSerial: InitialSerial, Data: []byte(WelcomeText)}.
+		With(spdu.PSessionID, spdu.PVersion, spdu.PRequirements, spdu.PInitialSerial, spdu.PUserData)
+	return true, e.send(ac, e.after(beat), NoteNone, func(s *state) { startSync(s, InitialSerial) })
+}
+
+// serverRelease answers the client's FN with DN, reads the client's FIN and
+// closes: the orderly end of a session.
+func (e *endpoint) serverRelease() error {
+	if _, err := e.expect(NoteNone, nil, spdu.FN); err != nil {
+		return err
+	}
+	beat := e.pacing().Beat
+	if err := e.send(spdu.Frame{Kind: spdu.DN}, e.after(beat), NoteNone, nil); err != nil {
+		return err
+	}
+	if err := e.expectEOF(NoteNone); err != nil {
+		return err
+	}
+	return e.close(e.after(beat), false, NoteNone)
+}
+
+// serverEstablish is the server of Establish, EstablishRefused and
+// TerminateOrderly: open, answer, release.
+func serverEstablish(e *endpoint) error {
+	cn, err := e.serverOpen()
+	if err != nil {
+		return err
+	}
+	ok, err := e.serverAnswer(cn)
+	if err != nil || !ok {
+		return err
+	}
+	return e.serverRelease()
+}
+
+// clientOpen dials and sends CN for version, then reads the answer.
+func (e *endpoint) clientOpen(version uint8, note Note) (spdu.Frame, error) {
+	beat := e.pacing().Beat
+	if err := e.dial(e.after(beat)); err != nil {
+		return spdu.Frame{}, err
+	}
+	cn := spdu.Frame{Kind: spdu.CN, SessionID: rand.Uint64(), Version: version, Units: ProposedUnits,
+		InitialSerial: InitialSerial, Data: []byte(HelloText)}.
+		With(spdu.PSessionID, spdu.PVersion, spdu.PRequirements, spdu.PInitialSerial, spdu.PUserData)
+	if err := e.send(cn, e.after(beat), note, nil); err != nil {
+		return spdu.Frame{}, err
+	}
+	return e.expect(note, func(s *state, f spdu.Frame) {
+		if f.Kind == spdu.AC {
+			startSync(s, f.InitialSerial)
+		}
+	}, spdu.AC, spdu.RF)
+}
+
+// clientRelease asks for release with FN, waits for DN, half-closes, reads
+// the server's FIN and closes.
+func (e *endpoint) clientRelease() error {
+	beat := e.pacing().Beat
+	fn := spdu.Frame{Kind: spdu.FN, Disconnect: spdu.ReleaseTransport}.With(spdu.PDisconnect)
+	if err := e.send(fn, e.after(beat), NoteNone, nil); err != nil {
+		return err
+	}
+	if _, err := e.expect(NoteNone, nil, spdu.DN); err != nil {
+		return err
+	}
+	if err := e.closeWrite(e.after(beat)); err != nil {
+		return err
+	}
+	// By now the peer's kernel has acknowledged the FIN, and the server
+	// has not closed its side yet: the half-open moment.
+	if err := e.observe(e.after(beat/2), NoteHalfOpen); err != nil {
+		return err
+	}
+	if err := e.expectEOF(NoteNone); err != nil {
+		return err
+	}
+	return e.close(e.after(beat), false, NoteNone)
+}
+
+// clientEstablish is the client of Establish and TerminateOrderly.
+func clientEstablish(e *endpoint) error {
+	ac, err := e.clientOpen(Version, NoteNone)
+	if err != nil {
+		return err
+	}
+	if ac.Kind != spdu.AC {
+		return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
+	}
+	return e.clientRelease()
+}
+
+// clientRefused proposes a version the server does not speak, reads the
+// RF and the server's FIN, and closes.
+func clientRefused(e *endpoint) error {
+	f, err := e.clientOpen(Version+1, NoteRefusal)
+	if err != nil {
+		return err
+	}
+	if f.Kind != spdu.RF {
+		return &ProtocolError{Side: e.side, Want: "RF", Got: f.Kind.String()}
+	}
+	if err := e.expectEOF(NoteRefusal); err != nil {
+		return err
+	}
+	return e.close(e.after(e.pacing().Beat), false, NoteRefusal)
+}

@@ -1,0 +1,200 @@
+package sim
+
+import (
+	"net/netip"
+	"time"
+
+	"sessionlab/sim/spdu"
+)
+
+// Side says which endpoint an event happened on.
+type Side uint8
+
+// The sides. Nobody marks events that belong to the run, not to an endpoint.
+const (
+	Nobody Side = iota
+	Server
+	Client
+)
+
+// String names the side.
+func (s Side) String() string {
+	switch s {
+	case Server:
+		return "server"
+	case Client:
+		return "client"
+	}
+	return "-"
+}
+
+// Peer returns the other endpoint.
+func (s Side) Peer() Side {
+	switch s {
+	case Server:
+		return Client
+	case Client:
+		return Server
+	}
+	return Nobody
+}
+
+// Note says what the scenario meant by a step, where the frame and the side
+// alone do not tell (a resend is a DT like any other).
+type Note string
+
+// Notes the scenarios attach.
+const (
+	NoteNone      Note = ""
+	NoteRefusal   Note = "refusal"   // a CN that will be refused, or the RF
+	NoteAbort     Note = "abort"     // the steps of an abortive release
+	NoteCommitted Note = "committed" // a confirmation sent after the data was committed
+	NoteAckCheck  Note = "ack-check" // a look at TCP's acknowledgements before the session's
+	NoteHalfOpen  Note = "half-open" // a look at the TCP state while only one direction is closed
+)
+
+// Header is what every event carries.
+type Header struct {
+	At       time.Time // from the Sim's Clock, right after the operation returned
+	Scenario Scenario
+	Side     Side
+	Local    netip.AddrPort // zero when the side has no socket yet
+	Remote   netip.AddrPort
+	TCP      TCPInfo  // what the OS reports for this side's socket; Known is false where it cannot say
+	Sync     SyncVars // this side's serial-number variables after the event
+	Log      Ledger   // this side's data packets after the event
+	Note     Note
+}
+
+// Head returns the header; it makes every event type an Event.
+func (h Header) Head() Header { return h }
+
+// Event is one thing that really happened. The set of event types is closed:
+// ScenarioStarted, ScenarioEnded, Listening, Dialed, Accepted, Sent,
+// Received, Committed, Observed, HalfClosed, PeerClosed, ConnError, Closed.
+type Event interface {
+	Head() Header
+	event()
+}
+
+// SyncVars are the session protocol machine's serial-number variables
+// (X.225 V(M), V(A), V(R)). Known is false before the session is set up.
+type SyncVars struct {
+	Known bool
+	VM    uint32 // next serial number to be used
+	VA    uint32 // lowest serial number not yet acknowledged
+	VR    uint32 // lowest serial number a restart may return to
+}
+
+// Ledger is an endpoint's view of the data packets. For the sender,
+// Pending were sent but not yet confirmed and Confirmed were confirmed by
+// an MIA or MAA; for the receiver, Pending were received but not committed
+// and Confirmed were committed.
+type Ledger struct {
+	Pending   []uint32
+	Confirmed []uint32
+}
+
+// ScenarioStarted opens a scenario; nothing has happened on the network yet.
+type ScenarioStarted struct{ Header }
+
+// ScenarioEnded closes a scenario. Err is nil when it ran to its end.
+type ScenarioEnded struct {
+	Header
+	Err error
+}
+
+// Listening: the server waits for a connection on Local.
+type Listening struct{ Header }
+
+// Dialed: the client's connect returned, so the kernel has finished the
+// TCP three-way handshake. Took is how long connect took.
+type Dialed struct {
+	Header
+	Took time.Duration
+}
+
+// Accepted: the server's accept returned a connection. AfterHandshake is
+// how long the connection had waited in the kernel's accept queue since the
+// client's connect returned (0: not measured); Queue is how many finished
+// connections were waiting just before the call (-1: the OS cannot say).
+type Accepted struct {
+	Header
+	AfterHandshake time.Duration
+	Queue          int
+}
+
+// Sent: a frame was written to the socket. A successful write means the
+// bytes reached the local kernel, not that the peer has read them.
+type Sent struct {
+	Header
+	Frame spdu.Frame
+	Raw   []byte
+}
+
+// Received: the application read a frame. ReadBytes is what the read
+// returned, FramesInRead how many frames those bytes held, and Index which
+// of them this is (from 0). Transit is the measured time from the peer's
+// write call to the kernel's receive timestamp of the segment, for the last
+// frame of a read on Linux; 0 where it was not measured.
+type Received struct {
+	Header
+	Frame        spdu.Frame
+	Raw          []byte
+	ReadBytes    int
+	FramesInRead int
+	Index        int
+	Transit      time.Duration
+}
+
+// Committed: the receiving application committed data packets to its log.
+// Seqs is what this commit added.
+type Committed struct {
+	Header
+	Seqs []uint32
+}
+
+// Observed: this side asked the OS about its connection (TCP_INFO), at a
+// moment the scenario chose because the answer teaches something. The
+// answer is in Header.TCP.
+type Observed struct{ Header }
+
+// HalfClosed: this side shut down its sending direction (a FIN); it can
+// still read.
+type HalfClosed struct{ Header }
+
+// PeerClosed: a read returned end of stream: the peer sent a FIN.
+type PeerClosed struct{ Header }
+
+// ConnError: a socket operation failed. Reset is true for "connection
+// reset by peer".
+type ConnError struct {
+	Header
+	Op    string // "read", "write", "dial"
+	Err   error
+	Reset bool
+}
+
+// Closed: this side closed its socket. Abortive is true for a close with
+// linger 0, which sends an RST. After is the kernel's state for the
+// connection once the descriptor is gone (TIME_WAIT, or CLOSE when the
+// kernel holds nothing), read from /proc/net/tcp on Linux.
+type Closed struct {
+	Header
+	Abortive bool
+	After    TCPInfo
+}
+
+func (ScenarioStarted) event() {}
+func (ScenarioEnded) event()   {}
+func (Listening) event()       {}
+func (Dialed) event()          {}
+func (Accepted) event()        {}
+func (Sent) event()            {}
+func (Received) event()        {}
+func (Committed) event()       {}
+func (Observed) event()        {}
+func (HalfClosed) event()      {}
+func (PeerClosed) event()      {}
+func (ConnError) event()       {}
+func (Closed) event()          {}

@@ -1,0 +1,107 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"sessionlab/sim/spdu"
+)
+
+// within bounds every wait in these tests: no test may hang.
+const within = 20 * time.Second
+
+// collect runs cfg to the end and returns every event.
+func collect(t *testing.T, cfg Config) []Event {
+	t.Helper()
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	ch, err := s.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []Event
+	for ev := range ch {
+		evs = append(evs, ev)
+	}
+	s.Wait()
+	if ctx.Err() != nil {
+		t.Fatalf("run did not finish within %v", within)
+	}
+	return evs
+}
+
+// label is a compact name for an event: "client sent CN", "server committed".
+func label(ev Event) string {
+	h := ev.Head()
+	switch e := ev.(type) {
+	case Sent:
+		return fmt.Sprintf("%v sent %v", h.Side, frameLabel(e.Frame))
+	case Received:
+		return fmt.Sprintf("%v received %v", h.Side, frameLabel(e.Frame))
+	case ScenarioStarted:
+		return "start " + h.Scenario.String()
+	case ScenarioEnded:
+		return "end " + h.Scenario.String()
+	}
+	name := strings.ToLower(strings.TrimPrefix(fmt.Sprintf("%T", ev), "sim."))
+	return fmt.Sprintf("%v %s", h.Side, name)
+}
+
+func frameLabel(f spdu.Frame) string {
+	switch {
+	case f.Has.Has(spdu.PSeq):
+		return fmt.Sprintf("%v %d", f.Kind, f.Seq)
+	case f.Has.Has(spdu.PSerial):
+		return fmt.Sprintf("%v %d", f.Kind, f.Serial)
+	}
+	return f.Kind.String()
+}
+
+// sideLabels returns the labels of one side's events, in order.
+func sideLabels(evs []Event, side Side) []string {
+	var out []string
+	for _, ev := range evs {
+		if ev.Head().Side == side {
+			out = append(out, label(ev))
+		}
+	}
+	return out
+}
+
+func find[T Event](evs []Event, ok func(T) bool) (T, bool) {
+	for _, ev := range evs {
+		if e, is := ev.(T); is && (ok == nil || ok(e)) {
+			return e, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// openSockets counts this process's socket descriptors (Linux only).
+func openSockets(t *testing.T) int {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		return 0
+	}
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if target, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && strings.HasPrefix(target, "socket:") {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,163 @@
+package sim
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"sessionlab/sim/spdu"
+)
+
+// runManual runs cfg on a manual clock, advancing it to each next timer
+// until the run ends, and returns the events and the clock's start time.
+func runManual(t *testing.T, cfg Config) ([]Event, time.Time) {
+	t.Helper()
+	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	clk := NewManualClock(t0)
+	cfg.Clock = clk
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	ch, err := s.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advCtx, stopAdv := context.WithCancel(ctx)
+	advDone := make(chan struct{})
+	go func() {
+		defer close(advDone)
+		for advCtx.Err() == nil {
+			if _, err := clk.AdvanceNext(advCtx); err != nil {
+				return
+			}
+		}
+	}()
+	var evs []Event
+	for ev := range ch {
+		evs = append(evs, ev)
+	}
+	stopAdv()
+	<-advDone
+	s.Wait()
+	if ctx.Err() != nil {
+		t.Fatalf("run did not finish within %v", within)
+	}
+	return evs, t0
+}
+
+func dtSends(evs []Event) []time.Time {
+	var at []time.Time
+	for _, ev := range evs {
+		if e, ok := ev.(Sent); ok && e.Frame.Kind == spdu.DT {
+			at = append(at, e.At)
+		}
+	}
+	return at
+}
+
+func TestCadenceOnManualClock(t *testing.T) {
+	for _, tt := range []struct {
+		speed float64
+		gap   time.Duration
+	}{{1, time.Second}, {2, 500 * time.Millisecond}, {0.25, 4 * time.Second}, {4, 250 * time.Millisecond}} {
+		evs, _ := runManual(t, Config{Scenarios: []Scenario{Synchronize}, Speed: tt.speed})
+		at := dtSends(evs)
+		if len(at) != Packets {
+			t.Fatalf("speed %g: %d data packets", tt.speed, len(at))
+		}
+		for i := 1; i < len(at); i++ {
+			if d := at[i].Sub(at[i-1]); d != tt.gap {
+				t.Errorf("speed %g: DT %d sent %v after DT %d, want %v", tt.speed, i, d, i-1, tt.gap)
+			}
+		}
+	}
+}
+
+func TestPacingOrdersEveryStep(t *testing.T) {
+	evs, t0 := runManual(t, Config{Scenarios: []Scenario{Establish}})
+	p := DefaultPacing
+	want := map[string]time.Duration{
+		"server listening": 0,
+		"client dialed":    p.Beat,
+		"client sent CN":   2 * p.Beat,
+		// The server leaves the connection in the accept queue for 1 s.
+		"server accepted":    p.Beat + p.Accept,
+		"server received CN": p.Beat + p.Accept + p.Travel,
+	}
+	for _, ev := range evs {
+		if d, ok := want[label(ev)]; ok {
+			if got := ev.Head().At.Sub(t0); got != d {
+				t.Errorf("%s at +%v, want +%v", label(ev), got, d)
+			}
+			delete(want, label(ev))
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing events: %v", want)
+	}
+	acc, _ := find[Accepted](evs, nil)
+	if acc.AfterHandshake != p.Accept {
+		t.Errorf("connection waited %v in the queue, want %v", acc.AfterHandshake, p.Accept)
+	}
+}
+
+// TestStepsOneEventAtATime pauses before the start and steps through the
+// whole of Synchronize. Every event except the run's own markers must use
+// exactly one step, nothing may happen before the first step, and each side
+// must see the same sequence as when running freely on a manual clock.
+func TestStepsOneEventAtATime(t *testing.T) {
+	free, _ := runManual(t, Config{Scenarios: []Scenario{Synchronize}})
+
+	s, err := New(Config{Scenarios: []Scenario{Synchronize}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Pause()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	ch, err := s.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-ch; !isMarker(ev) {
+		t.Fatalf("%s happened while paused, before any step", label(ev))
+	}
+	var stepped []Event
+	steps := 0
+	for {
+		s.Step()
+		steps++
+		ev, ok := <-ch
+		for ok && isMarker(ev) {
+			ev, ok = <-ch
+		}
+		if !ok {
+			break
+		}
+		stepped = append(stepped, ev)
+	}
+	s.Wait()
+	if cancel(); ctx.Err() == context.DeadlineExceeded {
+		t.Fatal("stepping did not finish")
+	}
+	if used := s.pacer.stepsUsed(); used != len(stepped) {
+		t.Errorf("%d events used %d steps", len(stepped), used)
+	}
+	for _, side := range []Side{Server, Client} {
+		if a, b := sideLabels(free, side), sideLabels(stepped, side); !slices.Equal(a, b) {
+			t.Errorf("%v stepped:\n %q\nfree:\n %q", side, b, a)
+		}
+	}
+}
+
+func isMarker(ev Event) bool {
+	switch ev.(type) {
+	case ScenarioStarted, ScenarioEnded:
+		return true
+	}
+	return false
+}

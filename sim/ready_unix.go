@@ -1,0 +1,50 @@
+//go:build unix
+
+package sim
+
+import (
+	"errors"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// waitReadable blocks until the socket has something to read (data, a FIN,
+// an RST, or for a listener a finished connection) without reading it, so
+// that the read itself can wait for its turn at the pacer. Closing the
+// socket ends the wait with an error.
+func waitReadable(c syscall.Conn) error {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return err
+	}
+	return rc.Read(func(fd uintptr) bool {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		for {
+			n, err := unix.Poll(fds, 0)
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			// On error, say "ready" and let the read report it.
+			return err != nil || n > 0
+		}
+	})
+}
+
+// drainQueue accepts and closes every connection waiting on a listening
+// socket, without blocking.
+func drainQueue(c syscall.Conn) {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = rc.Control(func(fd uintptr) {
+		for {
+			nfd, _, err := unix.Accept(int(fd))
+			if err != nil {
+				return
+			}
+			unix.Close(nfd)
+		}
+	})
+}

@@ -1,0 +1,78 @@
+package sim
+
+import "time"
+
+// Scenario is one scripted session between the server and the client.
+type Scenario uint8
+
+// The scenarios.
+const (
+	Establish        Scenario = iota + 1 // connect, accept the session, release it
+	EstablishRefused                     // connect, refuse the session with RF
+	Synchronize                          // data packets 0–4 with minor and major sync points
+	TerminateOrderly                     // FN, DN, half-close, close, TIME_WAIT
+	TerminateAbort                       // AB, then a reset close
+)
+
+var scenarioNames = [...]string{
+	Establish:        "establish",
+	EstablishRefused: "establish-refused",
+	Synchronize:      "synchronize",
+	TerminateOrderly: "terminate",
+	TerminateAbort:   "terminate-abort",
+}
+
+// String returns the scenario's name, as ParseScenario takes it.
+func (s Scenario) String() string {
+	if int(s) < len(scenarioNames) && scenarioNames[s] != "" {
+		return scenarioNames[s]
+	}
+	return "scenario?"
+}
+
+// Scenarios lists every scenario.
+func Scenarios() []Scenario {
+	var out []Scenario
+	for s := range scenarioNames {
+		if scenarioNames[s] != "" {
+			out = append(out, Scenario(s))
+		}
+	}
+	return out
+}
+
+// ParseScenario returns the scenario with the given name.
+func ParseScenario(name string) (Scenario, bool) {
+	for _, s := range Scenarios() {
+		if s.String() == name {
+			return s, true
+		}
+	}
+	return 0, false
+}
+
+// script is a scenario's two halves. Each runs on its own goroutine with
+// its own endpoint; they share nothing but the wire.
+type script struct {
+	server func(*endpoint) error
+	client func(*endpoint) error
+	// accept is how long the server leaves the finished connection queued.
+	accept func(Pacing) time.Duration
+}
+
+func scriptFor(s Scenario) script {
+	travel := func(p Pacing) time.Duration { return p.Travel }
+	switch s {
+	case Establish:
+		return script{serverEstablish, clientEstablish, func(p Pacing) time.Duration { return p.Accept }}
+	case EstablishRefused:
+		return script{serverEstablish, clientRefused, travel}
+	case Synchronize:
+		return script{serverSynchronize, clientSynchronize, travel}
+	case TerminateOrderly:
+		return script{serverEstablish, clientEstablish, travel}
+	case TerminateAbort:
+		return script{serverAbort, clientAbort, travel}
+	}
+	return script{}
+}

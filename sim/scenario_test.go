@@ -1,0 +1,307 @@
+package sim
+
+import (
+	"errors"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"sessionlab/sim/spdu"
+)
+
+func TestScenariosOverLoopback(t *testing.T) {
+	tests := []struct {
+		scenario       Scenario
+		server, client []string
+	}{
+		{Establish,
+			[]string{"server listening", "server accepted", "server received CN", "server sent AC", "server received FN",
+				"server sent DN", "server peerclosed", "server closed"},
+			[]string{"client dialed", "client sent CN", "client received AC", "client sent FN", "client received DN",
+				"client halfclosed", "client observed", "client peerclosed", "client closed"}},
+		{EstablishRefused,
+			[]string{"server listening", "server accepted", "server received CN", "server sent RF", "server closed"},
+			[]string{"client dialed", "client sent CN", "client received RF", "client peerclosed", "client closed"}},
+		{Synchronize,
+			[]string{"server listening", "server accepted", "server received CN", "server sent AC",
+				"server received DT 0", "server received DT 1", "server received MIP 1", "server committed", "server sent MIA 1",
+				"server received DT 2", "server received DT 3", "server received MIP 2", "server committed", "server sent MIA 2",
+				"server received DT 4", "server received MAP 3", "server committed", "server sent MAA 3",
+				"server received FN", "server sent DN", "server peerclosed", "server closed"},
+			nil}, // the client's sends and its reader's receives interleave by timing
+		{TerminateOrderly, nil, nil},
+		{TerminateAbort,
+			[]string{"server listening", "server accepted", "server received CN", "server sent AC",
+				"server received DT 0", "server received AB", "server connerror", "server closed"},
+			[]string{"client dialed", "client sent CN", "client received AC", "client sent DT 0", "client sent AB", "client closed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario.String(), func(t *testing.T) {
+			evs := collect(t, Config{Scenarios: []Scenario{tt.scenario}, Unpaced: true})
+			if first, last := label(evs[0]), label(evs[len(evs)-1]); first != "start "+tt.scenario.String() || last != "end "+tt.scenario.String() {
+				t.Fatalf("run framed by %q ... %q", first, last)
+			}
+			if end := evs[len(evs)-1].(ScenarioEnded); end.Err != nil {
+				t.Fatalf("scenario failed: %v", end.Err)
+			}
+			if tt.server != nil && !slices.Equal(sideLabels(evs, Server), tt.server) {
+				t.Errorf("server events:\n got %q\nwant %q", sideLabels(evs, Server), tt.server)
+			}
+			if tt.client != nil && !slices.Equal(sideLabels(evs, Client), tt.client) {
+				t.Errorf("client events:\n got %q\nwant %q", sideLabels(evs, Client), tt.client)
+			}
+			for _, ev := range evs {
+				checkHeader(t, ev)
+			}
+		})
+	}
+}
+
+// checkHeader checks what every event must carry.
+func checkHeader(t *testing.T, ev Event) {
+	t.Helper()
+	h := ev.Head()
+	if h.At.IsZero() {
+		t.Errorf("%s: no timestamp", label(ev))
+	}
+	switch e := ev.(type) {
+	case Sent:
+		raw, err := spdu.Append(nil, &e.Frame)
+		if err != nil || string(raw) != string(e.Raw) {
+			t.Errorf("%s: raw bytes % x do not encode the frame (%v)", label(ev), e.Raw, err)
+		}
+		checkAddrs(t, ev)
+	case Received:
+		f, n, err := spdu.Decode(e.Raw)
+		if err != nil || n != len(e.Raw) || f.Kind != e.Frame.Kind {
+			t.Errorf("%s: raw bytes % x do not decode to the frame (%v)", label(ev), e.Raw, err)
+		}
+		if e.ReadBytes < len(e.Raw) || e.Index >= e.FramesInRead {
+			t.Errorf("%s: read %d bytes, frame %d of %d", label(ev), e.ReadBytes, e.Index, e.FramesInRead)
+		}
+		checkAddrs(t, ev)
+	case Dialed, Accepted:
+		checkAddrs(t, ev)
+	}
+	if runtime.GOOS == "linux" {
+		switch ev.(type) {
+		case Sent, Received, Dialed, Accepted, Observed:
+			if !h.TCP.Known || h.TCP.State == StateUnknown {
+				t.Errorf("%s: no TCP facts on Linux: %+v", label(ev), h.TCP)
+			}
+		}
+	}
+}
+
+func checkAddrs(t *testing.T, ev Event) {
+	t.Helper()
+	h := ev.Head()
+	if !h.Local.IsValid() || !h.Remote.IsValid() || !h.Local.Addr().IsLoopback() {
+		t.Errorf("%s: addresses %v -> %v", label(ev), h.Local, h.Remote)
+	}
+}
+
+func TestEstablishFacts(t *testing.T) {
+	evs := collect(t, Config{Scenarios: []Scenario{Establish}, Unpaced: true})
+	l, _ := find[Listening](evs, nil)
+	d, _ := find[Dialed](evs, nil)
+	a, _ := find[Accepted](evs, nil)
+	if d.Remote != l.Local || a.Local != l.Local || a.Remote != d.Local {
+		t.Fatalf("addresses disagree: listen %v, dial %v->%v, accept %v<-%v", l.Local, d.Local, d.Remote, a.Local, a.Remote)
+	}
+	if d.Local.Port() == l.Local.Port() || d.Local.Port() == 0 {
+		t.Fatalf("client port %d is not an ephemeral port of its own", d.Local.Port())
+	}
+	if runtime.GOOS == "linux" && a.Queue < 1 {
+		t.Fatalf("accept queue before accept = %d, want at least 1", a.Queue)
+	}
+	cn, _ := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.CN })
+	ac, _ := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.AC })
+	if string(cn.Frame.Data) != HelloText || string(ac.Frame.Data) != WelcomeText {
+		t.Fatalf("greetings %q / %q", cn.Frame.Data, ac.Frame.Data)
+	}
+	if ac.Frame.SessionID != cn.Frame.SessionID {
+		t.Fatalf("AC session %x, CN session %x", ac.Frame.SessionID, cn.Frame.SessionID)
+	}
+	if ac.Frame.Units != ProposedUnits&ServerUnits || ac.Frame.Units&spdu.Expedited != 0 {
+		t.Fatalf("accepted units %v from proposed %v", ac.Frame.Units, cn.Frame.Units)
+	}
+	if !ac.Sync.Known || ac.Sync.VM != InitialSerial {
+		t.Fatalf("client sync vars after AC: %+v", ac.Sync)
+	}
+}
+
+func TestRefusalFacts(t *testing.T) {
+	evs := collect(t, Config{Scenarios: []Scenario{EstablishRefused}, Unpaced: true})
+	rf, ok := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.RF })
+	if !ok || rf.Frame.Reason != spdu.ReasonVersionUnsupported || rf.Note != NoteRefusal {
+		t.Fatalf("client did not receive RF 132: %+v", rf)
+	}
+	cn, _ := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.CN })
+	if cn.Frame.Version == Version {
+		t.Fatalf("refused CN proposed the supported version %d", cn.Frame.Version)
+	}
+	if _, ok := find[Accepted](evs, nil); !ok {
+		t.Fatal("the TCP connection was not accepted: refusal must be a session-level answer")
+	}
+}
+
+func TestSynchronizeFacts(t *testing.T) {
+	evs := collect(t, Config{Scenarios: []Scenario{Synchronize}, Unpaced: true})
+	var sent, got []uint32
+	for _, ev := range evs {
+		switch e := ev.(type) {
+		case Sent:
+			if e.Frame.Kind == spdu.DT {
+				sent = append(sent, e.Frame.Seq)
+			}
+		case Received:
+			if e.Frame.Kind == spdu.DT {
+				got = append(got, e.Frame.Seq)
+			}
+		}
+	}
+	want := []uint32{0, 1, 2, 3, 4}
+	if !slices.Equal(sent, want) || !slices.Equal(got, want) {
+		t.Fatalf("sent %v, received %v", sent, got)
+	}
+	var last Header
+	for _, ev := range evs {
+		if ev.Head().Side == Server {
+			last = ev.Head()
+		}
+	}
+	if !slices.Equal(last.Log.Confirmed, want) || len(last.Log.Pending) != 0 {
+		t.Fatalf("server log at the end: %+v", last.Log)
+	}
+	// Serial numbers: MIP 1, MIP 2, MAP 3, each answered in kind.
+	var points, acks []string
+	for _, ev := range evs {
+		if e, ok := ev.(Sent); ok {
+			switch e.Frame.Kind {
+			case spdu.MIP, spdu.MAP:
+				points = append(points, frameLabel(e.Frame))
+			case spdu.MIA, spdu.MAA:
+				acks = append(acks, frameLabel(e.Frame))
+			}
+		}
+	}
+	if !slices.Equal(points, []string{"MIP 1", "MIP 2", "MAP 3"}) || !slices.Equal(acks, []string{"MIA 1", "MIA 2", "MAA 3"}) {
+		t.Fatalf("sync points %v, acks %v", points, acks)
+	}
+	maa, _ := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.MAA })
+	if s := maa.Sync; s.VM != 4 || s.VA != 4 || s.VR != 4 {
+		t.Fatalf("client V(M),V(A),V(R) after MAA = %d,%d,%d; want 4,4,4", s.VM, s.VA, s.VR)
+	}
+	if !slices.Equal(maa.Log.Confirmed, want) {
+		t.Fatalf("client confirmed after MAA: %v", maa.Log.Confirmed)
+	}
+	if obs, ok := find(evs, func(e Observed) bool { return e.Note == NoteAckCheck }); !ok {
+		t.Fatal("no TCP acknowledgement check")
+	} else if runtime.GOOS == "linux" && !obs.TCP.Known {
+		t.Fatal("ack check has no TCP_INFO")
+	}
+}
+
+func TestTerminateFacts(t *testing.T) {
+	// Paced on a manual clock, so that the half-close is observed before
+	// the server closes, as a person would see it.
+	evs, _ := runManual(t, Config{Scenarios: []Scenario{TerminateOrderly, TerminateAbort}})
+	var orderly, abort []Event
+	for _, ev := range evs {
+		if ev.Head().Scenario == TerminateOrderly {
+			orderly = append(orderly, ev)
+		} else {
+			abort = append(abort, ev)
+		}
+	}
+	if runtime.GOOS == "linux" {
+		hc, _ := find[HalfClosed](orderly, nil)
+		if s := hc.TCP.State; s != StateFinWait1 && s != StateFinWait2 {
+			t.Errorf("client right after CloseWrite: %v", s)
+		}
+		// On a manual clock the look comes microseconds after the FIN, in
+		// real time: the peer's delayed ACK may not have come yet.
+		ob, _ := find(orderly, func(e Observed) bool { return e.Note == NoteHalfOpen })
+		if s := ob.TCP.State; s != StateFinWait1 && s != StateFinWait2 {
+			t.Errorf("client while half-open: %v", s)
+		}
+		pc, _ := find(orderly, func(e PeerClosed) bool { return e.Side == Server })
+		if pc.TCP.State != StateCloseWait {
+			t.Errorf("server after reading the FIN: %v, want CLOSE_WAIT", pc.TCP.State)
+		}
+		cl, _ := find(orderly, func(e Closed) bool { return e.Side == Client })
+		if cl.After.State != StateTimeWait || cl.After.TimerLeft <= 0 || cl.After.TimerLeft > 60*time.Second {
+			t.Errorf("client after close: %+v, want TIME_WAIT with up to 60 s left", cl.After)
+		}
+		sc, _ := find(orderly, func(e Closed) bool { return e.Side == Server })
+		if sc.After.State == StateTimeWait {
+			t.Errorf("the passive closer is in TIME_WAIT")
+		}
+	}
+	ce, ok := find[ConnError](abort, nil)
+	if !ok || !ce.Reset || ce.Side != Server || !strings.Contains(ce.Err.Error(), "connection reset by peer") {
+		t.Fatalf("server did not see a reset: %+v", ce)
+	}
+	cc, _ := find(abort, func(e Closed) bool { return e.Side == Client })
+	if !cc.Abortive {
+		t.Fatal("client close was not abortive")
+	}
+	if runtime.GOOS == "linux" && cc.After.State == StateTimeWait {
+		t.Fatal("an abortive close left TIME_WAIT")
+	}
+}
+
+func TestBadAddresses(t *testing.T) {
+	busy, err := New(Config{Scenarios: []Scenario{Establish}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, err := busy.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(busy.Wait) // runs after t.Context is cancelled
+	for _, addr := range []string{busy.Addr().String(), "256.0.0.1:0", "127.0.0.1", "127.0.0.1:99999", "nonsense"} {
+		s, err := New(Config{Scenarios: []Scenario{Establish}, Addr: addr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Start(ctx); err == nil {
+			t.Errorf("Start on %q succeeded", addr)
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, cfg := range []Config{{}, {Scenarios: []Scenario{99}}, {Scenarios: []Scenario{Establish}, Speed: 5}, {Scenarios: []Scenario{Establish}, Speed: 0.1}} {
+		if _, err := New(cfg); err == nil {
+			t.Errorf("New(%+v) accepted", cfg)
+		}
+	}
+	if _, err := New(Config{Scenarios: []Scenario{Establish}, Speed: 5}); !errors.Is(err, ErrSpeed) {
+		t.Errorf("speed error = %v", err)
+	}
+	for _, sc := range Scenarios() {
+		if got, ok := ParseScenario(sc.String()); !ok || got != sc {
+			t.Errorf("ParseScenario(%q) = %v, %v", sc, got, ok)
+		}
+	}
+}
+
+// TestHalfOpenShowsFinWait2 runs the orderly release in real time at the
+// highest speed: the look at the half-open connection comes 75 ms after the
+// FIN, after the peer's delayed ACK (about 40 ms on Linux), so the client
+// is in FIN_WAIT2 while the server, in CLOSE_WAIT, may still send.
+func TestHalfOpenShowsFinWait2(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("TCP states come from Linux")
+	}
+	evs := collect(t, Config{Scenarios: []Scenario{TerminateOrderly}, Speed: MaxSpeed})
+	ob, _ := find(evs, func(e Observed) bool { return e.Note == NoteHalfOpen })
+	if ob.TCP.State != StateFinWait2 {
+		t.Fatalf("client while half-open: %v, want FIN_WAIT2", ob.TCP.State)
+	}
+}

@@ -1,0 +1,50 @@
+package spdu
+
+// Frame is one decoded SPDU. Has says which parameters are present; a field
+// whose parameter is absent is zero and is not encoded.
+type Frame struct {
+	Kind          Kind
+	Has           Set
+	SessionID     uint64
+	Disconnect    Disconnect
+	Units         Units
+	Version       uint8
+	InitialSerial uint32
+	Resync        ResyncType
+	Serial        uint32
+	Reason        Reason
+	Seq           uint32
+	Data          []byte // user data; with PUserData in Has, may be empty
+}
+
+// With adds ps to the frame's parameters and returns the frame, so that
+// frames can be built in one expression.
+func (f Frame) With(ps ...Param) Frame {
+	f.Has |= SetOf(ps...)
+	return f
+}
+
+// HeaderLen is the size of a frame's fixed header: SI and a 2-byte length.
+const HeaderLen = 3
+
+// MaxPayload is the longest payload a frame may declare. A peer that
+// announces more is sending garbage or trying to make us allocate.
+const MaxPayload = 1024
+
+// EncodedLen returns how many bytes Append writes for f.
+func (f *Frame) EncodedLen() int {
+	n := HeaderLen
+	for _, p := range encodeOrder {
+		if f.Has.Has(p) {
+			n += 2 + f.valueLen(p)
+		}
+	}
+	return n
+}
+
+func (f *Frame) valueLen(p Param) int {
+	if p == PUserData {
+		return len(f.Data)
+	}
+	return params[p].size
+}

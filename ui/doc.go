@@ -1,0 +1,2 @@
+// Package ui is SessionLab's Bubble Tea front end.
+package ui
