@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -44,32 +45,42 @@ const maxHold = 250 * time.Millisecond
 // action waits here first, which is what makes pause and step real: while
 // paused, no socket operation of the scenario happens.
 //
-// It also counts the scenario goroutines at work. Two things need that: a
-// step must not be given away while a reader whose data has already been
-// written is still waking up (its turn is probably first), and a
-// ManualClock may only move when nothing is at work.
+// It also counts the scenario goroutines at work. A step goes to the
+// action due first, but only once nothing else is at work: a goroutine
+// still on its way may bring an earlier action, as may a reader waking for
+// data already written. A ManualClock may only move under the same
+// condition.
 type pacer struct {
 	clock   Clock
 	manual  *ManualClock // the clock, when it is manual
+	spin    bool         // the clock is the real one: finish waits by spinning
 	unpaced bool
 
-	mu      sync.Mutex
-	paused  bool
-	speed   float64
-	vBase   time.Duration // virtual time at rBase
-	rBase   time.Time
-	steps   int             // steps granted and not yet used
-	used    int             // steps used, for tests
-	waiting []time.Duration // due times of the actions waiting
-	active  int             // scenario goroutines not waiting on a timer or a peer
-	readers [3]int          // per side: readers waiting for data
-	inbound [3]bool         // per side: the peer wrote since this side's reader last took its turn
-	changed chan struct{}
+	mu        sync.Mutex
+	paused    bool
+	speed     float64
+	vBase     time.Duration // virtual time at rBase
+	rBase     time.Time
+	steps     int       // steps granted and not yet used
+	used      int       // steps used, for tests
+	waiting   []*waiter // actions waiting, in arrival order
+	active    int       // scenario goroutines at work: not waiting here, not waiting for data
+	readers   [3]int    // per side: readers waiting for data
+	inbound   [3]bool   // per side: the peer wrote since this side's reader last took its turn
+	holdSince time.Time // when a step was first held back for an arriving reader
+}
+
+// waiter is one action waiting in wait.
+type waiter struct {
+	due     time.Duration
+	wake    chan struct{} // poked when the waiter should look again
+	granted bool          // a step released it
 }
 
 func newPacer(clock Clock, speed float64, unpaced bool) *pacer {
-	p := &pacer{clock: clock, unpaced: unpaced, speed: speed, rBase: clock.Now(), changed: make(chan struct{})}
+	p := &pacer{clock: clock, unpaced: unpaced, speed: speed, rBase: clock.Now()}
 	p.manual, _ = clock.(*ManualClock)
+	_, p.spin = clock.(realClock)
 	return p
 }
 
@@ -85,13 +96,69 @@ func (p *pacer) rebaseLocked() {
 	p.rBase = p.clock.Now()
 }
 
-// changedLocked wakes every waiter to look again, and tells a manual clock
-// whether anything is at work.
-func (p *pacer) changedLocked() {
-	close(p.changed)
-	p.changed = make(chan struct{})
+// pokeAllLocked makes every waiter look again: after pause, resume or a
+// change of speed.
+func (p *pacer) pokeAllLocked() {
+	for _, w := range p.waiting {
+		poke(w)
+	}
+}
+
+func poke(w *waiter) {
+	select {
+	case w.wake <- struct{}{}:
+	default: // already poked
+	}
+}
+
+// dispatchLocked runs after every change: it tells a manual clock whether
+// anything is at work and, while paused, gives a granted step to the
+// action due first once everything is at rest.
+func (p *pacer) dispatchLocked() {
+	holding := p.holdingLocked()
+	if !holding {
+		p.holdSince = time.Time{}
+	}
 	if p.manual != nil {
-		p.manual.setBusy(p.active > 0 || p.holdingLocked())
+		p.manual.setBusy(p.active > 0 || holding)
+	}
+	if !p.paused || p.steps == 0 || len(p.waiting) == 0 || p.active > 0 {
+		return
+	}
+	if holding {
+		if p.holdSince.IsZero() {
+			p.holdSince = p.clock.Now()
+			poke(p.firstLocked()) // it arms a timer for maxHold
+		}
+		if p.clock.Now().Sub(p.holdSince) < maxHold {
+			return
+		}
+	}
+	p.holdSince = time.Time{}
+	w := p.firstLocked()
+	p.removeLocked(w)
+	w.granted = true
+	p.steps--
+	p.used++
+	p.active++ // it is at work from this moment, so no second step goes out
+	p.vBase = max(p.vBase, w.due)
+	poke(w)
+}
+
+// firstLocked returns the waiter due first; among equals, the first to come.
+func (p *pacer) firstLocked() *waiter {
+	first := p.waiting[0]
+	for _, w := range p.waiting[1:] {
+		if w.due < first.due {
+			first = w
+		}
+	}
+	return first
+}
+
+func (p *pacer) removeLocked(w *waiter) {
+	if i := slices.Index(p.waiting, w); i >= 0 {
+		p.waiting = slices.Delete(p.waiting, i, i+1)
 	}
 }
 
@@ -111,7 +178,8 @@ func (p *pacer) setPaused(paused bool) {
 	p.rebaseLocked()
 	p.paused = paused
 	p.steps = 0
-	p.changedLocked()
+	p.pokeAllLocked()
+	p.dispatchLocked()
 }
 
 func (p *pacer) isPaused() bool {
@@ -125,7 +193,7 @@ func (p *pacer) setSpeed(x float64) {
 	defer p.mu.Unlock()
 	p.rebaseLocked()
 	p.speed = x
-	p.changedLocked()
+	p.pokeAllLocked()
 }
 
 func (p *pacer) getSpeed() float64 {
@@ -140,7 +208,7 @@ func (p *pacer) step() {
 	defer p.mu.Unlock()
 	if p.paused && p.steps < 16 {
 		p.steps++
-		p.changedLocked()
+		p.dispatchLocked()
 	}
 }
 
@@ -155,7 +223,7 @@ func (p *pacer) adjust(delta int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.active += delta
-	p.changedLocked()
+	p.dispatchLocked()
 }
 
 // startScenario forgets the reader bookkeeping of the scenario before.
@@ -163,7 +231,7 @@ func (p *pacer) startScenario() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.readers, p.inbound = [3]int{}, [3]bool{}
-	p.changedLocked()
+	p.dispatchLocked()
 }
 
 // writing records that side is about to write, connect or close, so that
@@ -172,7 +240,7 @@ func (p *pacer) writing(side Side) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inbound[side.Peer()] = true
-	p.changedLocked()
+	p.dispatchLocked()
 }
 
 // readerBlocked and readerUnblocked bracket a reader's wait for data when
@@ -182,7 +250,7 @@ func (p *pacer) readerBlocked(side Side) {
 	defer p.mu.Unlock()
 	p.readers[side]++
 	p.active--
-	p.changedLocked()
+	p.dispatchLocked()
 }
 
 func (p *pacer) readerUnblocked(side Side) {
@@ -190,7 +258,7 @@ func (p *pacer) readerUnblocked(side Side) {
 	defer p.mu.Unlock()
 	p.readers[side]--
 	p.active++
-	p.changedLocked()
+	p.dispatchLocked()
 }
 
 // holdingLocked reports whether a reader is about to wake for data that
@@ -205,8 +273,8 @@ func (p *pacer) holdingLocked() bool {
 }
 
 // wait blocks until the action due at virtual time due may happen: when
-// running, until the timeline reaches due; when paused, until a step is
-// granted and no action due earlier is waiting.
+// running, until the timeline reaches due; when paused, until a step
+// releases it. The caller is at work (counted in active) before and after.
 func (p *pacer) wait(ctx context.Context, due time.Duration) error {
 	p.mu.Lock()
 	return p.waitLocked(ctx, due)
@@ -225,16 +293,8 @@ func (p *pacer) readTurn(ctx context.Context, due time.Duration, side Side, woke
 }
 
 func (p *pacer) waitLocked(ctx context.Context, due time.Duration) error {
-	p.waiting = append(p.waiting, due)
-	p.changedLocked()
-	defer func() {
-		if i := slices.Index(p.waiting, due); i >= 0 {
-			p.waiting = slices.Delete(p.waiting, i, i+1)
-		}
-		p.changedLocked()
-		p.mu.Unlock()
-	}()
-	var holdSince time.Time
+	defer p.mu.Unlock()
+	w := &waiter{due: due, wake: make(chan struct{}, 1)}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -242,23 +302,10 @@ func (p *pacer) waitLocked(ctx context.Context, due time.Duration) error {
 		var tc <-chan time.Time
 		var timer Timer
 		if p.paused {
-			if p.steps > 0 && due <= slices.Min(p.waiting) {
-				// Give the step away only once every other goroutine has
-				// come to rest: one still on its way may bring an action due
-				// earlier, as may a reader waking for data already written.
-				if p.active == 1 && !p.holdingLocked() {
-					p.takeStepLocked(due)
-					return nil
-				}
-				if holdSince.IsZero() {
-					holdSince = p.clock.Now()
-				}
-				left := maxHold - p.clock.Now().Sub(holdSince)
-				if left <= 0 {
-					p.takeStepLocked(due)
-					return nil
-				}
-				timer = p.clock.NewTimer(left)
+			// While a step is held back for an arriving reader, the waiter
+			// due first keeps time for the hold.
+			if !p.holdSince.IsZero() {
+				timer = p.clock.NewTimer(max(maxHold-p.clock.Now().Sub(p.holdSince), 0))
 				tc = timer.C()
 			}
 		} else {
@@ -266,21 +313,37 @@ func (p *pacer) waitLocked(ctx context.Context, due time.Duration) error {
 			if p.unpaced || left <= 0 {
 				return nil
 			}
-			timer = p.clock.NewTimer(time.Duration(float64(left) / p.speed))
+			wait := time.Duration(float64(left) / p.speed)
+			if p.spin && wait <= spinWindow {
+				p.spinLocked(wait)
+				continue
+			}
+			if p.spin {
+				wait -= spinWindow
+			}
+			timer = p.clock.NewTimer(wait)
 			tc = timer.C()
 		}
-		changed := p.changed
+		p.waiting = append(p.waiting, w)
 		p.active--
-		p.changedLocked()
+		p.dispatchLocked() // may grant w itself
 		p.mu.Unlock()
 		select {
 		case <-ctx.Done():
-		case <-changed:
+		case <-w.wake:
 		case <-tc:
 		}
 		p.mu.Lock()
+		if w.granted {
+			// dispatchLocked counted it at work when it granted the step.
+			if timer != nil {
+				timer.Stop()
+			}
+			return nil
+		}
+		p.removeLocked(w)
 		p.active++
-		p.changedLocked()
+		p.dispatchLocked()
 		// Only now, counted as at work, tell a manual clock the timer is
 		// dealt with; the other order would let it advance in between.
 		if timer != nil {
@@ -289,8 +352,20 @@ func (p *pacer) waitLocked(ctx context.Context, due time.Duration) error {
 	}
 }
 
-func (p *pacer) takeStepLocked(due time.Duration) {
-	p.steps--
-	p.used++
-	p.vBase = max(p.vBase, due)
+// spinWindow is how early a pacer on the real clock wakes before a due
+// time. An idle Go process sleeps in epoll with a millisecond timeout, so a
+// timer can fire up to a millisecond late; the last stretch is spun
+// instead, which keeps the data packets' one-second cadence to within
+// microseconds.
+const spinWindow = 1500 * time.Microsecond
+
+// spinLocked yields the processor until wait has passed, without holding
+// the lock, so that pause, speed and cancel still get through.
+func (p *pacer) spinLocked(wait time.Duration) {
+	until := p.clock.Now().Add(wait)
+	p.mu.Unlock()
+	for p.clock.Now().Before(until) {
+		runtime.Gosched()
+	}
+	p.mu.Lock()
 }
