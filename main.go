@@ -9,15 +9,25 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"sessionlab/lessons"
 	"sessionlab/sim"
+	"sessionlab/ui"
 )
+
+// defaultAddr is where lessons listen unless --addr says otherwise: any
+// free port on loopback.
+const defaultAddr = "127.0.0.1:0"
 
 // Exit codes.
 const (
@@ -56,28 +66,80 @@ func run(args []string, stdout, stderr io.Writer) int {
 		opts.plain = true
 	}
 
-	// The signal is remembered so that the exit code can say which one
-	// ended the run, as a shell would: 128 + its number.
+	// One goroutine owns the signals: it remembers which came, so that the
+	// exit code can say so as a shell would (128 + its number), and
+	// cancels everything. Bubble Tea's own handler is off: it would treat
+	// SIGTERM like q and does not see SIGHUP.
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var got os.Signal
+	var got atomic.Int32
 	go func() {
 		select {
-		case got = <-sigs:
+		case s := <-sigs:
+			got.Store(int32(s.(syscall.Signal)))
 			cancel()
 		case <-ctx.Done():
 		}
 	}()
 
-	code := runPlain(ctx, opts, book, stdout, stderr)
+	var code int
+	if opts.plain {
+		code = runPlain(ctx, opts, book, stdout, stderr)
+	} else {
+		code = runTUI(ctx, opts, book, stderr)
+	}
 	cancel()
-	if s, ok := got.(syscall.Signal); ok && code != exitUsage {
-		return 128 + int(s)
+	if n := got.Load(); n != 0 && code != exitUsage {
+		return 128 + int(n)
 	}
 	return code
+}
+
+// runTUI runs the terminal UI until the user quits or ctx is cancelled
+// (a signal), which ends the program and restores the terminal either
+// way. The UI starts and stops lessons through runs; when the program has
+// ended, every run is cancelled and waited for, so no socket outlives it.
+func runTUI(ctx context.Context, opts options, book *lessons.Book, stderr io.Writer) int {
+	// Only an address the user chose can be unusable; say so before the
+	// screen changes, as plain mode does.
+	if opts.addr != defaultAddr {
+		if err := checkAddr(opts.addr); err != nil {
+			fmt.Fprintf(stderr, "sessionlab: %s\n", addrProblem(opts.addr, err))
+			return exitUsage
+		}
+	}
+	runsCtx, cancelRuns := context.WithCancel(context.Background())
+	r := ui.NewRuns(runsCtx, opts.addr)
+	defer r.Wait()     // second: every socket closed, every goroutine gone
+	defer cancelRuns() // first: cancel every run
+	deps := ui.Deps{Book: book, Start: r.Start, Renderer: lipgloss.NewRenderer(os.Stdout), Speed: opts.speed}
+	if opts.lesson != nil {
+		deps.Lesson = opts.lesson.ID
+	}
+	p := tea.NewProgram(ui.New(deps), tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithContext(ctx))
+	_, err := p.Run()
+	switch {
+	case errors.Is(err, tea.ErrInterrupted):
+		return 130 // ctrl+c, as a shell reports SIGINT
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return exitOK // a signal: run() turns it into the exit code
+	case err != nil:
+		fmt.Fprintf(stderr, "sessionlab: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// checkAddr tries to listen on addr.
+func checkAddr(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return ln.Close()
 }
 
 // runPlain runs the chosen lessons and prints their transcript. The sim is
@@ -132,7 +194,7 @@ func addrProblem(addr string, err error) string {
 }
 
 func parseFlags(args []string, book *lessons.Book, stdout io.Writer) (options, error) {
-	opts := options{speed: 1, addr: "127.0.0.1:0"}
+	opts := options{speed: 1, addr: defaultAddr}
 	fs := flag.NewFlagSet("sessionlab", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	ids := strings.Join(book.IDs(), ", ")

@@ -30,11 +30,7 @@ func runManual(t *testing.T, cfg Config) ([]Event, time.Time) {
 	advDone := make(chan struct{})
 	go func() {
 		defer close(advDone)
-		for advCtx.Err() == nil {
-			if _, err := clk.AdvanceNext(advCtx); err != nil {
-				return
-			}
-		}
+		clk.Drive(advCtx)
 	}()
 	var evs []Event
 	for ev := range ch {

@@ -274,3 +274,35 @@ func TestStrings(t *testing.T) {
 		t.Fatalf("Kinds() = %v", Kinds())
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	raw := mustAppend(t, Frame{Kind: DT, Seq: 2, Data: []byte("data packet 2")}.With(PSeq, PUserData))
+	fields, err := Describe(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var joined []byte
+	var names []string
+	for _, f := range fields {
+		if f.Offset != len(joined) {
+			t.Fatalf("%s at offset %d, want %d", f.Name, f.Offset, len(joined))
+		}
+		joined = append(joined, f.Bytes...)
+		names = append(names, f.Name+"="+f.Value)
+	}
+	if !bytes.Equal(joined, raw) {
+		t.Fatalf("fields cover % x, frame is % x", joined, raw)
+	}
+	want := []string{"SI=1 = DT, data transfer", "length=21 bytes follow", "sequence number=2", `user data="data packet 2"`}
+	if len(names) != len(want) {
+		t.Fatalf("fields %q", names)
+	}
+	for i := range want {
+		if names[i] != want[i] {
+			t.Errorf("field %d = %q, want %q", i, names[i], want[i])
+		}
+	}
+	if _, err := Describe([]byte{99, 0, 0}); err == nil {
+		t.Fatal("described garbage")
+	}
+}

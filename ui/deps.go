@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"sessionlab/lessons"
+	"sessionlab/sim"
+)
+
+// Session is one running lesson as the UI drives it. *sim.Sim does the
+// work behind it; tests pass a fake.
+type Session interface {
+	// Events carries every event; it is closed when the run ends or stops.
+	Events() <-chan sim.Event
+	Pause()
+	Resume()
+	Step()
+	SetSpeed(x float64) error
+	// Stop cancels the run and returns once its sockets are closed.
+	Stop()
+}
+
+// StartOptions say how to start a lesson's run.
+type StartOptions struct {
+	Speed  float64
+	Paused bool
+}
+
+// Starter starts the scenarios of a lesson. The UI calls it from a command,
+// never from Update: it opens sockets.
+type Starter func(scenarios []sim.Scenario, opts StartOptions) (Session, error)
+
+// Deps is what a Model needs from the outside.
+type Deps struct {
+	Book     *lessons.Book
+	Start    Starter
+	Renderer *lipgloss.Renderer
+	// Now is the clock for animation; nil means time.Now.
+	Now func() time.Time
+	// Lesson, when set, opens that lesson directly instead of the picker.
+	Lesson string
+	// Speed is the starting pacing speed; 0 means 1.
+	Speed float64
+	// Travel is how long a frame is drawn travelling along the wire at
+	// speed 1; 0 means the engine's travel pacing.
+	Travel time.Duration
+}

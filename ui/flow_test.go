@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+	"go.uber.org/goleak"
+
+	"sessionlab/sim"
+	"sessionlab/sim/spdu"
+)
+
+// teatest waits for SIGINT on a goroutine it never ends.
+var teatestSignal = goleak.IgnoreAnyFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2")
+
+const flowWait = 10 * time.Second
+
+// waitOutput waits until the output has shown every text. (What one wait
+// reads, the next does not see again.)
+func waitOutput(t *testing.T, tm *teatest.TestModel, texts ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, text := range texts {
+			if !bytes.Contains(b, []byte(text)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(flowWait), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+// waitUntil waits for a condition outside the output (a fake's state),
+// reading the output meanwhile so the program never blocks on it.
+func waitUntil(t *testing.T, tm *teatest.TestModel, what string, ok func() bool) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func([]byte) bool { return ok() },
+		teatest.WithDuration(flowWait), teatest.WithCheckInterval(10*time.Millisecond))
+	if !ok() {
+		t.Fatalf("never: %s", what)
+	}
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "space":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// TestFlowWithFakeRun drives the whole program against a run the test
+// feeds: data packets in order, pause, step, step back, restart, resize
+// down to too small, quit.
+func TestFlowWithFakeRun(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	st := &fakeStarter{}
+	m := New(Deps{Book: testBook(t), Start: st.start, Renderer: asciiRenderer(), Lesson: "synchronize"})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	t.Cleanup(func() {
+		for i := 0; i < st.count(); i++ {
+			st.session(i).Stop() // ends the program's wait for events
+		}
+	})
+	waitUntil(t, tm, "the lesson starts a run", func() bool { return st.count() == 1 })
+	s := st.session(0)
+
+	// Feed events up to each data packet and see it on screen, in order.
+	next := 0
+	for seq := uint32(0); seq < sim.Packets; seq++ {
+		for ; next < len(evs); next++ {
+			s.emit(evs[next])
+			if e, ok := evs[next].(sim.Sent); ok && e.Frame.Kind == spdu.DT && e.Frame.Seq == seq {
+				next++
+				break
+			}
+		}
+		// The glyph on the wire, and the log line.
+		waitOutput(t, tm, fmt.Sprintf("[DT %d]▶", seq), fmt.Sprintf("client → DT %d", seq))
+	}
+
+	tm.Send(keyMsg("space"))
+	waitOutput(t, tm, "PAUSED")
+	if paused, _, _, _ := s.state(); !paused {
+		t.Fatal("the run was not paused")
+	}
+	tm.Send(keyMsg("right"))
+	waitUntil(t, tm, "a step", func() bool { _, steps, _, _ := s.state(); return steps == 1 })
+	if e, ok := evs[next].(sim.Sent); !ok || e.Frame.Kind != spdu.MAP {
+		t.Fatalf("after DT 4 the recording has %T, not the MAP", evs[next])
+	}
+	s.emit(evs[next]) // what the step let happen
+	waitOutput(t, tm, "client → MAP 3")
+
+	tm.Send(keyMsg("left"))
+	waitOutput(t, tm, "REPLAY", "the network is not rewound")
+
+	tm.Send(keyMsg("r"))
+	waitUntil(t, tm, "a fresh run", func() bool { return st.count() == 2 })
+	if _, _, _, stopped := s.state(); !stopped {
+		t.Fatal("restart left the old run going")
+	}
+	st.session(1).emit(evs[0])
+	st.session(1).emit(evs[1])
+	waitOutput(t, tm, "server listening")
+
+	tm.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	waitOutput(t, tm, "Event log  (tab: frame inspector)")
+	tm.Send(tea.WindowSizeMsg{Width: 59, Height: 19})
+	waitOutput(t, tm, "Terminal too small")
+	tm.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	waitOutput(t, tm, "Frame inspector")
+
+	tm.Send(keyMsg("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+	final := tm.FinalModel(t).(Model)
+	if final.lesson.hist.len() != 2 {
+		t.Fatalf("final model shows %d events of the new run", final.lesson.hist.len())
+	}
+}
+
+// TestFlowWithRealEngine opens Synchronize on real sockets at the highest
+// speed, sees the data packets cross in order, pauses, steps, and quits
+// with every socket and goroutine gone.
+func TestFlowWithRealEngine(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	runs := NewRuns(ctx, "127.0.0.1:0")
+	m := New(Deps{Book: testBook(t), Start: runs.Start, Renderer: asciiRenderer(), Lesson: "synchronize", Speed: sim.MaxSpeed})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	for seq := 0; seq < sim.Packets; seq++ {
+		waitOutput(t, tm, fmt.Sprintf("client → DT %d", seq))
+	}
+	tm.Send(keyMsg("space"))
+	waitOutput(t, tm, "PAUSED")
+	tm.Send(keyMsg("right"))
+	tm.Send(keyMsg("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+	final := tm.FinalModel(t).(Model)
+	cancel()
+	runs.Wait()
+	if !final.lesson.paused || final.lesson.hist.len() < 20 {
+		t.Fatalf("final: paused %v, %d events", final.lesson.paused, final.lesson.hist.len())
+	}
+	goleak.VerifyNone(t, teatestSignal, goleak.IgnoreCurrent())
+}

@@ -1,0 +1,279 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"sessionlab/lessons"
+	"sessionlab/sim"
+)
+
+// speeds are the pacing speeds + and - step through.
+var speeds = []float64{0.25, 0.5, 1, 2, 4}
+
+// pane is which of the lower panes has the focus.
+type pane int
+
+const (
+	paneLog pane = iota
+	paneInspector
+)
+
+// lessonModel is the lesson screen: one lesson's run, everything it has
+// shown so far, and where in it the screen is.
+type lessonModel struct {
+	lesson *lessons.Lesson
+	c      *common
+
+	gen      int // generation of the current run; messages of older runs are dropped
+	session  Session
+	starting bool
+	err      error
+	done     bool // the run has ended
+
+	hist   history
+	cursor int  // the record on screen; -1 before the first
+	live   bool // the cursor follows the newest record
+
+	paused      bool
+	animBase    time.Time // when the run started, on the animation clock
+	pausedAt    time.Time
+	pausedTotal time.Duration // animation time does not pass while paused
+	speed       float64
+	now         time.Time // the clock at the last message: View draws from it
+
+	frameTag int // tag of the running animation loop
+	framing  bool
+
+	lay     layout
+	focus   pane
+	log     viewport.Model
+	logFree bool   // the user scrolled the log away from the cursor
+	hint    string // a one-line note about the last key, cleared by the next
+}
+
+func newLessonModel(c *common, l *lessons.Lesson, speed float64) lessonModel {
+	return lessonModel{lesson: l, c: c, cursor: -1, live: true, speed: speed, log: viewport.New(0, 0)}
+}
+
+// anim is the animation clock: the time since the run started, not
+// counting pauses.
+func (m *lessonModel) anim(now time.Time) time.Duration {
+	if m.paused {
+		now = m.pausedAt
+	}
+	return now.Sub(m.animBase) - m.pausedTotal
+}
+
+// start begins a new run, stopping the old one first.
+func (m *lessonModel) start() tea.Cmd {
+	old := m.session
+	m.gen++
+	m.session, m.err, m.done, m.starting = nil, nil, false, true
+	m.hist = history{}
+	m.cursor, m.live, m.logFree = -1, true, false
+	m.pausedTotal, m.animBase = 0, m.now
+	if m.paused {
+		m.pausedAt = m.now
+	}
+	m.refreshLog()
+	opts := StartOptions{Speed: m.speed, Paused: m.paused}
+	return tea.Sequence(stopCmd(old), startCmd(m.c.deps.Start, m.gen, m.lesson.Scenarios, opts))
+}
+
+// stop ends the run; the returned command waits for its sockets to close.
+func (m *lessonModel) stop() tea.Cmd {
+	old := m.session
+	m.session = nil
+	m.gen++
+	m.framing = false
+	return stopCmd(old)
+}
+
+func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case startedMsg:
+		if msg.gen != m.gen {
+			return m, stopCmd(msg.session) // a run nobody wants any more
+		}
+		m.starting = false
+		if msg.err != nil {
+			m.err = msg.err
+			return m, nil
+		}
+		m.session = msg.session
+		return m, waitForEvent(m.gen, m.session.Events())
+	case eventMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		m.add(msg.ev)
+		return m, tea.Batch(waitForEvent(m.gen, m.session.Events()), m.animate())
+	case doneMsg:
+		if msg.gen == m.gen {
+			m.done = true
+		}
+		return m, nil
+	case frameMsg:
+		if msg.tag != m.frameTag || !m.framing {
+			return m, nil
+		}
+		m.now = msg.at
+		return m, m.animate()
+	case tea.KeyMsg:
+		return m.key(msg)
+	}
+	return m, nil
+}
+
+// add records an event and moves the cursor with it when live.
+func (m *lessonModel) add(ev sim.Event) {
+	m.hist.add(ev, m.anim(m.now))
+	if m.live {
+		m.cursor = m.hist.len() - 1
+	}
+	m.refreshLog()
+}
+
+// animate keeps the frame loop running while a frame is moving on the
+// wire, and lets it stop when nothing moves.
+func (m *lessonModel) animate() tea.Cmd {
+	if !m.moving() {
+		m.framing = false
+		return nil
+	}
+	if m.framing {
+		return nil // the running loop will pick it up
+	}
+	m.framing = true
+	m.frameTag++
+	return frameCmd(m.frameTag)
+}
+
+// moving reports whether any glyph on the wire has not yet reached the
+// far end.
+func (m *lessonModel) moving() bool {
+	if m.paused || !m.live {
+		return false
+	}
+	now := m.anim(m.now)
+	for _, i := range m.hist.inFlight(m.cursor) {
+		if now-m.hist.recs[i].seen < m.travel() {
+			return true
+		}
+	}
+	return false
+}
+
+// travel is how long a glyph takes to cross the wire at the current speed.
+func (m *lessonModel) travel() time.Duration {
+	t := m.c.deps.Travel
+	if t == 0 {
+		t = sim.DefaultPacing.Travel
+	}
+	return time.Duration(float64(t) / m.speed)
+}
+
+func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
+	keys := &m.c.keys
+	m.hint = ""
+	switch {
+	case key.Matches(msg, keys.Pause):
+		return m.togglePause()
+	case key.Matches(msg, keys.Forward):
+		return m.forward()
+	case key.Matches(msg, keys.Back):
+		return m.back()
+	case key.Matches(msg, keys.Restart):
+		return m, m.start()
+	case key.Matches(msg, keys.Faster):
+		return m.setSpeed(+1)
+	case key.Matches(msg, keys.Slower):
+		return m.setSpeed(-1)
+	case key.Matches(msg, keys.Focus):
+		m.focus = 1 - m.focus
+		return m, nil
+	case key.Matches(msg, keys.Up, keys.Down):
+		if m.focus == paneLog {
+			var cmd tea.Cmd
+			m.log, cmd = m.log.Update(msg)
+			m.logFree = true
+			return m, cmd
+		}
+	}
+	return m, nil
+}
+
+func (m lessonModel) togglePause() (lessonModel, tea.Cmd) {
+	if m.session == nil {
+		return m, nil
+	}
+	if !m.paused {
+		m.session.Pause()
+		m.paused, m.pausedAt, m.framing = true, m.now, false
+		return m, nil
+	}
+	m.session.Resume()
+	m.pausedTotal += m.now.Sub(m.pausedAt)
+	m.paused = false
+	m.live, m.cursor = true, m.hist.len()-1
+	m.refreshLog()
+	return m, m.animate()
+}
+
+func (m lessonModel) forward() (lessonModel, tea.Cmd) {
+	switch {
+	case m.cursor < m.hist.len()-1:
+		m.cursor++
+		m.live = m.cursor == m.hist.len()-1
+		m.refreshLog()
+	case !m.paused:
+		m.hint = "Running: press space to pause, then → steps one event."
+	case m.done || m.session == nil:
+		m.hint = "The run has ended: r runs it again."
+	default:
+		m.session.Step()
+		m.live = true
+	}
+	return m, nil
+}
+
+func (m lessonModel) back() (lessonModel, tea.Cmd) {
+	if m.cursor <= 0 {
+		m.hint = "This is the first event."
+		return m, nil
+	}
+	if !m.paused && m.session != nil {
+		m.session.Pause() // hold the network while looking back
+		m.paused, m.pausedAt = true, m.now
+	}
+	m.cursor--
+	m.live, m.framing = false, false
+	m.refreshLog()
+	return m, nil
+}
+
+func (m lessonModel) setSpeed(dir int) (lessonModel, tea.Cmd) {
+	i := 0
+	for i < len(speeds)-1 && speeds[i] < m.speed {
+		i++
+	}
+	i = max(0, min(len(speeds)-1, i+dir))
+	if speeds[i] == m.speed {
+		m.hint = fmt.Sprintf("Speed is already %s, the limit.", speedLabel(m.speed))
+		return m, nil
+	}
+	m.speed = speeds[i]
+	if m.session != nil {
+		_ = m.session.SetSpeed(m.speed)
+	}
+	return m, nil
+}
+
+func speedLabel(x float64) string {
+	return fmt.Sprintf("%gx", x)
+}

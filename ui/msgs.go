@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"sessionlab/sim"
+)
+
+// Messages. Each carries the generation of the run it belongs to, so that
+// messages from a run that was stopped or restarted are dropped.
+
+// startedMsg: a lesson's run has started (or failed to).
+type startedMsg struct {
+	gen     int
+	session Session
+	err     error
+}
+
+// eventMsg: the run produced an event.
+type eventMsg struct {
+	gen int
+	ev  sim.Event
+}
+
+// doneMsg: the run's event channel closed.
+type doneMsg struct{ gen int }
+
+// frameMsg: time to draw the next animation frame; tag drops stale loops.
+type frameMsg struct {
+	tag int
+	at  time.Time
+}
+
+// startCmd starts a run in a command: it opens sockets.
+func startCmd(start Starter, gen int, scenarios []sim.Scenario, opts StartOptions) tea.Cmd {
+	return func() tea.Msg {
+		s, err := start(scenarios, opts)
+		return startedMsg{gen: gen, session: s, err: err}
+	}
+}
+
+// stopCmd stops a run and waits for its sockets to close.
+func stopCmd(s Session) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s.Stop()
+		return nil
+	}
+}
+
+// waitForEvent reads the run's next event. It is re-armed after each one.
+func waitForEvent(gen int, events <-chan sim.Event) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-events
+		if !ok {
+			return doneMsg{gen: gen}
+		}
+		return eventMsg{gen: gen, ev: ev}
+	}
+}
+
+// frameInterval is the animation's frame time: ten frames a second is
+// enough for a glyph crossing a wire, and keeps what is written to the
+// terminal small.
+const frameInterval = 100 * time.Millisecond
+
+func frameCmd(tag int) tea.Cmd {
+	return tea.Tick(frameInterval, func(t time.Time) tea.Msg { return frameMsg{tag: tag, at: t} })
+}

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/lipgloss"
+
+	"sessionlab/sim/spdu"
+)
+
+// Palette. Adaptive colours pick the light or dark variant from the
+// terminal's background; with NO_COLOR, or on a terminal without colour,
+// lipgloss drops them and what remains must still read: frames differ by
+// their brackets and labels, states by their words.
+var (
+	colAccent  = lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#B7A4FF"}
+	colClient  = lipgloss.AdaptiveColor{Light: "#0B5FA5", Dark: "#6CB6FF"}
+	colServer  = lipgloss.AdaptiveColor{Light: "#9A4B00", Dark: "#FFB86C"}
+	colData    = lipgloss.AdaptiveColor{Light: "#1F7A1F", Dark: "#7EE787"}
+	colSync    = lipgloss.AdaptiveColor{Light: "#8A2BE2", Dark: "#D2A8FF"}
+	colControl = lipgloss.AdaptiveColor{Light: "#005F87", Dark: "#79C0FF"}
+	colDanger  = lipgloss.AdaptiveColor{Light: "#B00020", Dark: "#FF7B72"}
+	colMuted   = lipgloss.AdaptiveColor{Light: "#5F5F5F", Dark: "#9E9E9E"}
+)
+
+// Styles is every style the UI uses, built once from one renderer.
+type Styles struct {
+	Title    lipgloss.Style
+	Muted    lipgloss.Style
+	Bold     lipgloss.Style
+	Client   lipgloss.Style
+	Server   lipgloss.Style
+	Pane     lipgloss.Style // a pane's title
+	PaneOn   lipgloss.Style // the focused pane's title
+	Live     lipgloss.Style
+	Paused   lipgloss.Style
+	Replay   lipgloss.Style
+	Cursor   lipgloss.Style // the log line being shown
+	Error    lipgloss.Style
+	Wire     lipgloss.Style
+	Hex      lipgloss.Style
+	Field    lipgloss.Style
+	Selected lipgloss.Style // picker: chosen lesson
+	Frames   map[frameClass]lipgloss.Style
+	Help     help.Styles
+}
+
+// frameClass groups SPDUs that are drawn alike.
+type frameClass int
+
+const (
+	classConnect frameClass = iota // CN AC RF
+	classData                      // DT
+	classSync                      // MIP MIA MAP MAA RS RA
+	classRelease                   // FN DN NF
+	classAbort                     // AB, and TCP's RST
+	classTCP                       // TCP's own FIN
+)
+
+func classOf(k spdu.Kind) frameClass {
+	switch k {
+	case spdu.DT:
+		return classData
+	case spdu.MIP, spdu.MIA, spdu.MAP, spdu.MAA, spdu.RS, spdu.RA:
+		return classSync
+	case spdu.FN, spdu.DN, spdu.NF:
+		return classRelease
+	case spdu.AB:
+		return classAbort
+	case spdu.RF:
+		return classAbort
+	}
+	return classConnect
+}
+
+// brackets are each class's shape, so that frames differ without colour.
+var brackets = map[frameClass][2]string{
+	classConnect: {"«", "»"},
+	classData:    {"[", "]"},
+	classSync:    {"{", "}"},
+	classRelease: {"(", ")"},
+	classAbort:   {"!", "!"},
+	classTCP:     {"·", "·"},
+}
+
+// NewStyles builds the styles for one terminal.
+func NewStyles(r *lipgloss.Renderer) *Styles {
+	s := &Styles{
+		Title:    r.NewStyle().Bold(true).Foreground(colAccent),
+		Muted:    r.NewStyle().Foreground(colMuted),
+		Bold:     r.NewStyle().Bold(true),
+		Client:   r.NewStyle().Bold(true).Foreground(colClient),
+		Server:   r.NewStyle().Bold(true).Foreground(colServer),
+		Pane:     r.NewStyle().Bold(true).Foreground(colMuted),
+		PaneOn:   r.NewStyle().Bold(true).Foreground(colAccent).Underline(true),
+		Live:     r.NewStyle().Bold(true).Foreground(colData),
+		Paused:   r.NewStyle().Bold(true).Reverse(true),
+		Replay:   r.NewStyle().Bold(true).Reverse(true).Foreground(colSync),
+		Cursor:   r.NewStyle().Bold(true),
+		Error:    r.NewStyle().Bold(true).Foreground(colDanger),
+		Wire:     r.NewStyle().Foreground(colMuted),
+		Hex:      r.NewStyle().Foreground(colControl),
+		Field:    r.NewStyle().Bold(true),
+		Selected: r.NewStyle().Bold(true).Foreground(colAccent),
+		Frames: map[frameClass]lipgloss.Style{
+			classConnect: r.NewStyle().Bold(true).Foreground(colControl),
+			classData:    r.NewStyle().Bold(true).Foreground(colData),
+			classSync:    r.NewStyle().Bold(true).Foreground(colSync),
+			classRelease: r.NewStyle().Bold(true).Foreground(colControl),
+			classAbort:   r.NewStyle().Bold(true).Foreground(colDanger),
+			classTCP:     r.NewStyle().Foreground(colMuted),
+		},
+	}
+	s.Help = help.Styles{
+		ShortKey:       r.NewStyle().Bold(true),
+		ShortDesc:      r.NewStyle().Foreground(colMuted),
+		ShortSeparator: r.NewStyle().Foreground(colMuted),
+		Ellipsis:       r.NewStyle().Foreground(colMuted),
+		FullKey:        r.NewStyle().Bold(true),
+		FullDesc:       r.NewStyle().Foreground(colMuted),
+		FullSeparator:  r.NewStyle().Foreground(colMuted),
+	}
+	return s
+}

@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"sessionlab/sim"
+)
+
+// run executes a command that does not block, and the commands it is
+// made of, returning the messages they produced.
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		var out []tea.Msg
+		for i := 0; i < v.Len(); i++ {
+			out = append(out, run(v.Index(i).Interface().(tea.Cmd))...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+func TestPauseStepAndReplay(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	hs.play(evs[:20]...)
+	l := &hs.m.lesson
+	if l.cursor != 19 || !l.live {
+		t.Fatalf("cursor %d live %v after 20 events", l.cursor, l.live)
+	}
+
+	hs.key("right") // running: only a hint
+	if _, steps, _, _ := s.state(); steps != 0 || l.hint == "" {
+		t.Fatalf("step while running: %d steps, hint %q", steps, l.hint)
+	}
+
+	hs.key("space")
+	if paused, _, _, _ := s.state(); !paused || !l.paused {
+		t.Fatal("space did not pause the run")
+	}
+	hs.key("right")
+	hs.key("n")
+	hs.key("pgdown") // a presentation clicker
+	if _, steps, _, _ := s.state(); steps != 3 {
+		t.Fatalf("%d steps, want 3", steps)
+	}
+
+	hs.key("left")
+	hs.key("pgup")
+	if l.cursor != 17 || l.live {
+		t.Fatalf("after two steps back: cursor %d live %v", l.cursor, l.live)
+	}
+	if v := hs.m.View(); !contains(v, "REPLAY 18/20") || !contains(v, "the network is not rewound") {
+		t.Fatalf("replay not shown:\n%s", v)
+	}
+	hs.play(evs[20]) // the step's event arrives while replaying: the cursor stays
+	if l.cursor != 17 {
+		t.Fatalf("cursor moved to %d during replay", l.cursor)
+	}
+	hs.key("right")
+	hs.key("right")
+	hs.key("right")
+	if l.cursor != 20 || !l.live {
+		t.Fatalf("forward through the replay: cursor %d live %v", l.cursor, l.live)
+	}
+	if _, steps, _, _ := s.state(); steps != 3 {
+		t.Fatalf("replaying forward stepped the network: %d steps", steps)
+	}
+
+	hs.key("space")
+	if paused, _, _, _ := s.state(); paused || l.paused {
+		t.Fatal("space did not resume")
+	}
+}
+
+func TestBackWhileRunningPausesTheRun(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	hs.play(evs[:10]...)
+	hs.key("left")
+	if paused, _, _, _ := s.state(); !paused || hs.m.lesson.live {
+		t.Fatal("stepping back did not hold the run")
+	}
+	for range 20 {
+		hs.key("left")
+	}
+	if hs.m.lesson.cursor != 0 || hs.m.lesson.hint == "" {
+		t.Fatalf("cursor %d at the start, hint %q", hs.m.lesson.cursor, hs.m.lesson.hint)
+	}
+}
+
+func TestRestartStopsTheOldRun(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 100, 30)
+	old := hs.open("synchronize")
+	hs.play(evs[:8]...)
+	oldGen := hs.m.lesson.gen
+	msgs := run(hs.key("r"))
+	if _, _, _, stopped := old.state(); !stopped {
+		t.Fatal("restart did not stop the old run")
+	}
+	if len(msgs) != 2 {
+		t.Fatalf("restart produced %d messages", len(msgs))
+	}
+	for _, msg := range msgs {
+		hs.send(msg)
+	}
+	if hs.m.lesson.gen == oldGen || hs.m.lesson.hist.len() != 0 || hs.m.lesson.session == nil {
+		t.Fatalf("after restart: gen %d (was %d), %d events", hs.m.lesson.gen, oldGen, hs.m.lesson.hist.len())
+	}
+	if hs.starter.count() != 2 {
+		t.Fatalf("%d runs started", hs.starter.count())
+	}
+	hs.send(eventMsg{gen: oldGen, ev: evs[8]}) // late event of the old run
+	if hs.m.lesson.hist.len() != 0 {
+		t.Fatal("an event of the stopped run was shown")
+	}
+	hs.send(startedMsg{gen: oldGen, session: &fakeSession{events: make(chan sim.Event)}})
+	if hs.m.lesson.session != hs.starter.session(1) {
+		t.Fatal("a stale start replaced the run")
+	}
+}
+
+func TestSpeedKeys(t *testing.T) {
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	for range 5 {
+		hs.key("+")
+	}
+	if _, _, speed, _ := s.state(); speed != 4 || hs.m.lesson.hint == "" {
+		t.Fatalf("speed %g after +×5, hint %q", speed, hs.m.lesson.hint)
+	}
+	for range 2 {
+		hs.key("-")
+	}
+	if _, _, speed, _ := s.state(); speed != 1 {
+		t.Fatalf("speed %g", speed)
+	}
+	if v := hs.m.View(); !contains(v, "speed 1x") {
+		t.Fatal("speed not shown")
+	}
+}
+
+func TestLeavingAndQuitting(t *testing.T) {
+	hs := newHarness(t, 100, 30)
+	s := hs.open("establish")
+	run(hs.key("esc"))
+	if _, _, _, stopped := s.state(); !stopped || hs.m.screen != pickerScreen {
+		t.Fatal("esc did not stop the run and go back to the lessons")
+	}
+	msgs := run(hs.key("enter"))
+	if hs.m.screen != lessonScreen || hs.m.lesson.lesson.ID != "establish" || len(msgs) == 0 {
+		t.Fatal("enter did not open the chosen lesson")
+	}
+	if msg := hs.key("q")(); msg != tea.Quit() {
+		t.Fatalf("q gave %#v", msg)
+	}
+	if msg := hs.key("ctrl+c")(); msg != tea.Interrupt() {
+		t.Fatalf("ctrl+c gave %#v", msg)
+	}
+}
+
+func TestResizeKeepsTheLogFilled(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 80, 24)
+	hs.open("synchronize")
+	hs.play(evs[:30]...)
+	hs.send(tea.WindowSizeMsg{Width: 200, Height: 60})
+	lines := hs.m.lesson.logLines(40, hs.m.lesson.log.Height)
+	if len(lines) < 30 {
+		t.Fatalf("log shows %d of 30 lines in a tall terminal", len(lines))
+	}
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

@@ -1,0 +1,138 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"sessionlab/sim"
+	"sessionlab/sim/spdu"
+)
+
+// upTo returns the events up to and including the first one ok accepts.
+func upTo(t *testing.T, evs []sim.Event, ok func(sim.Event) bool) []sim.Event {
+	t.Helper()
+	for i, ev := range evs {
+		if ok(ev) {
+			return evs[:i+1]
+		}
+	}
+	t.Fatal("no such event")
+	return nil
+}
+
+func sent(k spdu.Kind, seq uint32) func(sim.Event) bool {
+	return func(ev sim.Event) bool {
+		s, ok := ev.(sim.Sent)
+		return ok && s.Frame.Kind == k && (k != spdu.DT || s.Frame.Seq == seq)
+	}
+}
+
+func received(side sim.Side, k spdu.Kind) func(sim.Event) bool {
+	return func(ev sim.Event) bool {
+		r, ok := ev.(sim.Received)
+		return ok && r.Side == side && r.Frame.Kind == k
+	}
+}
+
+func is[T sim.Event](side sim.Side) func(sim.Event) bool {
+	return func(ev sim.Event) bool {
+		_, ok := ev.(T)
+		return ok && ev.Head().Side == side
+	}
+}
+
+// TestLessonViews draws the key moments of each lesson at 100×30.
+func TestLessonViews(t *testing.T) {
+	establish := recorded(t, sim.Establish, sim.EstablishRefused)
+	synchronize := recorded(t, sim.Synchronize)
+	terminate := recorded(t, sim.TerminateOrderly, sim.TerminateAbort)
+	refused := func(ev sim.Event) bool { return ev.Head().Scenario == sim.EstablishRefused }
+	var afterRefusal []sim.Event
+	for _, ev := range establish {
+		if refused(ev) {
+			afterRefusal = append(afterRefusal, ev)
+		}
+	}
+	abort := func(ev sim.Event) bool { return ev.Head().Scenario == sim.TerminateAbort }
+	var aborted []sim.Event
+	for _, ev := range terminate {
+		if abort(ev) {
+			aborted = append(aborted, ev)
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		lesson string
+		evs    []sim.Event
+		mid    bool // draw halfway through the last frame's travel
+	}{
+		{"establish_accepted", "establish", upTo(t, establish, is[sim.Accepted](sim.Server)), false},
+		{"establish_cn_on_the_wire", "establish", upTo(t, establish, sent(spdu.CN, 0)), true},
+		{"establish_session_accepted", "establish", upTo(t, establish, received(sim.Client, spdu.AC)), false},
+		{"establish_refused", "establish", append(upTo(t, establish, is[sim.ScenarioEnded](sim.Nobody)), upTo(t, afterRefusal, received(sim.Client, spdu.RF))...), false},
+		{"synchronize_dt2_in_flight", "synchronize", upTo(t, synchronize, sent(spdu.DT, 2)), true},
+		{"synchronize_mia1", "synchronize", upTo(t, synchronize, received(sim.Client, spdu.MIA)), false},
+		{"synchronize_ack_check", "synchronize", upTo(t, synchronize, is[sim.Observed](sim.Client)), false},
+		{"synchronize_maa", "synchronize", upTo(t, synchronize, received(sim.Client, spdu.MAA)), false},
+		{"terminate_half_open", "terminate", upTo(t, terminate, is[sim.Observed](sim.Client)), false},
+		{"terminate_time_wait", "terminate", upTo(t, terminate, is[sim.Closed](sim.Client)), false},
+		{"terminate_reset", "terminate", append(upTo(t, terminate, is[sim.ScenarioEnded](sim.Nobody)), upTo(t, aborted, is[sim.ConnError](sim.Server))...), false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := newHarness(t, 100, 30)
+			hs.open(tt.lesson)
+			hs.play(tt.evs...)
+			if tt.mid {
+				hs.at(hs.clock.t.Add(hs.m.lesson.travel() / 2))
+			}
+			golden.RequireEqual(t, []byte(hs.m.View()))
+		})
+	}
+}
+
+// TestScreens draws the screens around the lessons, the controls' states,
+// and one moment at the smallest, the usual and a large size.
+func TestScreens(t *testing.T) {
+	synchronize := recorded(t, sim.Synchronize)
+	mid := upTo(t, synchronize, received(sim.Client, spdu.MIA))
+	for _, tt := range []struct {
+		name string
+		w, h int
+		do   func(*harness)
+	}{
+		{"picker", 100, 30, func(hs *harness) {}},
+		{"picker_second", 80, 24, func(hs *harness) { hs.key("down") }},
+		{"too_small", 59, 19, func(hs *harness) {}},
+		{"help", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("?") }},
+		{"paused", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("space") }},
+		{"replay", 100, 30, func(hs *harness) {
+			hs.open("synchronize")
+			hs.play(mid...)
+			for range 3 {
+				hs.key("left")
+			}
+		}},
+		{"inspector_focus_narrow", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("tab") }},
+		{"min_60x20", 60, 20, func(hs *harness) { hs.open("synchronize"); hs.play(mid...) }},
+		{"usual_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...) }},
+		{"large_200x60", 200, 60, func(hs *harness) { hs.open("synchronize"); hs.play(mid...) }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := newHarness(t, tt.w, tt.h)
+			tt.do(hs)
+			v := hs.m.View()
+			for i, line := range strings.Split(v, "\n") {
+				if w := ansi.StringWidth(line); w > tt.w {
+					t.Errorf("line %d is %d wide, terminal %d: %q", i, w, tt.w, line)
+				}
+			}
+			if n := strings.Count(v, "\n") + 1; n > tt.h {
+				t.Errorf("%d lines, terminal %d", n, tt.h)
+			}
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"sessionlab/lessons"
+	"sessionlab/sim"
+)
+
+// glyph is one thing drawn on the wire.
+type glyph struct {
+	text  string // rendered, with its style
+	width int
+	pos   float64 // 0 at the sender, 1 at the receiver
+}
+
+// glyphFor draws what record r put on the wire, pointing the way it goes.
+func (m *lessonModel) glyphFor(r record) glyph {
+	st := m.c.styles
+	var label string
+	var class frameClass
+	switch e := r.ev.(type) {
+	case sim.Sent:
+		label, class = lessons.FrameLabel(e.Frame), classOf(e.Frame.Kind)
+	default:
+		label, class = "FIN", classTCP
+		if r.wire == wireRST {
+			label, class = "RST", classAbort
+		}
+	}
+	b := brackets[class]
+	text := b[0] + label + b[1]
+	if r.ev.Head().Side == sim.Client {
+		text += "▶"
+	} else {
+		text = "◀" + text
+	}
+	return glyph{text: st.Frames[class].Render(text), width: ansi.StringWidth(text)}
+}
+
+// wireLines draws the wire: a line between the two sides, a lane for each
+// direction, and a caption that says what the drawing does not.
+func (m *lessonModel) wireLines(width int) []string {
+	st := m.c.styles
+	inner := max(width-4, 10)
+	line := "  " + st.Wire.Render("client "+strings.Repeat("─", max(inner-14, 1))+" server")
+	var toServer, toClient []glyph
+	now := m.anim(m.now)
+	for _, i := range m.hist.inFlight(m.cursor) {
+		r := m.hist.recs[i]
+		g := m.glyphFor(r)
+		g.pos = 1 // in replay, or once across: waiting in the receiver's kernel
+		if m.live {
+			g.pos = min(float64(now-r.seen)/float64(m.travel()), 1)
+		}
+		if r.ev.Head().Side == sim.Client {
+			toServer = append(toServer, g)
+		} else {
+			toClient = append(toClient, g)
+		}
+	}
+	return []string{
+		line,
+		"  " + lane(toServer, inner, false),
+		"  " + lane(toClient, inner, true),
+		"  " + ansi.Truncate(m.wireCaption(), width-2, "…"),
+	}
+}
+
+// lane places glyphs, oldest first, along a lane of width cells. On the
+// rightward lane the oldest is furthest right; a later glyph that would
+// overlap it waits just behind. The leftward lane is the mirror image.
+func lane(gs []glyph, width int, leftward bool) string {
+	type placed struct {
+		x int
+		g glyph
+	}
+	var ps []placed
+	if !leftward {
+		limit := width // the next glyph must end before this
+		for _, g := range gs {
+			x := min(int(g.pos*float64(width-g.width)), limit-g.width)
+			if x < 0 {
+				break // no room yet: drawn once the one ahead moves on
+			}
+			ps = append(ps, placed{x, g})
+			limit = x - 1
+		}
+		slices.Reverse(ps)
+	} else {
+		limit := 0 // the next glyph must start at or after this
+		for _, g := range gs {
+			x := max(width-g.width-int(g.pos*float64(width-g.width)), limit)
+			if x+g.width > width {
+				break
+			}
+			ps = append(ps, placed{x, g})
+			limit = x + g.width + 1
+		}
+	}
+	var b strings.Builder
+	col := 0
+	for _, p := range ps {
+		b.WriteString(strings.Repeat(" ", p.x-col))
+		b.WriteString(p.g.text)
+		col = p.x + p.g.width
+	}
+	return b.String()
+}
+
+// wireCaption says how the wire is drawn: slowed for the eye, with the
+// measured transit time beside it; frozen while paused; replayed.
+func (m *lessonModel) wireCaption() string {
+	st := m.c.styles
+	switch {
+	case !m.live:
+		return st.Replay.Render(" REPLAY ") + st.Muted.Render(" recorded events, shown again; the network is not rewound")
+	case m.paused:
+		return st.Paused.Render(" PAUSED ") + st.Muted.Render(" nothing happens on the sockets until → or space")
+	}
+	s := "drawn slowed for your eyes"
+	if f, d, ok := m.hist.lastTransit(m.cursor); ok {
+		s += " · real transit of " + lessons.FrameLabel(f) + ": " + lessons.Micros(d)
+	}
+	return st.Muted.Render(s)
+}
+
+// travelLeft is for tests: how far along the wire a record is drawn.
+func (m *lessonModel) travelLeft(i int) time.Duration {
+	return m.travel() - (m.anim(m.now) - m.hist.recs[i].seen)
+}
