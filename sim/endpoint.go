@@ -181,9 +181,14 @@ func (e *endpoint) dial(due time.Duration) error {
 
 // send writes one frame at virtual time due. apply runs just before the
 // write: a protocol machine's variables change when it issues an SPDU, and
-// the peer's answer may be read before this goroutine runs again.
+// the peer's answer may be read before this goroutine runs again. Data
+// packets keep their cadence exactly.
 func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*state)) error {
-	if err := e.pace(due); err != nil {
+	pace := e.r.sim.pacer.wait
+	if f.Kind == spdu.DT {
+		pace = e.r.sim.pacer.waitExact
+	}
+	if err := pace(e.r.ctx, due); err != nil {
 		return err
 	}
 	raw, err := spdu.Append(e.wbuf[:0], &f)

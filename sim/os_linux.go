@@ -47,8 +47,10 @@ func acceptQueue(ln *net.TCPListener) int {
 	return int(ti.Unacked)
 }
 
-// enableRxTimestamps asks the kernel to stamp received segments.
-func enableRxTimestamps(c *net.TCPConn) {
+// enableRxTimestamps asks the kernel to stamp received segments. On a
+// listener it is inherited by every connection accepted from it, so that
+// data that arrives before accept() is stamped too.
+func enableRxTimestamps(c syscall.Conn) {
 	if rc, err := c.SyscallConn(); err == nil {
 		_ = rc.Control(func(fd uintptr) {
 			_ = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)

@@ -17,7 +17,7 @@ func tcpInfo(syscall.Conn) TCPInfo { return TCPInfo{} }
 
 func acceptQueue(*net.TCPListener) int { return -1 }
 
-func enableRxTimestamps(*net.TCPConn) {}
+func enableRxTimestamps(syscall.Conn) {}
 
 func readStamped(c *net.TCPConn, buf []byte) (int, time.Time, error) {
 	n, err := c.Read(buf)

@@ -53,7 +53,7 @@ const maxHold = 250 * time.Millisecond
 type pacer struct {
 	clock   Clock
 	manual  *ManualClock // the clock, when it is manual
-	spin    bool         // the clock is the real one: finish waits by spinning
+	spin    bool         // the clock is the real one: exact waits end by spinning
 	unpaced bool
 
 	mu        sync.Mutex
@@ -277,7 +277,15 @@ func (p *pacer) holdingLocked() bool {
 // releases it. The caller is at work (counted in active) before and after.
 func (p *pacer) wait(ctx context.Context, due time.Duration) error {
 	p.mu.Lock()
-	return p.waitLocked(ctx, due)
+	return p.waitLocked(ctx, due, false)
+}
+
+// waitExact is wait for an action whose timing is itself a lesson (the data
+// packets' one-second cadence): on the real clock it ends by spinning, to
+// within microseconds, at a cost of up to spinWindow of CPU.
+func (p *pacer) waitExact(ctx context.Context, due time.Duration) error {
+	p.mu.Lock()
+	return p.waitLocked(ctx, due, p.spin)
 }
 
 // readTurn is wait for a reader of side. woke says it comes straight from
@@ -289,10 +297,10 @@ func (p *pacer) readTurn(ctx context.Context, due time.Duration, side Side, woke
 		p.active++
 	}
 	p.inbound[side] = false
-	return p.waitLocked(ctx, due)
+	return p.waitLocked(ctx, due, false)
 }
 
-func (p *pacer) waitLocked(ctx context.Context, due time.Duration) error {
+func (p *pacer) waitLocked(ctx context.Context, due time.Duration, exact bool) error {
 	defer p.mu.Unlock()
 	w := &waiter{due: due, wake: make(chan struct{}, 1)}
 	for {
@@ -314,11 +322,11 @@ func (p *pacer) waitLocked(ctx context.Context, due time.Duration) error {
 				return nil
 			}
 			wait := time.Duration(float64(left) / p.speed)
-			if p.spin && wait <= spinWindow {
+			if exact && wait <= spinWindow {
 				p.spinLocked(wait)
 				continue
 			}
-			if p.spin {
+			if exact {
 				wait -= spinWindow
 			}
 			timer = p.clock.NewTimer(wait)
@@ -352,9 +360,9 @@ func (p *pacer) waitLocked(ctx context.Context, due time.Duration) error {
 	}
 }
 
-// spinWindow is how early a pacer on the real clock wakes before a due
-// time. An idle Go process sleeps in epoll with a millisecond timeout, so a
-// timer can fire up to a millisecond late; the last stretch is spun
+// spinWindow is how early an exact wait on the real clock wakes before its
+// due time. An idle Go process sleeps in epoll with a millisecond timeout,
+// so a timer can fire up to a millisecond late; the last stretch is spun
 // instead, which keeps the data packets' one-second cadence to within
 // microseconds.
 const spinWindow = 1500 * time.Microsecond

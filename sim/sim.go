@@ -91,6 +91,7 @@ func (s *Sim) Start(ctx context.Context) (<-chan Event, error) {
 		return nil, err
 	}
 	s.ln = l.(*net.TCPListener)
+	enableRxTimestamps(s.ln)
 	// A listener's raw connection cannot wait for readability; a duplicate
 	// of its descriptor, as an *os.File, can.
 	if f, err := s.ln.File(); err == nil {

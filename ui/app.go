@@ -35,10 +35,19 @@ type openMsg struct{ id string }
 type Model struct {
 	c        *common
 	help     help.Model
+	helpLine string  // the help bar, rendered for helpFor
+	helpFor  helpKey // what helpLine was rendered for
 	screen   screen
 	picker   list.Model
 	lesson   lessonModel
 	quitting bool
+}
+
+// helpKey is what the help bar depends on.
+type helpKey struct {
+	width  int
+	screen screen
+	all    bool
 }
 
 // New returns a Model showing the picker, or deps.Lesson if set.
@@ -87,11 +96,23 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// longer wanted is recognised there by its generation.
 		m.lesson, cmd = m.lesson.update(msg)
 	}
+	m.refreshHelp()
 	if m.screen == lessonScreen {
 		w, h := m.size()
-		m.lesson.relayout(w, h, strings.Count(m.helpView(w), "\n")+1)
+		m.lesson.relayout(w, h, strings.Count(m.helpLine, "\n")+1)
 	}
 	return m, cmd
+}
+
+// refreshHelp renders the help bar again when what it depends on changed.
+func (m *Model) refreshHelp() {
+	w, _ := m.size()
+	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll}
+	if key == m.helpFor && m.helpLine != "" {
+		return
+	}
+	m.helpFor = key
+	m.helpLine = " " + strings.ReplaceAll(m.helpView(w-1), "\n", "\n ")
 }
 
 func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
@@ -199,14 +220,38 @@ func (m Model) View() string {
 	if w < MinWidth || h < MinHeight {
 		return m.tooSmall(w, h)
 	}
-	help := " " + strings.ReplaceAll(m.helpView(w-1), "\n", "\n ")
+	help := m.helpLine
+	if help == "" { // View before any Update
+		help = " " + strings.ReplaceAll(m.helpView(w-1), "\n", "\n ")
+	}
 	var s string
 	if m.screen == pickerScreen {
 		s = m.pickerView(w, h, help)
 	} else {
 		s = m.lesson.view(help)
 	}
-	return trimRight(s)
+	return trimRight(clip(s, h))
+}
+
+// clip keeps the first h lines. The renderer would drop extra lines from
+// the top, losing the header; the tests make sure nothing relies on this.
+func clip(s string, h int) string {
+	if i := nthIndex(s, '\n', h); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// nthIndex returns the index of the nth occurrence of c in s, or -1.
+func nthIndex(s string, c byte, n int) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			if n--; n == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 func (m Model) tooSmall(w, h int) string {

@@ -59,7 +59,8 @@ func (h *history) logLabel(i int) string {
 }
 
 // refreshLog rebuilds the log pane's content and keeps the cursor's line
-// in view.
+// in view. Once the log is longer than the pane, blank lines follow the
+// last event, so that the pane can move on past it (see logJump).
 func (m *lessonModel) refreshLog() {
 	var b strings.Builder
 	st := m.c.styles
@@ -68,18 +69,34 @@ func (m *lessonModel) refreshLog() {
 			b.WriteByte('\n')
 		}
 		line := m.hist.logLabel(i)
-		if i == m.cursor {
+		// Following the run, the newest line is the one shown; the mark
+		// is for when the cursor is elsewhere (and it would make each
+		// event change two lines of the terminal instead of one).
+		if i == m.cursor && !(m.live && !m.paused) {
 			b.WriteString(st.Cursor.Render("▸" + line))
 		} else {
 			b.WriteString(" " + line)
 		}
 	}
+	h := m.log.Height
+	if n := m.hist.len(); h > 0 && n > h {
+		b.WriteString(strings.Repeat("\n", logJump(h)))
+	}
 	m.log.SetContent(b.String())
+	m.logHeight = h
 	m.logFree = false
 	m.followCursor()
 }
 
-// followCursor scrolls the log so that the cursor's line shows.
+// logJump is how far the log moves on when the cursor runs off the bottom
+// of a pane of h lines: two thirds, keeping the last third in view.
+func logJump(h int) int { return max((h*2)/3, 1) }
+
+// followCursor scrolls the log so that the cursor's line shows. When the
+// cursor runs off the bottom, the log moves on by two thirds of a page
+// rather than a line: the lines stay put between jumps, which is easier to
+// read on a projector and writes one line of the terminal per event, not
+// the whole pane.
 func (m *lessonModel) followCursor() {
 	h := m.log.Height
 	if h <= 0 || m.cursor < 0 {
@@ -87,12 +104,8 @@ func (m *lessonModel) followCursor() {
 	}
 	switch {
 	case m.cursor < m.log.YOffset:
-		m.log.SetYOffset(m.cursor)
+		m.log.SetYOffset(max(m.cursor-logJump(h), 0))
 	case m.cursor >= m.log.YOffset+h:
-		m.log.SetYOffset(m.cursor - h + 1)
-	case m.live:
-		// Following the run: keep the newest line at the bottom, so the
-		// pane fills from the top once it has more lines than rows.
-		m.log.SetYOffset(max(m.cursor-h+1, 0))
+		m.log.SetYOffset(m.cursor - h + 1 + logJump(h))
 	}
 }

@@ -120,7 +120,10 @@ func (n *normalizer) fix(ev sim.Event) sim.Event {
 	case sim.Received:
 		e.Header = n.header(e.Header)
 		e.Frame, e.Raw = frame(e.Frame)
-		if e.Transit > 0 {
+		// Only a read's last frame gets a kernel stamp; whether it got one
+		// here is timing, not what the view is about.
+		e.Transit = 0
+		if e.Index == e.FramesInRead-1 {
 			e.Transit = 25 * time.Microsecond
 		}
 		return e

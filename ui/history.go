@@ -1,10 +1,10 @@
 package ui
 
 import (
+	"slices"
 	"time"
 
 	"sessionlab/sim"
-	"sessionlab/sim/spdu"
 )
 
 // record is one event the UI has seen.
@@ -159,18 +159,23 @@ func (h *history) lastFrame(c int) (int, bool) {
 	return 0, false
 }
 
-// lastTransit returns the latest measured transit at or before c in c's
-// scenario, with the frame it was measured on.
-func (h *history) lastTransit(c int) (spdu.Frame, time.Duration, bool) {
+// medianTransit returns the median of the transit times measured in c's
+// scenario up to c.
+func (h *history) medianTransit(c int) (time.Duration, bool) {
 	if c < 0 || c >= len(h.recs) {
-		return spdu.Frame{}, 0, false
+		return 0, false
 	}
-	for i := c; i >= h.recs[c].start; i-- {
+	var ds []time.Duration
+	for i := h.recs[c].start; i <= c; i++ {
 		if rx, ok := h.recs[i].ev.(sim.Received); ok && rx.Transit > 0 {
-			return rx.Frame, rx.Transit, true
+			ds = append(ds, rx.Transit)
 		}
 	}
-	return spdu.Frame{}, 0, false
+	if len(ds) == 0 {
+		return 0, false
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/2], true
 }
 
 // offset is the time of record i since its scenario started.

@@ -15,20 +15,29 @@ import (
 // in hex, field by field, beside what they mean.
 func (m *lessonModel) inspectorLines(width, height int) []string {
 	st := m.c.styles
+	if m.live && !m.paused && !m.done {
+		// While the run goes on, frames follow each other faster than a
+		// field table can be read, and the log already names each one.
+		return prefix("", strings.Split(st.Muted.Render(ansi.Wordwrap("Pause (space) or step back (←) to see a frame here, byte by byte.", width, "")), "\n"))
+	}
 	i, ok := m.hist.lastFrame(m.cursor)
 	if !ok {
 		return []string{st.Muted.Render("No frame yet.")}
 	}
+	// A frame is described by its direction, not by whether this event
+	// wrote or read it: the bytes are the same either way, and the pane
+	// then need not change when the peer reads what was written.
 	var raw []byte
 	var f spdu.Frame
 	var how string
 	switch e := m.hist.recs[i].ev.(type) {
 	case sim.Sent:
-		raw, f, how = e.Raw, e.Frame, "written by the "+e.Side.String()
+		raw, f, how = e.Raw, e.Frame, e.Side.String()+" → "+e.Side.Peer().String()
 	case sim.Received:
-		raw, f, how = e.Raw, e.Frame, "read by the "+e.Side.String()
+		raw, f, how = e.Raw, e.Frame, e.Side.Peer().String()+" → "+e.Side.String()
 	}
-	lines := []string{ansi.Truncate(fmt.Sprintf("%s · %s · %d bytes", st.Bold.Render(lessons.FrameLabel(f)), how, len(raw)), width, "…")}
+	title := fmt.Sprintf("%s · %s · %d bytes", st.Bold.Render(lessons.FrameLabel(f)), how, len(raw))
+	lines := []string{ansi.Truncate(title, width, "…")}
 	fields, err := spdu.Describe(raw)
 	if err != nil {
 		return append(lines, st.Error.Render(err.Error()))

@@ -49,11 +49,12 @@ type lessonModel struct {
 	frameTag int // tag of the running animation loop
 	framing  bool
 
-	lay     layout
-	focus   pane
-	log     viewport.Model
-	logFree bool   // the user scrolled the log away from the cursor
-	hint    string // a one-line note about the last key, cleared by the next
+	lay       layout
+	focus     pane
+	log       viewport.Model
+	logHeight int    // the pane height the log content was built for
+	logFree   bool   // the user scrolled the log away from the cursor
+	hint      string // a one-line note about the last key, cleared by the next
 }
 
 func newLessonModel(c *common, l *lessons.Lesson, speed float64) lessonModel {
@@ -123,7 +124,11 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 			return m, nil
 		}
 		m.now = msg.at
-		return m, m.animate()
+		if !m.moving() {
+			m.framing = false
+			return m, nil
+		}
+		return m, frameCmd(m.frameTag, m.travel()/travelSteps)
 	case tea.KeyMsg:
 		return m.key(msg)
 	}
@@ -151,7 +156,7 @@ func (m *lessonModel) animate() tea.Cmd {
 	}
 	m.framing = true
 	m.frameTag++
-	return frameCmd(m.frameTag)
+	return frameCmd(m.frameTag, m.travel()/travelSteps)
 }
 
 // moving reports whether any glyph on the wire has not yet reached the
@@ -215,6 +220,7 @@ func (m lessonModel) togglePause() (lessonModel, tea.Cmd) {
 	if !m.paused {
 		m.session.Pause()
 		m.paused, m.pausedAt, m.framing = true, m.now, false
+		m.refreshLog()
 		return m, nil
 	}
 	m.session.Resume()

@@ -63,11 +63,11 @@ func waitForEvent(gen int, events <-chan sim.Event) tea.Cmd {
 	}
 }
 
-// frameInterval is the animation's frame time: ten frames a second is
-// enough for a glyph crossing a wire, and keeps what is written to the
-// terminal small.
-const frameInterval = 100 * time.Millisecond
+// travelSteps is how many moves a glyph makes crossing the wire after it
+// appears at the sender: a few clear steps read well on a projector, and
+// each move is a line rewritten on every student's terminal.
+const travelSteps = 2
 
-func frameCmd(tag int) tea.Cmd {
-	return tea.Tick(frameInterval, func(t time.Time) tea.Msg { return frameMsg{tag: tag, at: t} })
+func frameCmd(tag int, d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(t time.Time) tea.Msg { return frameMsg{tag: tag, at: t} })
 }

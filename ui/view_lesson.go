@@ -53,9 +53,9 @@ func (m *lessonModel) relayout(width, height, helpHeight int) {
 		logW = width - 1
 	}
 	m.log.Width, m.log.Height = logW, body
-	m.log.SetYOffset(m.log.YOffset) // a taller pane may now show more
-	if !m.logFree {
-		m.followCursor()
+	if m.logHeight != body {
+		m.refreshLog() // the padding depends on the height
+		m.log.SetYOffset(m.log.YOffset)
 	}
 }
 
@@ -104,7 +104,9 @@ func (m *lessonModel) header(width int) string {
 // cursor.
 func (m *lessonModel) endpointLines(width, height int) []string {
 	st := m.c.styles
-	col := (width - 2) / 2
+	// The server's column starts where the client's widest line would end
+	// at full detail, not at half the width: shorter lines, fewer bytes.
+	col := min((width-2)/2, 44)
 	sides := [2][]string{}
 	for k, side := range []sim.Side{sim.Client, sim.Server} {
 		name := st.Client.Render("client")
@@ -118,10 +120,10 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 		}
 		tcp := ""
 		if t, ok := m.hist.lastTCP(m.cursor, side); ok {
+			// The state only: the smoothed RTT moves on every sample, which
+			// says little and costs a redraw; the narration of the connect
+			// gives it once.
 			tcp = "TCP " + t.State.String()
-			if t.RTT > 0 {
-				tcp += " · RTT " + lessons.Micros(t.RTT)
-			}
 			if t.TimerLeft > 0 {
 				tcp += " · " + lessons.Duration(t.TimerLeft) + " left"
 			}
@@ -129,7 +131,7 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 		lines = append(lines, tcp)
 		sync := ""
 		if ok && h.Sync.Known {
-			sync = fmt.Sprintf("V(M) %d · V(A) %d · V(R) %d", h.Sync.VM, h.Sync.VA, h.Sync.VR)
+			sync = fmt.Sprintf("V(M)=%d V(A)=%d V(R)=%d", h.Sync.VM, h.Sync.VA, h.Sync.VR)
 		}
 		lines = append(lines, sync)
 		if height >= 24 {
@@ -155,7 +157,14 @@ func ledger(h sim.Header, side sim.Side) string {
 	if side == sim.Server {
 		held, settled = "holding ", "committed "
 	}
-	return held + lessons.SeqList(h.Log.Pending) + " · " + settled + lessons.SeqList(h.Log.Confirmed)
+	var parts []string
+	if len(h.Log.Pending) > 0 {
+		parts = append(parts, held+lessons.SeqList(h.Log.Pending))
+	}
+	if len(h.Log.Confirmed) > 0 {
+		parts = append(parts, settled+lessons.SeqList(h.Log.Confirmed))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // narrationLines says what just happened and why it matters, in the
@@ -174,14 +183,16 @@ func (m *lessonModel) narrationLines(width, maxLines int) []string {
 			title = m.lesson.Line(ev)
 			text = "Opening a listening socket…"
 		default:
-			title = "What happened: " + strings.TrimSpace(m.hist.logLabel(m.cursor)[9:])
+			// The event itself is the log's marked line; a title that
+			// stays put is one line less to redraw per event.
+			title = "What happened"
 			text = m.lesson.Narration(ev)
 		}
 	}
 	if m.hint != "" {
 		text = m.hint
 	}
-	out := []string{" " + st.Pane.Render(ansi.Truncate(title, width-2, "…"))}
+	out := []string{" " + st.Bold.Render(ansi.Truncate(title, width-2, "…"))}
 	if text == "" {
 		return out
 	}
@@ -210,14 +221,21 @@ func (m *lessonModel) panes(width, height int) []string {
 	body := height - 1
 	logW := m.lay.logWidth
 	if logW == 0 {
+		var out []string
 		if m.focus == paneLog {
-			return append([]string{" " + title("Event log", paneLog) + st.Muted.Render("  (tab: frame inspector)")}, m.logLines(width-1, body)...)
+			out = append([]string{" " + title("Event log", paneLog) + st.Muted.Render("  (tab: frame inspector)")}, m.logLines(width-1, body)...)
+		} else {
+			out = append([]string{" " + title("Frame inspector", paneInspector) + st.Muted.Render("  (tab: event log)")}, prefix(" ", m.lay.inspector)...)
 		}
-		return append([]string{" " + title("Frame inspector", paneInspector) + st.Muted.Render("  (tab: event log)")}, prefix(" ", m.lay.inspector)...)
+		// Always the full height, so that the help stays at the bottom.
+		for len(out) < height {
+			out = append(out, "")
+		}
+		return out[:height]
 	}
 	left := append([]string{title("Event log", paneLog)}, m.logLines(logW, body)...)
 	right := append([]string{title("Frame inspector", paneInspector)}, m.lay.inspector...)
-	sep := st.Wire.Render(" │ ")
+	sep := " │ " // plain: it is on every row, and colour would be bytes on each
 	out := make([]string, height)
 	for i := range out {
 		l, r := "", ""

@@ -88,6 +88,9 @@ func TestLessonViews(t *testing.T) {
 			if tt.mid {
 				hs.at(hs.clock.t.Add(hs.m.lesson.travel() / 2))
 			}
+			if n := strings.Count(hs.m.lesson.view(hs.m.helpLine), "\n") + 1; n != 30 {
+				t.Errorf("the lesson screen is %d lines, terminal 30", n)
+			}
 			golden.RequireEqual(t, []byte(hs.m.View()))
 		})
 	}
@@ -127,6 +130,11 @@ func TestScreens(t *testing.T) {
 			for i, line := range strings.Split(v, "\n") {
 				if w := ansi.StringWidth(line); w > tt.w {
 					t.Errorf("line %d is %d wide, terminal %d: %q", i, w, tt.w, line)
+				}
+			}
+			if hs.m.screen == lessonScreen && tt.w >= MinWidth {
+				if n := strings.Count(hs.m.lesson.view(hs.m.helpLine), "\n") + 1; n != tt.h {
+					t.Errorf("the lesson screen is %d lines, terminal %d", n, tt.h)
 				}
 			}
 			if n := strings.Count(v, "\n") + 1; n > tt.h {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -55,7 +56,9 @@ func (m *lessonModel) wireLines(width int) []string {
 		g := m.glyphFor(r)
 		g.pos = 1 // in replay, or once across: waiting in the receiver's kernel
 		if m.live {
-			g.pos = min(float64(now-r.seen)/float64(m.travel()), 1)
+			// Whole steps, so that the glyph moves only when a frame is due.
+			step := math.Floor(float64(now-r.seen) / float64(m.travel()) * travelSteps)
+			g.pos = min(step/travelSteps, 1)
 		}
 		if r.ev.Head().Side == sim.Client {
 			toServer = append(toServer, g)
@@ -123,8 +126,11 @@ func (m *lessonModel) wireCaption() string {
 		return st.Paused.Render(" PAUSED ") + st.Muted.Render(" nothing happens on the sockets until → or space")
 	}
 	s := "drawn slowed for your eyes"
-	if f, d, ok := m.hist.lastTransit(m.cursor); ok {
-		s += " · real transit of " + lessons.FrameLabel(f) + ": " + lessons.Micros(d)
+	if d, ok := m.hist.medianTransit(m.cursor); ok {
+		// The median of what was measured so far, rounded: it describes
+		// loopback better than the latest sample and does not jump with
+		// scheduling noise. Each frame's own figure is in the narration.
+		s += " · loopback really takes ≈" + lessons.Micros(max(d.Round(10*time.Microsecond), 10*time.Microsecond)) + " (measured median)"
 	}
 	return st.Muted.Render(s)
 }
