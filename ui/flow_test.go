@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -14,6 +16,8 @@ import (
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
 )
+
+var pausedAt = regexp.MustCompile(`PAUSED  at event (\d+)`)
 
 // teatest waits for SIGINT on a goroutine it never ends.
 var teatestSignal = goleak.IgnoreAnyFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2")
@@ -138,16 +142,25 @@ func TestFlowWithRealEngine(t *testing.T) {
 	for seq := 0; seq < sim.Packets; seq++ {
 		waitOutput(t, tm, fmt.Sprintf("client → DT %d", seq))
 	}
+	// Paused, the run holds still: one step is exactly one more event.
 	tm.Send(keyMsg("space"))
-	waitOutput(t, tm, "PAUSED")
+	var n int
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		m := pausedAt.FindSubmatch(b)
+		if m != nil {
+			n, _ = strconv.Atoi(string(m[1]))
+		}
+		return m != nil
+	}, teatest.WithDuration(flowWait), teatest.WithCheckInterval(10*time.Millisecond))
 	tm.Send(keyMsg("right"))
+	waitOutput(t, tm, fmt.Sprintf("PAUSED  at event %d", n+1))
 	tm.Send(keyMsg("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 	final := tm.FinalModel(t).(Model)
 	cancel()
 	runs.Wait()
-	if !final.lesson.paused || final.lesson.hist.len() < 20 {
-		t.Fatalf("final: paused %v, %d events", final.lesson.paused, final.lesson.hist.len())
+	if got := final.lesson.hist.len(); !final.lesson.paused || got != n+1 {
+		t.Fatalf("paused at event %d, stepped once, quit with %d events (paused %v)", n, got, final.lesson.paused)
 	}
 	goleak.VerifyNone(t, teatestSignal, goleak.IgnoreCurrent())
 }

@@ -15,10 +15,11 @@ import (
 // in hex, field by field, beside what they mean.
 func (m *lessonModel) inspectorLines(width, height int) []string {
 	st := m.c.styles
-	if m.live && !m.paused && !m.done {
+	if m.live && !m.paused && !m.done && m.focus != paneInspector {
 		// While the run goes on, frames follow each other faster than a
-		// field table can be read, and the log already names each one.
-		return prefix("", strings.Split(st.Muted.Render(ansi.Wordwrap("Pause (space) or step back (←) to see a frame here, byte by byte.", width, "")), "\n"))
+		// field table can be read, and the log already names each one;
+		// with the focus here (tab), the inspector follows them anyway.
+		return prefix("", strings.Split(st.Muted.Render(ansi.Wordwrap("Pause (space), step back (←) or press tab to see the frames here, byte by byte.", width, "")), "\n"))
 	}
 	i, ok := m.hist.lastFrame(m.cursor)
 	if !ok {

@@ -85,7 +85,7 @@ func (m *lessonModel) header(width int) string {
 	case !m.live:
 		status = st.Replay.Render(fmt.Sprintf(" REPLAY %d/%d ", m.cursor+1, m.hist.len()))
 	case m.paused:
-		status = st.Paused.Render(" PAUSED ")
+		status = st.Paused.Render(" PAUSED ") + st.Muted.Render(fmt.Sprintf(" at event %d", m.hist.len()))
 	case m.done:
 		status = st.Bold.Render("■ finished")
 	default:

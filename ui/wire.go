@@ -134,8 +134,3 @@ func (m *lessonModel) wireCaption() string {
 	}
 	return st.Muted.Render(s)
 }
-
-// travelLeft is for tests: how far along the wire a record is drawn.
-func (m *lessonModel) travelLeft(i int) time.Duration {
-	return m.travel() - (m.anim(m.now) - m.hist.recs[i].seen)
-}
