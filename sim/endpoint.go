@@ -1,11 +1,13 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"slices"
 	"sync"
 	"syscall"
@@ -42,11 +44,13 @@ type endpoint struct {
 	r    *run
 	side Side
 
-	conn          *net.TCPConn
+	conn          *net.TCPConn // set and cleared by the side's own goroutine, under mu
 	local, remote netip.AddrPort
 
-	mu sync.Mutex // guards st: a client's sender and reader share it
-	st state
+	mu      sync.Mutex // guards st, conn and the fault flags: faults act from other goroutines
+	st      state
+	faulted bool // a fault closed this side's connection under it
+	stopped bool // a fault stopped this side (the server)
 
 	inbox  []byte     // bytes read but not yet decoded
 	queued []Received // frames from the last read not yet handed over
@@ -80,9 +84,12 @@ func (e *endpoint) update(fn func(*state)) {
 
 // header describes the endpoint as it is now.
 func (e *endpoint) header(note Note) Header {
+	e.mu.Lock()
+	conn, faulted := e.conn, e.faulted || e.stopped
+	e.mu.Unlock()
 	h := Header{At: e.r.sim.clock.Now(), Scenario: e.r.scenario, Side: e.side, Local: e.local, Remote: e.remote, Note: note}
-	if e.conn != nil {
-		h.TCP = tcpInfo(e.conn)
+	if conn != nil && !faulted {
+		h.TCP = tcpInfo(conn)
 		// Once the kernel moves a connection to TIME_WAIT it hands it to a
 		// new object, and TCP_INFO on the old descriptor says CLOSE; the
 		// connection's real state is in /proc/net/tcp.
@@ -103,36 +110,53 @@ func (e *endpoint) attach(c *net.TCPConn) error {
 	if !e.r.track(c) {
 		return e.r.ctx.Err()
 	}
-	e.conn = c
+	e.mu.Lock()
+	e.conn, e.faulted = c, false
 	e.local = c.LocalAddr().(*net.TCPAddr).AddrPort()
 	e.remote = c.RemoteAddr().(*net.TCPAddr).AddrPort()
+	e.mu.Unlock()
 	enableRxTimestamps(c)
+	e.inbox, e.queued = e.inbox[:0], nil
 	return nil
 }
 
+// isFaulted reports whether a fault closed this side's connection.
+func (e *endpoint) isFaulted() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.faulted || e.stopped
+}
+
+// isStopped reports whether a fault stopped this side.
+func (e *endpoint) isStopped() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stopped
+}
+
 // listen reports that the server is waiting for a connection.
-func (e *endpoint) listen() error {
+func (e *endpoint) listen(note Note) error {
 	if err := e.pace(e.after(0)); err != nil {
 		return err
 	}
-	h := e.header(NoteNone)
-	h.Local = e.r.sim.ln.Addr().(*net.TCPAddr).AddrPort()
+	h := e.header(note)
+	h.Local = e.r.sim.Addr().(*net.TCPAddr).AddrPort()
 	return e.emit(Listening{h})
 }
 
 // accept waits until a connection has finished its handshake, leaves it in
 // the accept queue for delay, then accepts it.
-func (e *endpoint) accept(delay time.Duration) error {
-	ln := e.r.sim.ln
+func (e *endpoint) accept(delay time.Duration, note Note) error {
+	ln, w := e.r.sim.listener()
 	p := e.r.sim.pacer
-	p.readerBlocked(e.side)
-	if w := e.r.sim.lnWait; w != nil {
+	p.readerBlocked(listenerFlow)
+	if w != nil {
 		if err := waitReadable(w); err != nil {
-			p.readerUnblocked(e.side)
+			p.readerUnblocked(listenerFlow)
 			return e.r.ctxErr(err)
 		}
 	}
-	if err := p.readTurn(e.r.ctx, p.now()+delay, e.side, true); err != nil {
+	if err := p.readTurn(e.r.ctx, p.now()+delay, listenerFlow, true); err != nil {
 		return err
 	}
 	queue := acceptQueue(ln)
@@ -144,7 +168,7 @@ func (e *endpoint) accept(delay time.Duration) error {
 	if err := e.attach(c); err != nil {
 		return err
 	}
-	ev := Accepted{Header: e.header(NoteNone), Queue: queue}
+	ev := Accepted{Header: e.header(note), Queue: queue}
 	e.r.mu.Lock()
 	// Unpaced, accept can return before the client has noted its connect's
 	// return; then the wait was too short to measure.
@@ -156,16 +180,16 @@ func (e *endpoint) accept(delay time.Duration) error {
 }
 
 // dial connects to the server.
-func (e *endpoint) dial(due time.Duration) error {
+func (e *endpoint) dial(due time.Duration, note Note) error {
 	if err := e.pace(due); err != nil {
 		return err
 	}
 	d := net.Dialer{}
-	e.r.sim.pacer.writing(e.side)
+	e.r.sim.pacer.writing(listenerFlow)
 	start := time.Now()
-	c, err := d.DialContext(e.r.ctx, "tcp", e.r.sim.dialTo)
+	c, err := d.DialContext(e.r.ctx, "tcp", e.r.sim.dialAddr())
 	if err != nil {
-		h := e.header(NoteNone)
+		h := e.header(note)
 		_ = e.emit(ConnError{Header: h, Op: "dial", Err: err})
 		return e.r.ctxErr(err)
 	}
@@ -176,7 +200,7 @@ func (e *endpoint) dial(due time.Duration) error {
 	if err := e.attach(c.(*net.TCPConn)); err != nil {
 		return err
 	}
-	return e.emit(Dialed{Header: e.header(NoteNone), Took: took})
+	return e.emit(Dialed{Header: e.header(note), Took: took})
 }
 
 // send writes one frame at virtual time due. apply runs just before the
@@ -188,6 +212,9 @@ func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*
 	if f.Kind == spdu.DT {
 		pace = e.r.sim.pacer.waitExact
 	}
+	if d := e.r.takeStall(); d > 0 {
+		due, note = max(due, e.r.sim.pacer.now())+d, NoteStalled
+	}
 	if err := pace(e.r.ctx, due); err != nil {
 		return err
 	}
@@ -196,23 +223,42 @@ func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*
 		return err
 	}
 	e.update(apply)
-	e.r.sim.pacer.writing(e.side)
+	e.r.sim.pacer.writing(e.out())
 	e.r.wrote(e.side, time.Now())
-	if _, err := e.conn.Write(raw); err != nil {
+	c := e.socket()
+	if c == nil {
+		return errFaulted
+	}
+	if _, err := c.Write(raw); err != nil {
 		return e.connError("write", err)
 	}
 	return e.emit(Sent{Header: e.header(note), Frame: f, Raw: slices.Clone(raw)})
 }
 
-// connError reports a failed socket operation and returns the error.
+// connError reports a failed socket operation and returns the error. When
+// a fault closed the socket under the operation, the fault's own event
+// has said so; the error is returned as errFaulted.
 func (e *endpoint) connError(op string, err error) error {
 	if e.r.ctx.Err() != nil {
 		return e.r.ctx.Err()
+	}
+	if e.isFaulted() {
+		return errFaulted
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return errTimeout
 	}
 	reset := errors.Is(err, syscall.ECONNRESET)
 	_ = e.emit(ConnError{Header: e.header(NoteNone), Op: op, Err: err, Reset: reset})
 	return err
 }
+
+// Errors the scenarios tell apart.
+var (
+	errFaulted = errors.New("the connection was closed by a fault")
+	errTimeout = errors.New("no answer in time")
+	errAborted = errors.New("the session was aborted")
+)
 
 // ctxErr prefers the scenario's own end over the error it caused.
 func (r *run) ctxErr(err error) error {
@@ -228,19 +274,29 @@ func (r *run) ctxErr(err error) error {
 // socket errors are reported as events and returned as errors (errEOF for
 // a FIN).
 func (e *endpoint) recv(note Note, apply func(*state, spdu.Frame)) (spdu.Frame, error) {
+	return e.recvWith(note, func(s *state, f spdu.Frame) Note {
+		if apply != nil {
+			apply(s, f)
+		}
+		return note
+	})
+}
+
+// recvWith is recv where the frame decides the note: decide applies the
+// frame to the state and says what the frame was (a duplicate, say).
+// note is for the end of stream.
+func (e *endpoint) recvWith(note Note, decide func(*state, spdu.Frame) Note) (spdu.Frame, error) {
 	p := e.r.sim.pacer
 	if len(e.queued) == 0 {
 		if err := e.fill(note); err != nil {
 			return spdu.Frame{}, err
 		}
-	} else if err := p.readTurn(e.r.ctx, p.now(), e.side, false); err != nil {
+	} else if err := p.readTurn(e.r.ctx, p.now(), e.in(), false); err != nil {
 		return spdu.Frame{}, err
 	}
 	rx := e.queued[0]
 	e.queued = e.queued[1:]
-	if apply != nil {
-		e.update(func(s *state) { apply(s, rx.Frame) })
-	}
+	e.update(func(s *state) { note = decide(s, rx.Frame) })
 	rx.Header = e.header(note)
 	return rx.Frame, e.emit(rx)
 }
@@ -250,17 +306,22 @@ func (e *endpoint) recv(note Note, apply func(*state, spdu.Frame)) (spdu.Frame, 
 // again. note goes on the event if the read finds the end of stream.
 func (e *endpoint) fill(note Note) error {
 	p := e.r.sim.pacer
-	p.readerBlocked(e.side)
-	if err := waitReadable(e.conn); err != nil {
-		p.readerUnblocked(e.side)
+	conn := e.socket()
+	if conn == nil {
+		return errFaulted // the side already let this connection go
+	}
+	in := e.in()
+	p.readerBlocked(in)
+	if err := waitReadable(conn); err != nil {
+		p.readerUnblocked(in)
 		return e.connError("read", err)
 	}
-	if err := p.readTurn(e.r.ctx, p.now()+e.pacing().Travel, e.side, true); err != nil {
+	if err := p.readTurn(e.r.ctx, p.now()+e.pacing().Travel, in, true); err != nil {
 		return err
 	}
 	read := 0
 	for {
-		n, rxAt, err := readStamped(e.conn, e.inbox[len(e.inbox):cap(e.inbox)])
+		n, rxAt, err := readStamped(conn, e.inbox[len(e.inbox):cap(e.inbox)])
 		if err == errEOF && len(e.inbox) == 0 {
 			return e.peerClosed(note)
 		}
@@ -284,7 +345,7 @@ func (e *endpoint) fill(note Note) error {
 			return nil
 		}
 		p.adjust(-1)
-		err = waitReadable(e.conn)
+		err = waitReadable(conn)
 		p.adjust(+1)
 		if err != nil {
 			return e.connError("read", err)
@@ -369,6 +430,18 @@ func kindList(kinds []spdu.Kind) string {
 	return s
 }
 
+// in and out name the directions of the side's connection.
+func (e *endpoint) in() flow  { return flowTo(e.local, e.remote, e.side) }
+func (e *endpoint) out() flow { return flowTo(e.local, e.remote, e.side.Peer()) }
+
+// socket returns the side's socket. Only the side's own goroutines use
+// it; a fault may close it under them, which their operations then report.
+func (e *endpoint) socket() *net.TCPConn {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.conn
+}
+
 // observe reads the connection's TCP state from the OS at due.
 func (e *endpoint) observe(due time.Duration, note Note) error {
 	if err := e.pace(due); err != nil {
@@ -382,8 +455,12 @@ func (e *endpoint) closeWrite(due time.Duration) error {
 	if err := e.pace(due); err != nil {
 		return err
 	}
-	e.r.sim.pacer.writing(e.side)
-	if err := e.conn.CloseWrite(); err != nil {
+	c := e.socket()
+	if c == nil {
+		return errFaulted
+	}
+	e.r.sim.pacer.writing(e.out())
+	if err := c.CloseWrite(); err != nil {
 		return e.connError("shutdown", err)
 	}
 	return e.emit(HalfClosed{e.header(NoteNone)})
@@ -395,17 +472,77 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 	if err := e.pace(due); err != nil {
 		return err
 	}
-	e.r.sim.pacer.writing(e.side)
-	if abortive {
-		_ = e.conn.SetLinger(0)
+	e.mu.Lock()
+	c := e.conn
+	e.mu.Unlock()
+	if c == nil {
+		return nil
 	}
-	e.r.untrack(e.conn)
-	err := e.conn.Close()
+	e.r.sim.pacer.writing(e.out())
+	if abortive {
+		_ = c.SetLinger(0)
+	}
+	e.r.untrack(c)
+	err := c.Close()
 	h := e.header(note)
 	h.TCP = TCPInfo{}
-	e.conn = nil
+	e.detach()
 	if err != nil {
-		return err
+		return nil // a fault closed it already, and said so
 	}
 	return e.emit(Closed{Header: h, Abortive: abortive, After: kernelState(e.local, e.remote)})
+}
+
+// detach forgets the side's socket once it is closed.
+func (e *endpoint) detach() {
+	e.mu.Lock()
+	e.conn = nil
+	e.mu.Unlock()
+}
+
+// forget closes a socket the side no longer uses without an event: one a
+// fault already closed, or one whose loss was already reported.
+func (e *endpoint) forget() {
+	e.mu.Lock()
+	c := e.conn
+	e.conn = nil
+	e.mu.Unlock()
+	if c != nil {
+		e.r.sim.pacer.writing(e.out())
+		e.r.untrack(c)
+		_ = c.SetLinger(0)
+		_ = c.Close()
+	}
+}
+
+// within runs op with a watchdog: if op has not returned after d of
+// pacing, the watchdog expires the socket op waits on (expire sets a past
+// deadline), and op returns errTimeout. Unpaced runs have no watchdogs.
+func (e *endpoint) within(d time.Duration, expire func(time.Time), op func() error) error {
+	if e.r.sim.cfg.Unpaced {
+		return op()
+	}
+	ctx, cancel := context.WithCancel(e.r.ctx)
+	fired := make(chan struct{})
+	e.r.wg.Add(1)
+	e.r.sim.pacer.adjust(+1)
+	go func() {
+		defer e.r.wg.Done()
+		defer e.r.sim.pacer.adjust(-1)
+		if e.r.sim.pacer.wait(ctx, e.r.sim.pacer.now()+d) == nil {
+			close(fired)
+			expire(time.Unix(1, 0))
+		}
+	}()
+	err := op()
+	cancel()
+	select {
+	case <-fired:
+		expire(time.Time{})
+		if err != nil && e.r.ctx.Err() == nil {
+			return errTimeout
+		}
+	default:
+	}
+	return err
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"errors"
 	"math/rand/v2"
 
 	"sessionlab/sim/spdu"
@@ -14,6 +15,9 @@ const (
 	HelloText = "Hello from the client!"
 	// WelcomeText is the AC's user data, the article's server greeting.
 	WelcomeText = "Welcome to the session!"
+	// ResultText is what the server still has to send when it refuses a
+	// release with NF.
+	ResultText = "result: 5 packets committed"
 	// InitialSerial is the first sync point serial number both sides use.
 	InitialSerial = 1
 
@@ -32,10 +36,10 @@ func startSync(s *state, serial uint32) {
 
 // serverOpen waits for a connection, accepts it and reads the CN.
 func (e *endpoint) serverOpen() (spdu.Frame, error) {
-	if err := e.listen(); err != nil {
+	if err := e.listen(NoteNone); err != nil {
 		return spdu.Frame{}, err
 	}
-	if err := e.accept(scriptFor(e.r.scenario).accept(e.pacing())); err != nil {
+	if err := e.accept(scriptFor(e.r.scenario).accept(e.pacing()), NoteNone); err != nil {
 		return spdu.Frame{}, err
 	}
 	return e.expect(NoteNone, nil, spdu.CN)
@@ -61,14 +65,33 @@ func (e *endpoint) serverAnswer(cn spdu.Frame) (bool, error) {
 }
 
 // serverRelease answers the client's FN with DN, reads the client's FIN and
-// closes: the orderly end of a session.
-func (e *endpoint) serverRelease() error {
-	if _, err := e.expect(NoteNone, nil, spdu.FN); err != nil {
-		return err
-	}
+// closes: the orderly end of a session. With ss.refuse it first refuses
+// the release with NF, sends the result it still has, and accepts the
+// next FN.
+func (e *endpoint) serverRelease(ss *serverSession) error {
 	beat := e.pacing().Beat
-	if err := e.send(spdu.Frame{Kind: spdu.DN}, e.after(beat), NoteNone, nil); err != nil {
-		return err
+	if !ss.released {
+		if _, err := e.expect(NoteNone, nil, spdu.FN); err != nil {
+			return err
+		}
+		if ss.refuse {
+			ss.refuse = false
+			nf := spdu.Frame{Kind: spdu.NF, Data: []byte("I still have a result to send")}.With(spdu.PUserData)
+			if err := e.send(nf, e.after(beat), NoteRefused, nil); err != nil {
+				return err
+			}
+			result := spdu.Frame{Kind: spdu.DT, Seq: 0, Data: []byte(ResultText)}.With(spdu.PSeq, spdu.PUserData)
+			if err := e.send(result, e.after(beat), NoteResult, nil); err != nil {
+				return err
+			}
+			if _, err := e.expect(NoteRefused, nil, spdu.FN); err != nil {
+				return err
+			}
+		}
+		// Released when DN is issued, whether or not the write gets through.
+		if err := e.send(spdu.Frame{Kind: spdu.DN}, e.after(beat), NoteNone, func(*state) { ss.released = true }); err != nil {
+			return err
+		}
 	}
 	if err := e.expectEOF(NoteNone); err != nil {
 		return err
@@ -76,49 +99,79 @@ func (e *endpoint) serverRelease() error {
 	return e.close(e.after(beat), false, NoteNone)
 }
 
-// serverEstablish is the server of Establish, EstablishRefused and
-// TerminateOrderly: open, answer, release.
-func serverEstablish(e *endpoint) error {
-	cn, err := e.serverOpen()
-	if err != nil {
-		return err
+// serverEstablish is the server of Establish, EstablishRefused and the
+// Terminate scenarios without data: open, answer, release.
+func serverEstablish(refuse bool) func(*endpoint) error {
+	return func(e *endpoint) error {
+		cn, err := e.serverOpen()
+		if err != nil {
+			return err
+		}
+		ok, err := e.serverAnswer(cn)
+		if err != nil || !ok {
+			return err
+		}
+		return e.serverSession(&serverSession{id: cn.SessionID, units: cn.Units & ServerUnits, done: true, refuse: refuse})
 	}
-	ok, err := e.serverAnswer(cn)
-	if err != nil || !ok {
-		return err
-	}
-	return e.serverRelease()
 }
 
-// clientOpen dials and sends CN for version, then reads the answer.
-func (e *endpoint) clientOpen(version uint8, note Note) (spdu.Frame, error) {
+// clientOpen dials and sends CN for version, then reads the answer. It
+// returns the answer and the CN it sent.
+func (e *endpoint) clientOpen(version uint8, note Note) (ans, cn spdu.Frame, err error) {
 	beat := e.pacing().Beat
-	if err := e.dial(e.after(beat)); err != nil {
-		return spdu.Frame{}, err
+	if err := e.dial(e.after(beat), note); err != nil {
+		return ans, cn, err
 	}
-	cn := spdu.Frame{Kind: spdu.CN, SessionID: rand.Uint64(), Version: version, Units: ProposedUnits,
+	cn = spdu.Frame{Kind: spdu.CN, SessionID: rand.Uint64(), Version: version, Units: ProposedUnits,
 		InitialSerial: InitialSerial, Data: []byte(HelloText)}.
 		With(spdu.PSessionID, spdu.PVersion, spdu.PRequirements, spdu.PInitialSerial, spdu.PUserData)
 	if err := e.send(cn, e.after(beat), note, nil); err != nil {
-		return spdu.Frame{}, err
+		return ans, cn, err
 	}
-	return e.expect(note, func(s *state, f spdu.Frame) {
+	ans, err = e.expect(note, func(s *state, f spdu.Frame) {
 		if f.Kind == spdu.AC {
 			startSync(s, f.InitialSerial)
 		}
 	}, spdu.AC, spdu.RF)
+	return ans, cn, err
 }
 
 // clientRelease asks for release with FN, waits for DN, half-closes, reads
-// the server's FIN and closes.
-func (e *endpoint) clientRelease() error {
+// the server's FIN and closes. An NF (release refused) is answered by
+// reading what the server still sends and asking again.
+func (e *endpoint) clientRelease(cs *clientSession) error {
 	beat := e.pacing().Beat
 	fn := spdu.Frame{Kind: spdu.FN, Disconnect: spdu.ReleaseTransport}.With(spdu.PDisconnect)
-	if err := e.send(fn, e.after(beat), NoteNone, nil); err != nil {
-		return err
-	}
-	if _, err := e.expect(NoteNone, nil, spdu.DN); err != nil {
-		return err
+	if !cs.released {
+		if err := e.send(fn, e.after(beat), NoteNone, nil); err != nil {
+			return err
+		}
+		for !cs.released {
+			f, err := e.recvWith(NoteNone, func(_ *state, f spdu.Frame) Note {
+				switch f.Kind {
+				case spdu.NF:
+					return NoteRefused
+				case spdu.DT:
+					return NoteResult
+				}
+				return NoteNone
+			})
+			if err != nil {
+				return err
+			}
+			switch f.Kind {
+			case spdu.DN:
+				cs.released = true
+			case spdu.NF:
+			case spdu.DT:
+				// The result the server still had: now ask again.
+				if err := e.send(fn, e.after(beat), NoteRefused, nil); err != nil {
+					return err
+				}
+			default:
+				return &ProtocolError{Side: e.side, Want: "DN, NF or DT", Got: f.Kind.String()}
+			}
+		}
 	}
 	if err := e.closeWrite(e.after(beat)); err != nil {
 		return err
@@ -134,29 +187,32 @@ func (e *endpoint) clientRelease() error {
 	return e.close(e.after(beat), false, NoteNone)
 }
 
-// clientEstablish is the client of Establish and TerminateOrderly.
+// clientEstablish is the client of Establish and the Terminate scenarios
+// without data.
 func clientEstablish(e *endpoint) error {
-	ac, err := e.clientOpen(Version, NoteNone)
+	ac, cn, err := e.clientOpen(Version, NoteNone)
 	if err != nil {
 		return err
 	}
 	if ac.Kind != spdu.AC {
 		return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
 	}
-	return e.clientRelease()
+	cs := &clientSession{id: cn.SessionID, units: ac.Units, sentMax: -1, covers: map[uint32]uint32{},
+		mail: make(chan clientMail, 8), drop: -1, done: true}
+	return e.clientSession(cs)
 }
 
 // clientRefused proposes a version the server does not speak, reads the
 // RF and the server's FIN, and closes.
 func clientRefused(e *endpoint) error {
-	f, err := e.clientOpen(Version+1, NoteRefusal)
+	f, _, err := e.clientOpen(Version+1, NoteRefusal)
 	if err != nil {
 		return err
 	}
 	if f.Kind != spdu.RF {
 		return &ProtocolError{Side: e.side, Want: "RF", Got: f.Kind.String()}
 	}
-	if err := e.expectEOF(NoteRefusal); err != nil {
+	if err := e.expectEOF(NoteRefusal); err != nil && !errors.Is(err, errFaulted) {
 		return err
 	}
 	return e.close(e.after(e.pacing().Beat), false, NoteRefusal)

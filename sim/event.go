@@ -51,6 +51,16 @@ const (
 	NoteCommitted Note = "committed" // a confirmation sent after the data was committed
 	NoteAckCheck  Note = "ack-check" // a look at TCP's acknowledgements before the session's
 	NoteHalfOpen  Note = "half-open" // a look at the TCP state while only one direction is closed
+	NoteResend    Note = "resend"    // data sent again after a restart or a resume
+	NoteDuplicate Note = "duplicate" // data the receiver already had, dropped
+	NotePurged    Note = "purged"    // data that arrived between RS and RA, thrown away
+	NoteResync    Note = "resync"    // the steps of a resynchronization (RS, RA)
+	NoteResume    Note = "resume"    // the steps of resuming a session on a new connection
+	NoteFault     Note = "fault"     // what a fault did, and the first consequences
+	NoteStalled   Note = "stalled"   // a frame held back by a stall fault
+	NoteRefused   Note = "refused"   // a release refused with NF, and what follows
+	NoteResult    Note = "result"    // the result the server still had to send
+	NoteDrop      Note = "drop"      // the lesson resets the connection itself
 )
 
 // Header is what every event carries.
@@ -71,7 +81,8 @@ func (h Header) Head() Header { return h }
 
 // Event is one thing that really happened. The set of event types is closed:
 // ScenarioStarted, ScenarioEnded, Listening, Dialed, Accepted, Sent,
-// Received, Committed, Observed, HalfClosed, PeerClosed, ConnError, Closed.
+// Received, Committed, CommitFailed, Discarded, Observed, HalfClosed,
+// PeerClosed, ConnError, Closed, Faulted, Aborted.
 type Event interface {
 	Head() Header
 	event()
@@ -154,6 +165,41 @@ type Committed struct {
 	Seqs []uint32
 }
 
+// CommitFailed: the receiving application could not commit data packets.
+// It happens when a lesson makes it happen, and the lesson says so.
+type CommitFailed struct {
+	Header
+	Seqs []uint32
+}
+
+// Discarded: this side threw data packets away: the receiver what it held
+// uncommitted, the sender what it must send again.
+type Discarded struct {
+	Header
+	Seqs []uint32
+}
+
+// Faulted: a fault was injected on this side. Reset closed its
+// connection with linger 0; Stop closed the server's listener and
+// connection; Stall holds the next frame back.
+type Faulted struct {
+	Header
+	Fault FaultKind
+	Delay time.Duration // for a stall, how long (at speed 1)
+	None  bool          // there was nothing to act on (no connection yet, or no longer)
+}
+
+// Aborted: the session ended without an orderly release. Provider is
+// true for a provider abort (S-P-ABORT: the transport was lost and the
+// session could not continue); Lost lists the data packets the side could
+// not get confirmed (sender) or had not committed (receiver).
+type Aborted struct {
+	Header
+	Provider bool
+	Reason   string
+	Lost     []uint32
+}
+
 // Observed: this side asked the OS about its connection (TCP_INFO), at a
 // moment the scenario chose because the answer teaches something. The
 // answer is in Header.TCP.
@@ -193,6 +239,10 @@ func (Accepted) event()        {}
 func (Sent) event()            {}
 func (Received) event()        {}
 func (Committed) event()       {}
+func (CommitFailed) event()    {}
+func (Discarded) event()       {}
+func (Faulted) event()         {}
+func (Aborted) event()         {}
 func (Observed) event()        {}
 func (HalfClosed) event()      {}
 func (PeerClosed) event()      {}

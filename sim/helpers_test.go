@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"sessionlab/sim/spdu"
 )
 
 // within bounds every wait in these tests: no test may hang.
@@ -54,16 +52,6 @@ func label(ev Event) string {
 	}
 	name := strings.ToLower(strings.TrimPrefix(fmt.Sprintf("%T", ev), "sim."))
 	return fmt.Sprintf("%v %s", h.Side, name)
-}
-
-func frameLabel(f spdu.Frame) string {
-	switch {
-	case f.Has.Has(spdu.PSeq):
-		return fmt.Sprintf("%v %d", f.Kind, f.Seq)
-	case f.Has.Has(spdu.PSerial):
-		return fmt.Sprintf("%v %d", f.Kind, f.Serial)
-	}
-	return f.Kind.String()
 }
 
 // sideLabels returns the labels of one side's events, in order.

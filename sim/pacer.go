@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"net/netip"
 	"runtime"
 	"slices"
 	"sync"
@@ -61,13 +62,34 @@ type pacer struct {
 	speed     float64
 	vBase     time.Duration // virtual time at rBase
 	rBase     time.Time
-	steps     int       // steps granted and not yet used
-	used      int       // steps used, for tests
-	waiting   []*waiter // actions waiting, in arrival order
-	active    int       // scenario goroutines at work: not waiting here, not waiting for data
-	readers   [3]int    // per side: readers waiting for data
-	inbound   [3]bool   // per side: the peer wrote since this side's reader last took its turn
-	holdSince time.Time // when a step was first held back for an arriving reader
+	steps     int           // steps granted and not yet used
+	used      int           // steps used, for tests
+	waiting   []*waiter     // actions waiting, in arrival order
+	active    int           // scenario goroutines at work: not waiting here, not waiting for data
+	readers   map[flow]int  // readers waiting for data on a flow
+	inbound   map[flow]bool // flows written to since their reader last took its turn
+	holdSince time.Time     // when a step was first held back for an arriving reader
+}
+
+// flow is one direction of one connection, named by its two addresses in
+// a fixed order and the side it goes to; the zero addresses name the
+// listener, where dials go to the server. Marks on a connection that died
+// never match a reader again, so they cannot hold anything up.
+type flow struct {
+	lo, hi netip.AddrPort
+	to     Side
+}
+
+// listenerFlow is where connections go to the server.
+var listenerFlow = flow{to: Server}
+
+// flowTo names the direction of the connection between a and b that goes
+// to side to.
+func flowTo(a, b netip.AddrPort, to Side) flow {
+	if b.Compare(a) < 0 {
+		a, b = b, a
+	}
+	return flow{a, b, to}
 }
 
 // waiter is one action waiting in wait.
@@ -78,7 +100,7 @@ type waiter struct {
 }
 
 func newPacer(clock Clock, speed float64, unpaced bool) *pacer {
-	p := &pacer{clock: clock, unpaced: unpaced, speed: speed, rBase: clock.Now()}
+	p := &pacer{clock: clock, unpaced: unpaced, speed: speed, rBase: clock.Now(), readers: map[flow]int{}, inbound: map[flow]bool{}}
 	p.manual, _ = clock.(*ManualClock)
 	_, p.spin = clock.(realClock)
 	return p
@@ -230,33 +252,35 @@ func (p *pacer) adjust(delta int) {
 func (p *pacer) startScenario() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.readers, p.inbound = [3]int{}, [3]bool{}
+	clear(p.readers)
+	clear(p.inbound)
 	p.dispatchLocked()
 }
 
-// writing records that side is about to write, connect or close, so that
-// the peer's reader will come to the pacer soon.
-func (p *pacer) writing(side Side) {
+// writing records that something is about to be written or closed on f,
+// so that f's reader will come to the pacer soon. Call it before the
+// socket operation: after it, the reader may already have woken.
+func (p *pacer) writing(f flow) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.inbound[side.Peer()] = true
+	p.inbound[f] = true
 	p.dispatchLocked()
 }
 
-// readerBlocked and readerUnblocked bracket a reader's wait for data when
-// the wait fails; when it succeeds, readTurn ends it.
-func (p *pacer) readerBlocked(side Side) {
+// readerBlocked and readerUnblocked bracket a reader's wait for data on f
+// when the wait fails; when it succeeds, readTurn ends it.
+func (p *pacer) readerBlocked(f flow) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.readers[side]++
+	p.readers[f]++
 	p.active--
 	p.dispatchLocked()
 }
 
-func (p *pacer) readerUnblocked(side Side) {
+func (p *pacer) readerUnblocked(f flow) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.readers[side]--
+	p.readers[f]--
 	p.active++
 	p.dispatchLocked()
 }
@@ -264,8 +288,8 @@ func (p *pacer) readerUnblocked(side Side) {
 // holdingLocked reports whether a reader is about to wake for data that
 // has been written to it.
 func (p *pacer) holdingLocked() bool {
-	for s := range p.inbound {
-		if p.inbound[s] && p.readers[s] > 0 {
+	for f, in := range p.inbound {
+		if in && p.readers[f] > 0 {
 			return true
 		}
 	}
@@ -288,15 +312,15 @@ func (p *pacer) waitExact(ctx context.Context, due time.Duration) error {
 	return p.waitLocked(ctx, due, p.spin)
 }
 
-// readTurn is wait for a reader of side. woke says it comes straight from
+// readTurn is wait for a reader of f. woke says it comes straight from
 // waiting for data (readerBlocked).
-func (p *pacer) readTurn(ctx context.Context, due time.Duration, side Side, woke bool) error {
+func (p *pacer) readTurn(ctx context.Context, due time.Duration, f flow, woke bool) error {
 	p.mu.Lock()
 	if woke {
-		p.readers[side]--
+		p.readers[f]--
 		p.active++
 	}
-	p.inbound[side] = false
+	delete(p.inbound, f)
 	return p.waitLocked(ctx, due, false)
 }
 

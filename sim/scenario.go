@@ -7,19 +7,25 @@ type Scenario uint8
 
 // The scenarios.
 const (
-	Establish        Scenario = iota + 1 // connect, accept the session, release it
-	EstablishRefused                     // connect, refuse the session with RF
-	Synchronize                          // data packets 0–4 with minor and major sync points
-	TerminateOrderly                     // FN, DN, half-close, close, TIME_WAIT
-	TerminateAbort                       // AB, then a reset close
+	Establish           Scenario = iota + 1 // connect, accept the session, release it
+	EstablishRefused                        // connect, refuse the session with RF
+	Synchronize                             // data packets 0–4 with minor and major sync points
+	RecoverResync                           // a failed commit, RS and RA, and the data sent again
+	RecoverReconnect                        // the connection reset mid-transfer, resumed on a new one
+	TerminateOrderly                        // FN, DN, half-close, close, TIME_WAIT
+	TerminateNegotiated                     // FN refused with NF, a last result, FN again, DN
+	TerminateAbort                          // AB, then a reset close
 )
 
 var scenarioNames = [...]string{
-	Establish:        "establish",
-	EstablishRefused: "establish-refused",
-	Synchronize:      "synchronize",
-	TerminateOrderly: "terminate",
-	TerminateAbort:   "terminate-abort",
+	Establish:           "establish",
+	EstablishRefused:    "establish-refused",
+	Synchronize:         "synchronize",
+	RecoverResync:       "recover-resync",
+	RecoverReconnect:    "recover-reconnect",
+	TerminateOrderly:    "terminate",
+	TerminateNegotiated: "terminate-negotiated",
+	TerminateAbort:      "terminate-abort",
 }
 
 // String returns the scenario's name, as ParseScenario takes it.
@@ -64,13 +70,21 @@ func scriptFor(s Scenario) script {
 	travel := func(p Pacing) time.Duration { return p.Travel }
 	switch s {
 	case Establish:
-		return script{serverEstablish, clientEstablish, func(p Pacing) time.Duration { return p.Accept }}
+		return script{serverEstablish(false), clientEstablish, func(p Pacing) time.Duration { return p.Accept }}
 	case EstablishRefused:
-		return script{serverEstablish, clientRefused, travel}
+		return script{serverEstablish(false), clientRefused, travel}
 	case Synchronize:
-		return script{serverSynchronize, clientSynchronize, travel}
+		return script{serverTransferScenario(0), clientTransferScenario(-1), travel}
+	case RecoverResync:
+		// The server fails to commit at sync point 2 (after DT 3).
+		return script{serverTransferScenario(2), clientTransferScenario(-1), travel}
+	case RecoverReconnect:
+		// The client's connection is reset once the server has read DT 2.
+		return script{serverTransferScenario(0), clientTransferScenario(2), travel}
 	case TerminateOrderly:
-		return script{serverEstablish, clientEstablish, travel}
+		return script{serverEstablish(false), clientEstablish, travel}
+	case TerminateNegotiated:
+		return script{serverEstablish(true), clientEstablish, travel}
 	case TerminateAbort:
 		return script{serverAbort, clientAbort, travel}
 	}

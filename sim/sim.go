@@ -7,8 +7,11 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"sync"
 	"time"
+
+	"sessionlab/sim/spdu"
 )
 
 // Config says what a Sim runs and how.
@@ -27,6 +30,8 @@ type Config struct {
 	Unpaced bool
 	// Pacing at speed 1; the zero value means DefaultPacing.
 	Pacing Pacing
+	// Faults to inject at chosen moments (see FaultAt).
+	Faults []FaultAt
 }
 
 // Sim runs scenarios on real sockets and reports them as events.
@@ -39,6 +44,12 @@ type Sim struct {
 	dialTo string
 	events chan Event
 	done   chan struct{}
+
+	mu      sync.Mutex
+	cur     *run      // the scenario running now, for Inject
+	count   int       // events emitted so far, markers not counted
+	pending []FaultAt // scheduled faults not yet injected
+	lnDown  bool      // a stop fault closed the listener
 }
 
 // Errors from New and Start.
@@ -73,7 +84,13 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.Pacing == (Pacing{}) {
 		cfg.Pacing = DefaultPacing
 	}
-	return &Sim{cfg: cfg, clock: cfg.Clock, pacer: newPacer(cfg.Clock, cfg.Speed, cfg.Unpaced), done: make(chan struct{})}, nil
+	for _, f := range cfg.Faults {
+		if f.Kind < FaultReset || f.Kind > FaultStop || (f.After < 1 && f.Frame == "") {
+			return nil, fmt.Errorf("fault %v: no kind or no moment", f)
+		}
+	}
+	return &Sim{cfg: cfg, clock: cfg.Clock, pacer: newPacer(cfg.Clock, cfg.Speed, cfg.Unpaced), done: make(chan struct{}),
+		pending: slices.Clone(cfg.Faults)}, nil
 }
 
 // Start listens on the configured address and starts the scenarios. An
@@ -127,32 +144,81 @@ func dialAddr(ap netip.AddrPort) string {
 	return netip.AddrPortFrom(a, ap.Port()).String()
 }
 
+// relisten opens the listener again after a stop fault closed it, on the
+// same address (a new port when that is port 0).
+func (s *Sim) relisten(ctx context.Context) error {
+	s.mu.Lock()
+	down := s.lnDown
+	s.lnDown = false
+	s.mu.Unlock()
+	if !down {
+		return nil
+	}
+	var lc net.ListenConfig
+	l, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.ln = l.(*net.TCPListener)
+	s.lnWait = nil
+	if f, err := s.ln.File(); err == nil {
+		s.lnWait = f
+	}
+	s.mu.Unlock()
+	enableRxTimestamps(s.ln)
+	s.mu.Lock()
+	s.dialTo = dialAddr(s.ln.Addr().(*net.TCPAddr).AddrPort())
+	s.mu.Unlock()
+	return nil
+}
+
+// dialAddr returns where the client dials.
+func (s *Sim) dialAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dialTo
+}
+
 // drainAcceptQueue closes connections a failed scenario left queued, so
 // that the next scenario's server does not accept a stale one.
 func (s *Sim) drainAcceptQueue() {
-	if s.lnWait != nil {
-		drainQueue(s.lnWait)
+	if _, w := s.listener(); w != nil {
+		drainQueue(w)
 	}
 }
 
+// listener returns the listener and the duplicate to wait on, which a
+// stop fault replaces between scenarios.
+func (s *Sim) listener() (*net.TCPListener, *os.File) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ln, s.lnWait
+}
+
 func (s *Sim) closeListener() {
-	s.ln.Close()
-	if s.lnWait != nil {
-		s.lnWait.Close()
+	ln, w := s.listener()
+	ln.Close()
+	if w != nil {
+		w.Close()
 	}
 }
 
 // setListenerDeadline wakes (past t) or re-arms (zero t) a server waiting
 // on the listener.
 func (s *Sim) setListenerDeadline(t time.Time) {
-	_ = s.ln.SetDeadline(t)
-	if s.lnWait != nil {
-		_ = s.lnWait.SetReadDeadline(t)
+	ln, w := s.listener()
+	_ = ln.SetDeadline(t)
+	if w != nil {
+		_ = w.SetReadDeadline(t)
 	}
 }
 
 // Addr returns the address the server listens on (after Start).
-func (s *Sim) Addr() net.Addr { return s.ln.Addr() }
+func (s *Sim) Addr() net.Addr {
+	ln, _ := s.listener()
+	return ln.Addr()
+}
 
 // Wait blocks until every goroutine and socket of the Sim is gone. Call it
 // after cancelling the context given to Start, or after the event channel
@@ -189,13 +255,65 @@ func (s *Sim) SetSpeed(x float64) error {
 // Speed returns the pacing speed.
 func (s *Sim) Speed() float64 { return s.pacer.getSpeed() }
 
+// Inject breaks the running scenario on purpose, as soon as the pacing
+// lets the next step happen (while paused, at the next step). It never
+// blocks; between scenarios it does nothing.
+func (s *Sim) Inject(kind FaultKind) {
+	s.mu.Lock()
+	r := s.cur
+	s.mu.Unlock()
+	if r != nil {
+		r.request(kind)
+	}
+}
+
 func (s *Sim) emit(ctx context.Context, ev Event) error {
 	select {
 	case s.events <- ev:
-		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	s.scheduled(ev)
+	return nil
+}
+
+// scheduled injects the faults of Config.Faults that ev triggers.
+func (s *Sim) scheduled(ev Event) {
+	switch ev.(type) {
+	case ScenarioStarted, ScenarioEnded:
+		return
+	}
+	s.mu.Lock()
+	s.count++
+	r := s.cur
+	var due []FaultKind
+	kept := s.pending[:0]
+	for _, f := range s.pending {
+		sent, isSent := ev.(Sent)
+		if f.After == s.count || (f.Frame != "" && isSent && frameLabel(sent.Frame) == f.Frame) {
+			due = append(due, f.Kind)
+		} else {
+			kept = append(kept, f)
+		}
+	}
+	s.pending = kept
+	s.mu.Unlock()
+	if r != nil {
+		for _, k := range due {
+			r.request(k)
+		}
+	}
+}
+
+// frameLabel names a frame as faults and the wire do: "DT 3", "MIP 1", "CN".
+func frameLabel(f spdu.Frame) string {
+	switch {
+	case f.Has.Has(spdu.PSeq):
+		return fmt.Sprintf("%v %d", f.Kind, f.Seq)
+	case f.Has.Has(spdu.PSerial):
+		return fmt.Sprintf("%v %d", f.Kind, f.Serial)
+	}
+	return f.Kind.String()
 }
 
 // run is one scenario's shared bookkeeping. The two sides never use it to
@@ -212,11 +330,121 @@ type run struct {
 	conns    map[*net.TCPConn]struct{}
 	dialedAt time.Time      // when the client's connect returned, on the Sim's clock
 	writes   [3][]time.Time // per sending side: when each frame's write began
+	stall    time.Duration  // a stall fault waiting for the next frame
+	faulted  bool           // a fault was injected in this scenario
+
+	client, server *endpoint
+	faults         chan FaultKind // requests for the dispatcher
+	sidesDone      chan struct{}  // closed when both sides have returned
+}
+
+// request asks for a fault without blocking; more than a few at once are
+// dropped.
+func (r *run) request(kind FaultKind) {
+	select {
+	case r.faults <- kind:
+	default:
+	}
+}
+
+// dispatch runs for the whole scenario and starts a goroutine for each
+// fault requested, which waits for its turn at the pacer like any step.
+func (r *run) dispatch() {
+	defer r.wg.Done()
+	for {
+		select {
+		case kind := <-r.faults:
+			r.mu.Lock()
+			r.faulted = true
+			r.mu.Unlock()
+			r.wg.Add(1)
+			r.sim.pacer.adjust(+1)
+			go func() {
+				defer r.wg.Done()
+				defer r.sim.pacer.adjust(-1)
+				if r.sim.pacer.wait(r.ctx, r.sim.pacer.now()) == nil {
+					r.apply(kind)
+				}
+			}()
+		case <-r.sidesDone:
+			return
+		case <-r.ctx.Done():
+			return
+		}
+	}
+}
+
+// wasFaulted reports whether a fault was injected in this scenario.
+func (r *run) wasFaulted() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.faulted
+}
+
+// takeStall hands the stall waiting for the next frame, if any, to the
+// caller, scaled to pacing time.
+func (r *run) takeStall() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d := r.stall
+	r.stall = 0
+	return d
+}
+
+// apply does what a fault does.
+func (r *run) apply(kind FaultKind) {
+	switch kind {
+	case FaultReset:
+		e := r.client
+		c := e.socket()
+		if c != nil {
+			r.sim.pacer.writing(e.out()) // before the RST can wake the server
+			e.mu.Lock()
+			e.faulted = true
+			_ = c.SetLinger(0)
+			_ = c.Close()
+			e.mu.Unlock()
+		}
+		h := e.header(NoteFault)
+		_ = r.sim.emit(r.ctx, Faulted{Header: h, Fault: kind, None: c == nil})
+	case FaultStop:
+		e := r.server
+		c := e.socket()
+		if c != nil {
+			r.sim.pacer.writing(e.out()) // before the RST can wake the client
+		}
+		e.mu.Lock()
+		e.stopped = true
+		if c != nil {
+			_ = c.SetLinger(0)
+			_ = c.Close()
+		}
+		e.mu.Unlock()
+		r.sim.mu.Lock()
+		r.sim.lnDown = true
+		r.sim.mu.Unlock()
+		r.sim.closeListener()
+		h := e.header(NoteFault)
+		h.Local = r.sim.Addr().(*net.TCPAddr).AddrPort()
+		_ = r.sim.emit(r.ctx, Faulted{Header: h, Fault: kind})
+	case FaultStall:
+		r.mu.Lock()
+		r.stall = StallDelay
+		r.mu.Unlock()
+		_ = r.sim.emit(r.ctx, Faulted{Header: Header{At: r.sim.clock.Now(), Scenario: r.scenario, Note: NoteFault}, Fault: kind, Delay: StallDelay})
+	}
 }
 
 func (s *Sim) runScenario(parent context.Context, sc Scenario) {
 	ctx, cancel := context.WithCancelCause(parent)
-	r := &run{sim: s, scenario: sc, ctx: ctx, cancel: cancel, conns: map[*net.TCPConn]struct{}{}}
+	r := &run{sim: s, scenario: sc, ctx: ctx, cancel: cancel, conns: map[*net.TCPConn]struct{}{},
+		faults: make(chan FaultKind, 4), sidesDone: make(chan struct{})}
+	r.client, r.server = newEndpoint(r, Client), newEndpoint(r, Server)
+	if err := s.relisten(ctx); err != nil {
+		cancel(nil)
+		_ = s.emit(parent, ScenarioEnded{Header: Header{At: s.clock.Now(), Scenario: sc}, Err: err})
+		return
+	}
 	s.setListenerDeadline(time.Time{})
 	closed := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() { r.closeAll(); close(closed) })
@@ -234,9 +462,24 @@ func (s *Sim) runScenario(parent context.Context, sc Scenario) {
 	}
 	sp := scriptFor(sc)
 	s.pacer.startScenario()
-	r.spawn(newEndpoint(r, Server), sp.server)
-	r.spawn(newEndpoint(r, Client), sp.client)
+	s.mu.Lock()
+	s.cur = r
+	s.mu.Unlock()
+	var sides sync.WaitGroup
+	sides.Add(2)
+	r.spawn(r.server, sp.server, sides.Done)
+	r.spawn(r.client, sp.client, sides.Done)
+	r.wg.Add(2)
+	go r.dispatch()
+	go func() {
+		defer r.wg.Done()
+		sides.Wait()
+		close(r.sidesDone)
+	}()
 	r.wg.Wait()
+	s.mu.Lock()
+	s.cur = nil
+	s.mu.Unlock()
 	err := context.Cause(ctx)
 	if errors.Is(err, context.Canceled) {
 		err = nil // both sides finished, or the whole run was cancelled
@@ -248,11 +491,12 @@ func (s *Sim) runScenario(parent context.Context, sc Scenario) {
 // spawn runs fn for endpoint e on its own goroutine. The first side to fail
 // cancels the scenario, which closes its sockets, so the other side's
 // blocked reads end too.
-func (r *run) spawn(e *endpoint, fn func(*endpoint) error) {
+func (r *run) spawn(e *endpoint, fn func(*endpoint) error, done func()) {
 	r.wg.Add(1)
 	r.sim.pacer.adjust(+1)
 	go func() {
 		defer r.wg.Done()
+		defer done()
 		defer r.sim.pacer.adjust(-1)
 		err := func() (err error) {
 			defer func() {
@@ -262,9 +506,20 @@ func (r *run) spawn(e *endpoint, fn func(*endpoint) error) {
 			}()
 			return fn(e)
 		}()
-		if err != nil && r.ctx.Err() == nil {
+		switch {
+		case err == nil || r.ctx.Err() != nil:
+		case errors.Is(err, errAborted):
+			// Reported by the side's Aborted event: an outcome, not a failure.
+		case e.isStopped():
+			// A stopped server just ends; its Faulted event said so.
+		case r.wasFaulted():
+			// After a fault anything can break; the side says how, as a
+			// provider abort, and the scenario ends without failing.
+			_ = e.abort(lostReason(err))
+		default:
 			r.cancel(fmt.Errorf("%v: %w", e.side, err))
 		}
+		e.forget()
 	}()
 }
 

@@ -5,7 +5,7 @@ import "sessionlab/sim/spdu"
 // clientAbort sets up a session, sends one data packet, then aborts: AB,
 // and a close with linger 0 so the kernel resets the connection.
 func clientAbort(e *endpoint) error {
-	ac, err := e.clientOpen(Version, NoteNone)
+	ac, _, err := e.clientOpen(Version, NoteNone)
 	if err != nil {
 		return err
 	}
@@ -13,7 +13,7 @@ func clientAbort(e *endpoint) error {
 		return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
 	}
 	beat := e.pacing().Beat
-	if err := e.send(dataFrame(0), e.after(beat), NoteNone, nil); err != nil {
+	if err := e.send(dataFrame(0), e.after(beat), NoteNone, func(s *state) { s.log.Pending = append(s.log.Pending, 0) }); err != nil {
 		return err
 	}
 	ab := spdu.Frame{Kind: spdu.AB, Disconnect: spdu.ReleaseTransport | spdu.UserAbort}.With(spdu.PDisconnect)
@@ -33,7 +33,7 @@ func serverAbort(e *endpoint) error {
 	if ok, err := e.serverAnswer(cn); err != nil || !ok {
 		return err
 	}
-	if _, err := e.expect(NoteNone, nil, spdu.DT); err != nil {
+	if _, err := e.expect(NoteNone, func(s *state, f spdu.Frame) { s.log.Pending = append(s.log.Pending, f.Seq) }, spdu.DT); err != nil {
 		return err
 	}
 	if _, err := e.expect(NoteAbort, nil, spdu.AB); err != nil {
