@@ -43,6 +43,7 @@ type options struct {
 	lesson *lessons.Lesson // nil: all lessons
 	speed  float64
 	addr   string
+	faults []sim.FaultAt
 }
 
 func main() {
@@ -123,7 +124,7 @@ func runTUI(ctx context.Context, opts options, book *lessons.Book, stderr io.Wri
 	r := ui.NewRuns(runsCtx, opts.addr)
 	defer r.Wait()     // second: every socket closed, every goroutine gone
 	defer cancelRuns() // first: cancel every run
-	deps := ui.Deps{Book: book, Start: r.Start, Renderer: lipgloss.NewRenderer(os.Stdout), Speed: opts.speed}
+	deps := ui.Deps{Book: book, Start: r.Start, Renderer: lipgloss.NewRenderer(os.Stdout), Speed: opts.speed, Faults: opts.faults}
 	if opts.lesson != nil {
 		deps.Lesson = opts.lesson.ID
 	}
@@ -159,7 +160,7 @@ func runPlain(ctx context.Context, opts options, book *lessons.Book, stdout, std
 			scenarios = append(scenarios, l.Scenarios...)
 		}
 	}
-	s, err := sim.New(sim.Config{Scenarios: scenarios, Addr: opts.addr, Speed: opts.speed})
+	s, err := sim.New(sim.Config{Scenarios: scenarios, Addr: opts.addr, Speed: opts.speed, Faults: opts.faults})
 	if err != nil {
 		fmt.Fprintf(stderr, "sessionlab: %v\n", err)
 		return exitUsage
@@ -210,6 +211,14 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer) (options, e
 	lesson := fs.String("lesson", "", "open this lesson directly: "+ids+" (plain mode: all lessons when not given)")
 	speed := fs.String("speed", "1", fmt.Sprintf("pacing speed, from %g to %g", sim.MinSpeed, sim.MaxSpeed))
 	fs.StringVar(&opts.addr, "addr", opts.addr, "HOST:PORT for the lesson's server to listen on")
+	fs.Func("fault", "break the lesson on purpose: KIND@WHEN, KIND is reset, stall or stop, WHEN an event number or a frame (reset@DT3, stall@12); may be repeated", func(v string) error {
+		f, err := sim.ParseFault(v)
+		if err != nil {
+			return err
+		}
+		opts.faults = append(opts.faults, f)
+		return nil
+	})
 	fs.Usage = func() {} // errors get one line, not the whole usage
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

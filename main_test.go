@@ -56,7 +56,7 @@ func TestBadInput(t *testing.T) {
 		want string
 	}{
 		{[]string{"--bogus"}, "unknown flag --bogus"},
-		{[]string{"--lesson", "nope"}, `unknown lesson "nope" (choose establish, synchronize, terminate)`},
+		{[]string{"--lesson", "nope"}, `unknown lesson "nope" (choose establish, synchronize, recover, terminate)`},
 		{[]string{"--lesson"}, "flag -lesson needs a value"},
 		{[]string{"--speed", "9"}, `--speed "9" is not a number from 0.25 to 4`},
 		{[]string{"--speed", "0.1"}, "is not a number from 0.25 to 4"},

@@ -52,6 +52,9 @@ var factNames = map[string]string{
 	"err":       "the error a socket operation returned",
 	"op":        "the socket operation that failed",
 	"speed":     "the pacing speed",
+	"why":       "why the session was aborted",
+	"lost":      "data packets not confirmed (sender) or not committed (receiver) when the session was aborted",
+	"delay":     "how long a stall holds a frame back",
 }
 
 func knownFact(name string) bool {
@@ -168,6 +171,25 @@ func (f facts) eventFact(name string) (string, bool) {
 	case sim.Committed:
 		if name == "seqs" {
 			return SeqList(e.Seqs), len(e.Seqs) > 0
+		}
+	case sim.CommitFailed:
+		if name == "seqs" {
+			return SeqList(e.Seqs), len(e.Seqs) > 0
+		}
+	case sim.Discarded:
+		if name == "seqs" {
+			return SeqList(e.Seqs), len(e.Seqs) > 0
+		}
+	case sim.Faulted:
+		if name == "delay" {
+			return Duration(e.Delay), e.Delay > 0
+		}
+	case sim.Aborted:
+		switch name {
+		case "why":
+			return e.Reason, e.Reason != ""
+		case "lost":
+			return SeqList(e.Lost), len(e.Lost) > 0
 		}
 	case sim.Closed:
 		switch name {

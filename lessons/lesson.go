@@ -133,7 +133,8 @@ func (b *Book) For(sc sim.Scenario) (*Lesson, bool) {
 }
 
 // Keys returns the content keys that can describe ev, most specific first:
-// "client sent DT resend", "client sent DT", "sent DT resend", "sent DT".
+// "client sent DT resend", "sent DT resend", "note resend", "client sent
+// DT", "sent DT".
 // A frame that shared its read with others also gets the note "same-read".
 func Keys(ev sim.Event) []string {
 	h := ev.Head()
@@ -163,12 +164,19 @@ func Keys(ev sim.Event) []string {
 			// "server received AB abort same-read" before "server received AB abort".
 			side := h.Side.String()
 			return []string{side + " " + verb + " " + note + " same-read", side + " " + verb + " " + note,
-				side + " " + verb + " same-read", side + " " + verb, verb + " " + note, verb}
+				verb + " " + note, "note " + note, side + " " + verb + " same-read", side + " " + verb, verb}
 		}
 	case sim.Committed:
 		verb = "committed"
 	case sim.Observed:
 		verb = "observed"
+		// What the OS answered decides what may be said about it: the
+		// most specific key names the answer.
+		if known := observedAnswer(e); known != "" {
+			side := h.Side.String()
+			return []string{side + " observed " + note + " " + known, side + " observed " + note,
+				side + " observed", "observed " + note, "observed"}
+		}
 	case sim.HalfClosed:
 		verb = "halfclosed"
 	case sim.PeerClosed:
@@ -180,17 +188,39 @@ func Keys(ev sim.Event) []string {
 		}
 	case sim.Closed:
 		verb = "closed"
+	case sim.CommitFailed:
+		verb = "commitfailed"
+	case sim.Discarded:
+		verb = "discarded"
+	case sim.Faulted:
+		verb = "faulted " + e.Fault.String()
+	case sim.Aborted:
+		verb = "aborted"
 	}
+	// A note says more about a step than the side that took it: a resent
+	// DT is first of all a resend.
 	side := h.Side.String()
 	var keys []string
 	if note != "" {
-		keys = append(keys, side+" "+verb+" "+note)
+		keys = append(keys, side+" "+verb+" "+note, verb+" "+note, "note "+note)
 	}
-	keys = append(keys, side+" "+verb)
-	if note != "" {
-		keys = append(keys, verb+" "+note)
+	return append(keys, side+" "+verb, verb)
+}
+
+// observedAnswer names what the OS answered to an observation, for its
+// key: the state for a half-open look, "acked" or "unacked" for the
+// acknowledgement check; "" when the OS said nothing.
+func observedAnswer(e sim.Observed) string {
+	t := e.TCP
+	switch {
+	case !t.Known:
+		return ""
+	case e.Note == sim.NoteAckCheck && t.Source == "TCP_INFO" && t.Unacked == 0:
+		return "acked"
+	case e.Note == sim.NoteAckCheck:
+		return "unacked"
 	}
-	return append(keys, verb)
+	return t.State.String()
 }
 
 func (l *Lesson) lookup(ev sim.Event) (entry, bool) {

@@ -23,6 +23,37 @@ func book(t *testing.T) *Book {
 	return b
 }
 
+// runPaced runs cfg paced on a manual clock, as faults need, and returns
+// the events.
+func runPaced(t *testing.T, cfg sim.Config) []sim.Event {
+	t.Helper()
+	clk := sim.NewManualClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	cfg.Clock = clk
+	s, err := sim.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ch, err := s.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	driven := make(chan struct{})
+	go func() {
+		defer close(driven)
+		clk.Drive(ctx)
+	}()
+	var evs []sim.Event
+	for ev := range ch {
+		evs = append(evs, ev)
+	}
+	cancel()
+	<-driven
+	s.Wait()
+	return evs
+}
+
 // run runs scenarios unpaced on loopback and returns their events.
 func run(t *testing.T, scenarios ...sim.Scenario) []sim.Event {
 	t.Helper()
@@ -46,7 +77,7 @@ func run(t *testing.T, scenarios ...sim.Scenario) []sim.Event {
 
 func TestBuiltinLessons(t *testing.T) {
 	b := book(t)
-	if got := b.IDs(); !slices.Equal(got, []string{"establish", "synchronize", "terminate"}) {
+	if got := b.IDs(); !slices.Equal(got, []string{"establish", "synchronize", "recover", "terminate"}) {
 		t.Fatalf("lessons %v", got)
 	}
 	for _, l := range b.Lessons() {
@@ -80,6 +111,31 @@ func TestEveryEventIsCovered(t *testing.T) {
 			for _, s := range []string{l.Line(ev), l.Narration(ev)} {
 				if strings.ContainsAny(s, "{}[]") || strings.Contains(s, "UNKNOWN") || s == "" {
 					t.Errorf("%s: %q renders as %q", l.ID, Keys(ev)[0], s)
+				}
+			}
+		}
+	}
+}
+
+// TestEveryEventIsCoveredUnderFaults breaks every lesson with each fault
+// at several moments and checks that the lesson files have a complete
+// sentence for whatever happens then.
+func TestEveryEventIsCoveredUnderFaults(t *testing.T) {
+	b := book(t)
+	for _, l := range b.Lessons() {
+		for _, kind := range []sim.FaultKind{sim.FaultReset, sim.FaultStall, sim.FaultStop} {
+			for at := 2; at <= 60; at += 6 {
+				evs := runPaced(t, sim.Config{Scenarios: l.Scenarios, Faults: []sim.FaultAt{{Kind: kind, After: at}}})
+				for _, ev := range evs {
+					if end, ok := ev.(sim.ScenarioEnded); ok {
+						if end.Err != nil {
+							t.Fatalf("%s %v@%d failed: %v", l.ID, kind, at, end.Err)
+						}
+						continue
+					}
+					if !l.Covers(ev) {
+						t.Errorf("%s %v@%d: nothing complete said about %q: %q", l.ID, kind, at, Keys(ev)[0], l.Line(ev))
+					}
 				}
 			}
 		}

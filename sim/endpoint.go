@@ -517,7 +517,9 @@ func (e *endpoint) forget() {
 
 // within runs op with a watchdog: if op has not returned after d of
 // pacing, the watchdog expires the socket op waits on (expire sets a past
-// deadline), and op returns errTimeout. Unpaced runs have no watchdogs.
+// deadline), and op returns errTimeout. expire marks the flow op waits on
+// before it sets the deadline, so that op counts as arriving until it
+// runs again. Unpaced runs have no watchdogs.
 func (e *endpoint) within(d time.Duration, expire func(time.Time), op func() error) error {
 	if e.r.sim.cfg.Unpaced {
 		return op()

@@ -186,7 +186,7 @@ type Faulted struct {
 	Header
 	Fault FaultKind
 	Delay time.Duration // for a stall, how long (at speed 1)
-	None  bool          // there was nothing to act on (no connection yet, or no longer)
+	None  bool          // there was no connection to act on (for Stop: only the listener closed)
 }
 
 // Aborted: the session ended without an orderly release. Provider is

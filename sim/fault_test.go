@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -52,7 +53,11 @@ func TestFaultGuarantee(t *testing.T) {
 						t.Fatalf("no abort reported, yet the receiver holds %v", committed)
 					}
 					if _, ok := find[Faulted](evs, nil); !ok && k < steps {
-						t.Fatalf("the fault was not reported")
+						var b strings.Builder
+						for i, ev := range evs {
+							fmt.Fprintf(&b, "\n%2d %s %s %s", i, ev.Head().At.Format("05.000"), label(ev), ev.Head().Note)
+						}
+						t.Fatalf("the fault was not reported:%s", b.String())
 					}
 					goleak.VerifyNone(t)
 					if after := openSockets(t); after != before {

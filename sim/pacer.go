@@ -281,6 +281,7 @@ func (p *pacer) readerUnblocked(f flow) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.readers[f]--
+	delete(p.inbound, f)
 	p.active++
 	p.dispatchLocked()
 }

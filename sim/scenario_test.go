@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"errors"
 	"runtime"
 	"slices"
@@ -304,4 +305,37 @@ func TestHalfOpenShowsFinWait2(t *testing.T) {
 	if ob.TCP.State != StateFinWait2 {
 		t.Fatalf("client while half-open: %v, want FIN_WAIT2", ob.TCP.State)
 	}
+}
+
+// TestAckCheckSeesEverythingAcknowledged runs Synchronize in real time up
+// to the first look at TCP's acknowledgements: by then (100 ms after the
+// MIP at speed 2, past Linux's delayed ACK) the server's kernel has
+// acknowledged every byte, though no MIA has come.
+func TestAckCheckSeesEverythingAcknowledged(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("TCP_INFO comes from Linux")
+	}
+	s, err := New(Config{Scenarios: []Scenario{Synchronize}, Speed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	ch, err := s.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mia bool
+	for ev := range ch {
+		if r, ok := ev.(Received); ok && r.Frame.Kind == spdu.MIA {
+			mia = true
+		}
+		if o, ok := ev.(Observed); ok && o.Note == NoteAckCheck {
+			if !o.TCP.Known || o.TCP.Unacked != 0 || mia {
+				t.Errorf("ack check: %+v, MIA already in: %v", o.TCP, mia)
+			}
+			cancel()
+		}
+	}
+	s.Wait()
 }

@@ -335,42 +335,82 @@ type run struct {
 
 	client, server *endpoint
 	faults         chan FaultKind // requests for the dispatcher
+	dispatched     bool           // the dispatcher takes no more requests; under mu
 	sidesDone      chan struct{}  // closed when both sides have returned
 }
 
 // request asks for a fault without blocking; more than a few at once are
-// dropped.
+// dropped. A fault asked for counts as work from this moment (until the
+// goroutine that applies it takes over the count): otherwise a manual
+// clock, or a step, could move on before it is applied, or the scenario
+// could even end with it unapplied.
 func (r *run) request(kind FaultKind) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dispatched {
+		return // the scenario is over
+	}
 	select {
 	case r.faults <- kind:
+		r.sim.pacer.adjust(+1)
 	default:
 	}
 }
 
 // dispatch runs for the whole scenario and starts a goroutine for each
 // fault requested, which waits for its turn at the pacer like any step.
+// Faults already asked for are always applied, even when the sides have
+// just finished.
 func (r *run) dispatch() {
 	defer r.wg.Done()
+	start := func(kind FaultKind) {
+		r.mu.Lock()
+		r.faulted = true
+		r.mu.Unlock()
+		r.wg.Add(1)
+		go func() { // it has the count request took
+			defer r.wg.Done()
+			defer r.sim.pacer.adjust(-1)
+			if r.sim.pacer.wait(r.ctx, r.sim.pacer.now()) == nil {
+				r.apply(kind)
+			}
+		}()
+	}
 	for {
 		select {
 		case kind := <-r.faults:
-			r.mu.Lock()
-			r.faulted = true
-			r.mu.Unlock()
-			r.wg.Add(1)
-			r.sim.pacer.adjust(+1)
-			go func() {
-				defer r.wg.Done()
-				defer r.sim.pacer.adjust(-1)
-				if r.sim.pacer.wait(r.ctx, r.sim.pacer.now()) == nil {
-					r.apply(kind)
-				}
-			}()
-		case <-r.sidesDone:
-			return
-		case <-r.ctx.Done():
-			return
+			start(kind)
+			continue
+		default:
 		}
+		select {
+		case kind := <-r.faults:
+			start(kind)
+		case <-r.sidesDone:
+		case <-r.ctx.Done():
+		}
+		if r.ctx.Err() != nil || isClosed(r.sidesDone) {
+			r.mu.Lock()
+			r.dispatched = true
+			r.mu.Unlock()
+			for {
+				select {
+				case kind := <-r.faults:
+					start(kind)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+func isClosed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -426,7 +466,7 @@ func (r *run) apply(kind FaultKind) {
 		r.sim.closeListener()
 		h := e.header(NoteFault)
 		h.Local = r.sim.Addr().(*net.TCPAddr).AddrPort()
-		_ = r.sim.emit(r.ctx, Faulted{Header: h, Fault: kind})
+		_ = r.sim.emit(r.ctx, Faulted{Header: h, Fault: kind, None: c == nil})
 	case FaultStall:
 		r.mu.Lock()
 		r.stall = StallDelay

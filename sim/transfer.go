@@ -125,8 +125,19 @@ func (e *endpoint) abort(reason string) error {
 // expireConn expires the side's socket (see within).
 func (e *endpoint) expireConn(t time.Time) {
 	if c := e.socket(); c != nil {
+		if !t.IsZero() {
+			e.r.sim.pacer.writing(e.in()) // the reader will wake: see within
+		}
 		_ = c.SetReadDeadline(t)
 	}
+}
+
+// expireListener expires the listener the server waits on (see within).
+func (e *endpoint) expireListener(t time.Time) {
+	if !t.IsZero() {
+		e.r.sim.pacer.writing(listenerFlow)
+	}
+	e.r.sim.setListenerDeadline(t)
 }
 
 // clientSession is what the client's session layer keeps across
@@ -143,6 +154,9 @@ type clientSession struct {
 	drop     int               // Recover: reset the connection after sending this packet; -1: never
 	done     bool              // MAA received: every packet confirmed
 	released bool              // DN received: the session is over
+	waiting  bool              // the sender waits for mail, not counted at work; under endpoint.mu
+	// The reader's exit and the sender's wait for it, under endpoint.mu.
+	readerGone, joining bool
 }
 
 type mailKind int
@@ -160,9 +174,18 @@ type clientMail struct {
 	err    error
 }
 
-func (cs *clientSession) post(m clientMail) {
+// post tells the sender. A sender waiting for mail does not count as at
+// work; the post counts it in before waking it, so that the side is never
+// counted idle in between (see clientTransfer).
+func (cs *clientSession) post(e *endpoint, m clientMail) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	select {
 	case cs.mail <- m:
+		if cs.waiting {
+			cs.waiting = false
+			e.r.sim.pacer.adjust(+1)
+		}
 	default: // the sender has enough to go on
 	}
 }
@@ -201,21 +224,35 @@ func (e *endpoint) clientSession(cs *clientSession) error {
 // everything is confirmed, or the error that ended the connection.
 func (e *endpoint) clientTransfer(cs *clientSession) error {
 	readerDone := make(chan struct{})
+	cs.readerGone, cs.joining = false, false
 	e.r.wg.Add(1)
 	e.r.sim.pacer.adjust(+1)
 	go func() {
 		defer e.r.wg.Done()
-		defer e.r.sim.pacer.adjust(-1)
 		defer close(readerDone)
 		e.clientReader(cs)
+		// If this goroutine already waits below, the reader hands its
+		// count to it instead of dropping it: otherwise, for a moment,
+		// neither would count as at work, and a manual clock could jump
+		// past this side's next timer.
+		e.mu.Lock()
+		cs.readerGone = true
+		if !cs.joining {
+			e.r.sim.pacer.adjust(-1)
+		}
+		e.mu.Unlock()
 	}()
 	err := e.clientSend(cs)
 	if err != nil {
 		e.forget() // wakes the reader if it still waits
 	}
-	e.r.sim.pacer.adjust(-1)
+	e.mu.Lock()
+	if !cs.readerGone {
+		cs.joining = true // not at work while waiting; the reader hands its count over
+		e.r.sim.pacer.adjust(-1)
+	}
+	e.mu.Unlock()
 	<-readerDone
-	e.r.sim.pacer.adjust(+1)
 	for len(cs.mail) > 0 { // what the reader said about this connection is done with
 		<-cs.mail
 	}
@@ -257,13 +294,21 @@ func (e *endpoint) clientSend(cs *clientSession) error {
 		default:
 		}
 		if cs.next >= len(transferPlan) {
-			e.r.sim.pacer.adjust(-1) // waiting for the reader is not work
+			e.mu.Lock()
+			cs.waiting = true // waiting for the reader is not work
+			e.r.sim.pacer.adjust(-1)
+			e.mu.Unlock()
 			var m clientMail
 			select {
-			case m = <-cs.mail:
+			case m = <-cs.mail: // post counted this goroutine in
 			case <-e.r.ctx.Done():
 			}
-			e.r.sim.pacer.adjust(+1)
+			e.mu.Lock()
+			if cs.waiting {
+				cs.waiting = false
+				e.r.sim.pacer.adjust(+1)
+			}
+			e.mu.Unlock()
 			if err := e.r.ctx.Err(); err != nil {
 				return err
 			}
@@ -364,16 +409,16 @@ func (e *endpoint) clientReader(cs *clientSession) {
 			return NoteNone
 		})
 		if err != nil {
-			cs.post(clientMail{kind: mailLost, err: err})
+			cs.post(e, clientMail{kind: mailLost, err: err})
 			return
 		}
 		if bad != nil {
-			cs.post(clientMail{kind: mailAbort, err: &ProtocolError{Side: e.side, Want: "a valid confirmation", Got: bad.Error()}})
+			cs.post(e, clientMail{kind: mailAbort, err: &ProtocolError{Side: e.side, Want: "a valid confirmation", Got: bad.Error()}})
 			return
 		}
 		switch f.Kind {
 		case spdu.MAA:
-			cs.post(clientMail{kind: mailDone})
+			cs.post(e, clientMail{kind: mailDone})
 			return
 		case spdu.RS:
 			e.mu.Lock()
@@ -382,7 +427,7 @@ func (e *endpoint) clientReader(cs *clientSession) {
 			if err := e.discard(resend, NoteResend, nil); err != nil {
 				return
 			}
-			cs.post(clientMail{kind: mailResync, serial: f.Serial})
+			cs.post(e, clientMail{kind: mailResync, serial: f.Serial})
 		}
 	}
 }
@@ -658,7 +703,7 @@ func (e *endpoint) serverAwaitResume(ss *serverSession) error {
 	if err := e.listen(NoteResume); err != nil {
 		return err
 	}
-	err := e.within(ResumeWindow, e.r.sim.setListenerDeadline, func() error {
+	err := e.within(ResumeWindow, e.expireListener, func() error {
 		return e.accept(e.pacing().Travel, NoteResume)
 	})
 	if errors.Is(err, errTimeout) {

@@ -165,6 +165,7 @@ func (m *Model) open(id string) tea.Cmd {
 	}
 	m.lesson = newLessonModel(m.c, l, speed)
 	m.lesson.now = m.c.deps.Now()
+	m.lesson.faults, m.c.deps.Faults = m.c.deps.Faults, nil // only the first lesson opened
 	m.screen = lessonScreen
 	return tea.Sequence(stopOld, m.lesson.start())
 }

@@ -18,6 +18,8 @@ type Session interface {
 	Resume()
 	Step()
 	SetSpeed(x float64) error
+	// Inject breaks the run on purpose at its next step.
+	Inject(kind sim.FaultKind)
 	// Stop cancels the run and returns once its sockets are closed.
 	Stop()
 }
@@ -26,6 +28,7 @@ type Session interface {
 type StartOptions struct {
 	Speed  float64
 	Paused bool
+	Faults []sim.FaultAt // faults to inject at chosen moments
 }
 
 // Starter starts the scenarios of a lesson. The UI calls it from a command,
@@ -43,6 +46,9 @@ type Deps struct {
 	Lesson string
 	// Speed is the starting pacing speed; 0 means 1.
 	Speed float64
+	// Faults are injected into the first run of the lesson opened first,
+	// at the moments they name (--fault); restarts run clean.
+	Faults []sim.FaultAt
 	// Travel is how long a frame is drawn travelling along the wire at
 	// speed 1; 0 means the engine's travel pacing.
 	Travel time.Duration

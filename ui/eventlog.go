@@ -54,8 +54,33 @@ func (h *history) logLabel(i int) string {
 		if e.Abortive {
 			what = "→ RST (close, linger 0)"
 		}
+	case sim.CommitFailed:
+		what = "commit failed " + lessons.SeqList(e.Seqs)
+	case sim.Discarded:
+		what = "discarded " + lessons.SeqList(e.Seqs)
+		if hd.Note == sim.NoteResend {
+			what = "to send again " + lessons.SeqList(e.Seqs)
+		}
+	case sim.Faulted:
+		switch e.Fault {
+		case sim.FaultStall:
+			what = "fault: stall " + lessons.Duration(e.Delay)
+		case sim.FaultStop:
+			what = "fault: server stopped"
+		default:
+			what = "fault: reset"
+		}
+		if e.None && e.Fault == sim.FaultReset {
+			what += " (no connection)"
+		}
+	case sim.Aborted:
+		what = "ABORTED: " + e.Reason
 	}
-	return fmt.Sprintf("%8s %-6s %s", lessons.Offset(h.offset(i)), hd.Side, what)
+	side := hd.Side.String()
+	if hd.Side == sim.Nobody {
+		side = ""
+	}
+	return fmt.Sprintf("%8s %-6s %s", lessons.Offset(h.offset(i)), side, what)
 }
 
 // refreshLog rebuilds the log pane's content and keeps the cursor's line

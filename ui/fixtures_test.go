@@ -135,6 +135,9 @@ func (n *normalizer) fix(ev sim.Event) sim.Event {
 		if e.Note == sim.NoteHalfOpen {
 			e.TCP.State = sim.StateFinWait2 // as in real time; see sim's TestHalfOpenShowsFinWait2
 		}
+		if e.Note == sim.NoteAckCheck {
+			e.TCP.Unacked = 0 // as in real time; see sim's TestAckCheckSeesEverythingAcknowledged
+		}
 		return e
 	case sim.HalfClosed:
 		e.Header = n.header(e.Header)
@@ -143,6 +146,18 @@ func (n *normalizer) fix(ev sim.Event) sim.Event {
 		e.Header = n.header(e.Header)
 		return e
 	case sim.ConnError:
+		e.Header = n.header(e.Header)
+		return e
+	case sim.CommitFailed:
+		e.Header = n.header(e.Header)
+		return e
+	case sim.Discarded:
+		e.Header = n.header(e.Header)
+		return e
+	case sim.Faulted:
+		e.Header = n.header(e.Header)
+		return e
+	case sim.Aborted:
 		e.Header = n.header(e.Header)
 		return e
 	case sim.Closed:
@@ -163,6 +178,7 @@ type fakeSession struct {
 	steps   int
 	speed   float64
 	stopped bool
+	faults  []sim.FaultKind
 }
 
 func (f *fakeSession) Events() <-chan sim.Event { return f.events }
@@ -170,6 +186,11 @@ func (f *fakeSession) Pause()                   { f.mu.Lock(); f.paused = true; 
 func (f *fakeSession) Resume()                  { f.mu.Lock(); f.paused = false; f.mu.Unlock() }
 func (f *fakeSession) Step()                    { f.mu.Lock(); f.steps++; f.mu.Unlock() }
 func (f *fakeSession) SetSpeed(x float64) error { f.mu.Lock(); f.speed = x; f.mu.Unlock(); return nil }
+func (f *fakeSession) Inject(k sim.FaultKind) {
+	f.mu.Lock()
+	f.faults = append(f.faults, k)
+	f.mu.Unlock()
+}
 
 func (f *fakeSession) Stop() {
 	f.mu.Lock()

@@ -74,6 +74,11 @@ func (h *history) add(ev sim.Event, seen time.Duration) {
 		if e.Reset {
 			r.match = h.takeOff(i, side.Peer(), wireRST)
 		}
+	case sim.Faulted:
+		// A reset or a stop closes a connection with linger 0: an RST.
+		if !e.None && e.Fault != sim.FaultStall {
+			r.wire = wireRST
+		}
 	}
 	h.recs = append(h.recs, r)
 	if r.wire != wireNone && side != sim.Nobody {
@@ -127,11 +132,11 @@ func (h *history) sideAt(c int, side sim.Side) (sim.Header, bool) {
 	return sim.Header{}, false
 }
 
-// lastTCP returns side's latest TCP facts at or before c; a closed socket
-// reports its kernel state after close.
-func (h *history) lastTCP(c int, side sim.Side) (sim.TCPInfo, bool) {
+// lastTCP returns side's latest TCP facts at or before c, with the record
+// they come from; a closed socket reports its kernel state after close.
+func (h *history) lastTCP(c int, side sim.Side) (sim.TCPInfo, int, bool) {
 	if c < 0 || c >= len(h.recs) {
-		return sim.TCPInfo{}, false
+		return sim.TCPInfo{}, 0, false
 	}
 	for i := c; i >= h.recs[c].start; i-- {
 		ev := h.recs[i].ev
@@ -139,13 +144,13 @@ func (h *history) lastTCP(c int, side sim.Side) (sim.TCPInfo, bool) {
 			continue
 		}
 		if cl, ok := ev.(sim.Closed); ok {
-			return cl.After, cl.After.Known
+			return cl.After, i, cl.After.Known
 		}
 		if t := ev.Head().TCP; t.Known {
-			return t, true
+			return t, i, true
 		}
 	}
-	return sim.TCPInfo{}, false
+	return sim.TCPInfo{}, 0, false
 }
 
 // lastFrame returns the latest record with a frame at or before c.

@@ -11,6 +11,9 @@ type keyMap struct {
 	Faster  key.Binding
 	Slower  key.Binding
 	Focus   key.Binding
+	Reset   key.Binding
+	Stall   key.Binding
+	Kill    key.Binding
 	Up      key.Binding
 	Down    key.Binding
 	Open    key.Binding
@@ -29,7 +32,10 @@ func newKeyMap() keyMap {
 		Faster:  key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
 		Slower:  key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),
 		Focus:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "log/inspector")),
-		Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Reset:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fault: reset")),
+		Stall:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "fault: stall")),
+		Kill:    key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "fault: stop server")),
+		Up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "scroll up")),
 		Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 		Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open lesson")),
 		Lessons: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "lessons")),
@@ -50,6 +56,7 @@ func (h lessonKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{h.k.Pause, h.k.Forward, h.k.Back, h.k.Restart},
 		{h.k.Faster, h.k.Slower, h.k.Focus, h.k.Up, h.k.Down},
+		{h.k.Reset, h.k.Stall, h.k.Kill},
 		{h.k.Lessons, h.k.Help, h.k.Quit, h.k.Abort},
 	}
 }

@@ -29,7 +29,8 @@ type lessonModel struct {
 	lesson *lessons.Lesson
 	c      *common
 
-	gen      int // generation of the current run; messages of older runs are dropped
+	gen      int           // generation of the current run; messages of older runs are dropped
+	faults   []sim.FaultAt // for the next run only (--fault)
 	session  Session
 	starting bool
 	err      error
@@ -48,6 +49,8 @@ type lessonModel struct {
 
 	frameTag int // tag of the running animation loop
 	framing  bool
+	countTag int // tag of the running countdown
+	counting bool
 
 	lay       layout
 	focus     pane
@@ -82,7 +85,8 @@ func (m *lessonModel) start() tea.Cmd {
 		m.pausedAt = m.now
 	}
 	m.refreshLog()
-	opts := StartOptions{Speed: m.speed, Paused: m.paused}
+	opts := StartOptions{Speed: m.speed, Paused: m.paused, Faults: m.faults}
+	m.faults = nil // a restart runs clean
 	return tea.Sequence(stopCmd(old), startCmd(m.c.deps.Start, m.gen, m.lesson.Scenarios, opts))
 }
 
@@ -113,12 +117,18 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 			return m, nil
 		}
 		m.add(msg.ev)
-		return m, tea.Batch(waitForEvent(m.gen, m.session.Events()), m.animate())
+		return m, tea.Batch(waitForEvent(m.gen, m.session.Events()), m.animate(), m.countdown())
 	case doneMsg:
 		if msg.gen == m.gen {
 			m.done = true
 		}
 		return m, nil
+	case countdownMsg:
+		if msg.tag != m.countTag || !m.counting {
+			return m, nil
+		}
+		m.counting = false
+		return m, m.countdown()
 	case frameMsg:
 		if msg.tag != m.frameTag || !m.framing {
 			return m, nil
@@ -174,6 +184,35 @@ func (m *lessonModel) moving() bool {
 	return false
 }
 
+// timerLeft is what is left of a kernel timer reported by record at: live
+// it runs down on the animation clock (standing still while paused); in
+// a replay it is shown as it was at that event.
+func (m *lessonModel) timerLeft(t sim.TCPInfo, at int) time.Duration {
+	if t.TimerLeft <= 0 {
+		return 0
+	}
+	if !m.live {
+		return t.TimerLeft
+	}
+	return max(t.TimerLeft-(m.anim(m.now)-m.hist.recs[at].seen), 0)
+}
+
+// countdown keeps a once-a-second tick going while a kernel timer runs
+// down on screen, and lets it stop otherwise.
+func (m *lessonModel) countdown() tea.Cmd {
+	if m.counting || m.paused || !m.live {
+		return nil
+	}
+	for _, side := range []sim.Side{sim.Client, sim.Server} {
+		if t, at, ok := m.hist.lastTCP(m.cursor, side); ok && m.timerLeft(t, at) > 0 {
+			m.counting = true
+			m.countTag++
+			return countdownCmd(m.countTag)
+		}
+	}
+	return nil
+}
+
 // travel is how long a glyph takes to cross the wire at the current speed.
 func (m *lessonModel) travel() time.Duration {
 	t := m.c.deps.Travel
@@ -202,6 +241,8 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	case key.Matches(msg, keys.Focus):
 		m.focus = 1 - m.focus
 		return m, nil
+	case key.Matches(msg, keys.Reset, keys.Stall, keys.Kill):
+		return m.fault(msg, keys)
 	case key.Matches(msg, keys.Up, keys.Down):
 		if m.focus == paneLog {
 			var cmd tea.Cmd
@@ -209,6 +250,27 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 			m.logFree = true
 			return m, cmd
 		}
+	}
+	return m, nil
+}
+
+// fault breaks the run on purpose: it happens at the run's next step.
+func (m lessonModel) fault(msg tea.KeyMsg, keys *keyMap) (lessonModel, tea.Cmd) {
+	if m.session == nil || m.done {
+		m.hint = "No run to break: r starts the lesson again."
+		return m, nil
+	}
+	kind, what := sim.FaultReset, "reset the client's connection"
+	switch {
+	case key.Matches(msg, keys.Stall):
+		kind, what = sim.FaultStall, "hold the next frame back"
+	case key.Matches(msg, keys.Kill):
+		kind, what = sim.FaultStop, "stop the server"
+	}
+	m.session.Inject(kind)
+	m.hint = "Fault: " + what + ", at the next step."
+	if m.paused {
+		m.hint += " Paused: press → to let it happen."
 	}
 	return m, nil
 }
@@ -228,7 +290,7 @@ func (m lessonModel) togglePause() (lessonModel, tea.Cmd) {
 	m.paused = false
 	m.live, m.cursor = true, m.hist.len()-1
 	m.refreshLog()
-	return m, m.animate()
+	return m, tea.Batch(m.animate(), m.countdown())
 }
 
 func (m lessonModel) forward() (lessonModel, tea.Cmd) {

@@ -63,6 +63,13 @@ func waitForEvent(gen int, events <-chan sim.Event) tea.Cmd {
 	}
 }
 
+// countdownMsg: a second has passed on a countdown on screen.
+type countdownMsg struct{ tag int }
+
+func countdownCmd(tag int) tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return countdownMsg{tag: tag} })
+}
+
 // travelSteps is how many moves a glyph makes crossing the wire after it
 // appears at the sender: a few clear steps read well on a projector, and
 // each move is a line rewritten on every student's terminal.

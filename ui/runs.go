@@ -24,7 +24,7 @@ func NewRuns(ctx context.Context, addr string) *Runs {
 
 // Start starts a run of scenarios; it is a Starter.
 func (r *Runs) Start(scenarios []sim.Scenario, o StartOptions) (Session, error) {
-	s, err := sim.New(sim.Config{Scenarios: scenarios, Addr: r.addr, Speed: o.Speed})
+	s, err := sim.New(sim.Config{Scenarios: scenarios, Addr: r.addr, Speed: o.Speed, Faults: o.Faults})
 	if err != nil {
 		return nil, err
 	}

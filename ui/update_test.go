@@ -2,8 +2,10 @@ package ui
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -182,3 +184,59 @@ func TestResizeKeepsTheLogFilled(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func TestFaultKeys(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	hs.play(evs[:12]...)
+	hs.key("x")
+	hs.key("d")
+	hs.key("k")
+	s.mu.Lock()
+	got := slices.Clone(s.faults)
+	s.mu.Unlock()
+	if !slices.Equal(got, []sim.FaultKind{sim.FaultReset, sim.FaultStall, sim.FaultStop}) {
+		t.Fatalf("faults injected: %v", got)
+	}
+	if !strings.Contains(hs.m.View(), "Fault: stop the server, at the next step.") {
+		t.Fatal("the fault key said nothing")
+	}
+}
+
+// TestTimeWaitCountsDown checks that TIME_WAIT's time left runs down while
+// live, stands still while paused, and shows as recorded in a replay.
+func TestTimeWaitCountsDown(t *testing.T) {
+	evs := recorded(t, sim.TerminateOrderly)
+	hs := newHarness(t, 100, 30)
+	hs.open("terminate")
+	var upto int
+	for i, ev := range evs {
+		if c, ok := ev.(sim.Closed); ok && c.Side == sim.Client {
+			upto = i + 1
+			break
+		}
+	}
+	hs.play(evs[:upto]...)
+	if v := hs.m.View(); !strings.Contains(v, "TIME_WAIT · 60 s left") {
+		t.Fatalf("no countdown at close:\n%s", v)
+	}
+	if cmd := hs.m.lesson.countdown(); cmd != nil || !hs.m.lesson.counting {
+		t.Fatal("the countdown is not ticking")
+	}
+	hs.clock.t = hs.clock.t.Add(5 * time.Second)
+	hs.send(countdownMsg{tag: hs.m.lesson.countTag})
+	if v := hs.m.View(); !strings.Contains(v, "TIME_WAIT · 55 s left") {
+		t.Fatalf("five seconds later:\n%s", v)
+	}
+	hs.key("space")
+	hs.clock.t = hs.clock.t.Add(10 * time.Second)
+	hs.send(countdownMsg{tag: hs.m.lesson.countTag})
+	if v := hs.m.View(); !strings.Contains(v, "TIME_WAIT · 55 s left") {
+		t.Fatalf("paused, the countdown moved:\n%s", v)
+	}
+	hs.key("left")
+	if v := hs.m.View(); !strings.Contains(v, "REPLAY") || !strings.Contains(v, "TIME_WAIT · 60 s left") {
+		t.Fatalf("a replay shows the time left as it was recorded:\n%s", v)
+	}
+}

@@ -119,13 +119,13 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 			lines[0] += " " + h.Local.String()
 		}
 		tcp := ""
-		if t, ok := m.hist.lastTCP(m.cursor, side); ok {
+		if t, at, ok := m.hist.lastTCP(m.cursor, side); ok {
 			// The state only: the smoothed RTT moves on every sample, which
 			// says little and costs a redraw; the narration of the connect
 			// gives it once.
 			tcp = "TCP " + t.State.String()
-			if t.TimerLeft > 0 {
-				tcp += " · " + lessons.Duration(t.TimerLeft) + " left"
+			if left := m.timerLeft(t, at); left > 0 {
+				tcp += " · " + lessons.Duration(left) + " left"
 			}
 		}
 		lines = append(lines, tcp)
