@@ -28,6 +28,12 @@ func TestCancelAtEveryStep(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				t.Cleanup(func() { // even when the test fails half-way
+					cancel()
+					for range ch {
+					}
+					s.Wait()
+				})
 				timeout := time.After(within)
 				for got := 0; got < k; {
 					s.Step()
@@ -38,7 +44,7 @@ func TestCancelAtEveryStep(t *testing.T) {
 						}
 						got++
 					case <-timeout:
-						t.Fatalf("step %d never came", got)
+						t.Fatalf("step %d never came; pacer: %s", got, s.pacer.String())
 					}
 				}
 				cancel()

@@ -162,7 +162,10 @@ func (e *endpoint) accept(delay time.Duration, note Note) error {
 	queue := acceptQueue(ln)
 	c, err := ln.AcceptTCP()
 	if err != nil {
-		return e.r.ctxErr(err)
+		if e.isStopped() {
+			return errFaulted // the stop fault said so
+		}
+		return e.connError("accept", err)
 	}
 	accepted := e.r.sim.clock.Now()
 	if err := e.attach(c); err != nil {
@@ -208,15 +211,23 @@ func (e *endpoint) dial(due time.Duration, note Note) error {
 // the peer's answer may be read before this goroutine runs again. Data
 // packets keep their cadence exactly.
 func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*state)) error {
+	if e.socket() == nil {
+		return errFaulted // nothing to write on: no turn taken, no event
+	}
 	pace := e.r.sim.pacer.wait
 	if f.Kind == spdu.DT {
 		pace = e.r.sim.pacer.waitExact
 	}
-	if d := e.r.takeStall(); d > 0 {
-		due, note = max(due, e.r.sim.pacer.now())+d, NoteStalled
-	}
 	if err := pace(e.r.ctx, due); err != nil {
 		return err
+	}
+	// A stall holds back the next frame actually written, however long
+	// this one waited for its turn.
+	if d := e.r.takeStall(); d > 0 {
+		note = NoteStalled
+		if err := pace(e.r.ctx, e.r.sim.pacer.now()+d); err != nil {
+			return err
+		}
 	}
 	raw, err := spdu.Append(e.wbuf[:0], &f)
 	if err != nil {
@@ -227,7 +238,7 @@ func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*
 	e.r.wrote(e.side, time.Now())
 	c := e.socket()
 	if c == nil {
-		return errFaulted
+		return e.connError("write", errFaulted)
 	}
 	if _, err := c.Write(raw); err != nil {
 		return e.connError("write", err)
@@ -235,22 +246,39 @@ func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*
 	return e.emit(Sent{Header: e.header(note), Frame: f, Raw: slices.Clone(raw)})
 }
 
-// connError reports a failed socket operation and returns the error. When
-// a fault closed the socket under the operation, the fault's own event
-// has said so; the error is returned as errFaulted.
+// connError reports a socket operation that failed after it had its turn
+// at the pacer, and returns the error. Every action that passes the pacer
+// makes exactly one event, so that a step is never used up unseen: a
+// write on a socket a fault closed says so too.
 func (e *endpoint) connError(op string, err error) error {
 	if e.r.ctx.Err() != nil {
 		return e.r.ctx.Err()
 	}
-	if e.isFaulted() {
-		return errFaulted
-	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return errTimeout
+	}
+	if e.isFaulted() || errors.Is(err, net.ErrClosed) {
+		err = errFaulted
 	}
 	reset := errors.Is(err, syscall.ECONNRESET)
 	_ = e.emit(ConnError{Header: e.header(NoteNone), Op: op, Err: err, Reset: reset})
 	return err
+}
+
+// waitError is connError for a wait that failed before the operation had
+// its turn: it makes no event when the fault that closed the socket has
+// already made one, or when a watchdog expired the wait.
+func (e *endpoint) waitError(op string, err error) error {
+	if e.r.ctx.Err() != nil {
+		return e.r.ctx.Err()
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return errTimeout
+	}
+	if e.isFaulted() || errors.Is(err, net.ErrClosed) {
+		return errFaulted
+	}
+	return e.connError(op, err)
 }
 
 // Errors the scenarios tell apart.
@@ -314,7 +342,7 @@ func (e *endpoint) fill(note Note) error {
 	p.readerBlocked(in)
 	if err := waitReadable(conn); err != nil {
 		p.readerUnblocked(in)
-		return e.connError("read", err)
+		return e.waitError("read", err)
 	}
 	if err := p.readTurn(e.r.ctx, p.now()+e.pacing().Travel, in, true); err != nil {
 		return err
@@ -452,12 +480,15 @@ func (e *endpoint) observe(due time.Duration, note Note) error {
 
 // closeWrite sends a FIN: no more bytes from this side.
 func (e *endpoint) closeWrite(due time.Duration) error {
+	if e.socket() == nil {
+		return errFaulted
+	}
 	if err := e.pace(due); err != nil {
 		return err
 	}
 	c := e.socket()
 	if c == nil {
-		return errFaulted
+		return e.connError("shutdown", errFaulted)
 	}
 	e.r.sim.pacer.writing(e.out())
 	if err := c.CloseWrite(); err != nil {
@@ -469,14 +500,15 @@ func (e *endpoint) closeWrite(due time.Duration) error {
 // close closes the socket; abortive sets linger 0 first, so the kernel
 // sends an RST and discards what is unsent.
 func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
+	if e.socket() == nil {
+		return nil // nothing to close: no turn taken, no event
+	}
 	if err := e.pace(due); err != nil {
 		return err
 	}
-	e.mu.Lock()
-	c := e.conn
-	e.mu.Unlock()
+	c := e.socket()
 	if c == nil {
-		return nil
+		return nil // a fault closed it meanwhile, and said so
 	}
 	e.r.sim.pacer.writing(e.out())
 	if abortive {
@@ -488,7 +520,7 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 	h.TCP = TCPInfo{}
 	e.detach()
 	if err != nil {
-		return nil // a fault closed it already, and said so
+		h.Note = NoteFault // a fault had closed it under this close
 	}
 	return e.emit(Closed{Header: h, Abortive: abortive, After: kernelState(e.local, e.remote)})
 }
@@ -531,7 +563,8 @@ func (e *endpoint) within(d time.Duration, expire func(time.Time), op func() err
 	go func() {
 		defer e.r.wg.Done()
 		defer e.r.sim.pacer.adjust(-1)
-		if e.r.sim.pacer.wait(ctx, e.r.sim.pacer.now()+d) == nil {
+		// Only while op still runs: cancel comes as soon as it returns.
+		if e.r.sim.pacer.wait(ctx, e.r.sim.pacer.now()+d) == nil && ctx.Err() == nil {
 			close(fired)
 			expire(time.Unix(1, 0))
 		}

@@ -187,6 +187,7 @@ type Faulted struct {
 	Fault FaultKind
 	Delay time.Duration // for a stall, how long (at speed 1)
 	None  bool          // there was no connection to act on (for Stop: only the listener closed)
+	After TCPInfo       // the kernel's state for the closed connection, as for Closed
 }
 
 // Aborted: the session ended without an orderly release. Provider is

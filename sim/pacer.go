@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"runtime"
 	"slices"
@@ -95,8 +96,9 @@ func flowTo(a, b netip.AddrPort, to Side) flow {
 // waiter is one action waiting in wait.
 type waiter struct {
 	due     time.Duration
-	wake    chan struct{} // poked when the waiter should look again
-	granted bool          // a step released it
+	ctx     context.Context // a cancelled waiter is never given a step
+	wake    chan struct{}   // poked when the waiter should look again
+	granted bool            // a step released it
 }
 
 func newPacer(clock Clock, speed float64, unpaced bool) *pacer {
@@ -150,7 +152,9 @@ func (p *pacer) dispatchLocked() {
 	if holding {
 		if p.holdSince.IsZero() {
 			p.holdSince = p.clock.Now()
-			poke(p.firstLocked()) // it arms a timer for maxHold
+			if w := p.firstLocked(); w != nil {
+				poke(w) // it arms a timer for maxHold
+			}
 		}
 		if p.clock.Now().Sub(p.holdSince) < maxHold {
 			return
@@ -158,6 +162,9 @@ func (p *pacer) dispatchLocked() {
 	}
 	p.holdSince = time.Time{}
 	w := p.firstLocked()
+	if w == nil {
+		return
+	}
 	p.removeLocked(w)
 	w.granted = true
 	p.steps--
@@ -167,11 +174,13 @@ func (p *pacer) dispatchLocked() {
 	poke(w)
 }
 
-// firstLocked returns the waiter due first; among equals, the first to come.
+// firstLocked returns the waiter due first; among equals, the first to
+// come. A waiter whose context is cancelled is passed over: its goroutine
+// may not have run since, and must not take a step it will not use.
 func (p *pacer) firstLocked() *waiter {
-	first := p.waiting[0]
-	for _, w := range p.waiting[1:] {
-		if w.due < first.due {
+	var first *waiter
+	for _, w := range p.waiting {
+		if w.ctx.Err() == nil && (first == nil || w.due < first.due) {
 			first = w
 		}
 	}
@@ -327,7 +336,7 @@ func (p *pacer) readTurn(ctx context.Context, due time.Duration, f flow, woke bo
 
 func (p *pacer) waitLocked(ctx context.Context, due time.Duration, exact bool) error {
 	defer p.mu.Unlock()
-	w := &waiter{due: due, wake: make(chan struct{}, 1)}
+	w := &waiter{due: due, ctx: ctx, wake: make(chan struct{}, 1)}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -367,6 +376,17 @@ func (p *pacer) waitLocked(ctx context.Context, due time.Duration, exact bool) e
 		case <-tc:
 		}
 		p.mu.Lock()
+		if w.granted && ctx.Err() != nil {
+			// Cancelled as the step came: the step goes back, unused.
+			// (dispatchLocked already counted this goroutine at work.)
+			p.steps++
+			p.used--
+			p.dispatchLocked()
+			if timer != nil {
+				timer.Stop()
+			}
+			return ctx.Err()
+		}
 		if w.granted {
 			// dispatchLocked counted it at work when it granted the step.
 			if timer != nil {
@@ -401,4 +421,26 @@ func (p *pacer) spinLocked(wait time.Duration) {
 		runtime.Gosched()
 	}
 	p.mu.Lock()
+}
+
+// String describes the pacer's bookkeeping, for tests that find it stuck.
+func (p *pacer) String() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	dues := make([]time.Duration, len(p.waiting))
+	for i, w := range p.waiting {
+		dues[i] = w.due
+	}
+	held := 0
+	for f, in := range p.inbound {
+		if in && p.readers[f] > 0 {
+			held++
+		}
+	}
+	readers := 0
+	for _, n := range p.readers {
+		readers += n
+	}
+	return fmt.Sprintf("paused=%v steps=%d active=%d waiting=%v readers=%d held=%d holdSince=%v vnow=%v",
+		p.paused, p.steps, p.active, dues, readers, held, !p.holdSince.IsZero(), p.vnowLocked())
 }

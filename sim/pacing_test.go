@@ -101,14 +101,21 @@ func TestPacingOrdersEveryStep(t *testing.T) {
 	}
 }
 
-// TestStepsOneEventAtATime pauses before the start and steps through the
-// whole of Synchronize. Every event except the run's own markers must use
-// exactly one step, nothing may happen before the first step, and each side
-// must see the same sequence as when running freely on a manual clock.
+// TestStepsOneEventAtATime pauses before the start and steps through each
+// scenario. Every event except the run's own markers must use exactly one
+// step (no step used up unseen, even around Recover's reset), nothing may
+// happen before the first step, and each side must see the same sequence
+// as when running freely on a manual clock.
 func TestStepsOneEventAtATime(t *testing.T) {
-	free, _ := runManual(t, Config{Scenarios: []Scenario{Synchronize}})
+	for _, sc := range Scenarios() {
+		t.Run(sc.String(), func(t *testing.T) { stepThrough(t, sc) })
+	}
+}
 
-	s, err := New(Config{Scenarios: []Scenario{Synchronize}})
+func stepThrough(t *testing.T, sc Scenario) {
+	free, _ := runManual(t, Config{Scenarios: []Scenario{sc}})
+
+	s, err := New(Config{Scenarios: []Scenario{sc}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -446,7 +446,11 @@ func (r *run) apply(kind FaultKind) {
 			e.mu.Unlock()
 		}
 		h := e.header(NoteFault)
-		_ = r.sim.emit(r.ctx, Faulted{Header: h, Fault: kind, None: c == nil})
+		ev := Faulted{Header: h, Fault: kind, None: c == nil}
+		if c != nil {
+			ev.After = kernelState(e.local, e.remote)
+		}
+		_ = r.sim.emit(r.ctx, ev)
 	case FaultStop:
 		e := r.server
 		c := e.socket()
@@ -465,8 +469,11 @@ func (r *run) apply(kind FaultKind) {
 		r.sim.mu.Unlock()
 		r.sim.closeListener()
 		h := e.header(NoteFault)
-		h.Local = r.sim.Addr().(*net.TCPAddr).AddrPort()
-		_ = r.sim.emit(r.ctx, Faulted{Header: h, Fault: kind, None: c == nil})
+		ev := Faulted{Header: h, Fault: kind, None: c == nil}
+		if c != nil {
+			ev.After = kernelState(e.local, e.remote)
+		}
+		_ = r.sim.emit(r.ctx, ev)
 	case FaultStall:
 		r.mu.Lock()
 		r.stall = StallDelay

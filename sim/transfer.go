@@ -445,6 +445,9 @@ func (e *endpoint) discard(seqs []uint32, note Note, apply func(*state)) error {
 // drop is the lesson's own reset of the client's connection at due:
 // linger 0 and close, so that the kernel sends an RST.
 func (e *endpoint) drop(due time.Duration) error {
+	if e.socket() == nil {
+		return errFaulted
+	}
 	if err := e.pace(due); err != nil {
 		return err
 	}
@@ -453,7 +456,7 @@ func (e *endpoint) drop(due time.Duration) error {
 	e.faulted = true // the reader's error is this reset, already told
 	e.mu.Unlock()
 	if c == nil {
-		return errFaulted
+		return e.connError("close", errFaulted)
 	}
 	e.r.sim.pacer.writing(e.out())
 	e.r.untrack(c)

@@ -76,11 +76,26 @@ func (h *history) logLabel(i int) string {
 	case sim.Aborted:
 		what = "ABORTED: " + e.Reason
 	}
+	if tag, ok := noteTags[hd.Note]; ok {
+		what += " (" + tag + ")"
+	}
 	side := hd.Side.String()
 	if hd.Side == sim.Nobody {
 		side = ""
 	}
 	return fmt.Sprintf("%8s %-6s %s", lessons.Offset(h.offset(i)), side, what)
+}
+
+// noteTags mark steps in the log whose frame alone does not say what
+// they were.
+var noteTags = map[sim.Note]string{
+	sim.NoteResume:    "resume",
+	sim.NoteResend:    "again",
+	sim.NoteDuplicate: "duplicate",
+	sim.NotePurged:    "purged",
+	sim.NoteStalled:   "stalled",
+	sim.NoteRefused:   "refused",
+	sim.NoteResult:    "result",
 }
 
 // refreshLog rebuilds the log pane's content and keeps the cursor's line

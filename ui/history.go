@@ -78,7 +78,13 @@ func (h *history) add(ev sim.Event, seen time.Duration) {
 		// A reset or a stop closes a connection with linger 0: an RST.
 		if !e.None && e.Fault != sim.FaultStall {
 			r.wire = wireRST
+			h.lostTo(i, side)
 		}
+	}
+	switch ev.(type) {
+	case sim.Closed, sim.ConnError:
+		// What was on its way to this side's socket will never be read.
+		h.lostTo(i, side)
 	}
 	h.recs = append(h.recs, r)
 	if r.wire != wireNone && side != sim.Nobody {
@@ -102,10 +108,27 @@ func (h *history) takeOff(i int, from sim.Side, k wireKind) int {
 	return -1
 }
 
+// lostTo takes off the wire, as of record i, everything still on its way
+// to side: its socket is gone.
+func (h *history) lostTo(i int, side sim.Side) {
+	if side == sim.Nobody {
+		return
+	}
+	from := side.Peer()
+	for _, idx := range h.pending[from] {
+		h.recs[idx].match = i
+	}
+	h.pending[from] = nil
+}
+
 // inFlight returns the records that were on the wire at cursor c: put on
-// by then, in c's scenario, and not yet taken off by then.
+// by then, in c's scenario, and not yet taken off by then. Once the
+// scenario has ended nothing is.
 func (h *history) inFlight(c int) []int {
 	if c < 0 || c >= len(h.recs) {
+		return nil
+	}
+	if _, ended := h.recs[c].ev.(sim.ScenarioEnded); ended {
 		return nil
 	}
 	var out []int
@@ -145,6 +168,9 @@ func (h *history) lastTCP(c int, side sim.Side) (sim.TCPInfo, int, bool) {
 		}
 		if cl, ok := ev.(sim.Closed); ok {
 			return cl.After, i, cl.After.Known
+		}
+		if f, ok := ev.(sim.Faulted); ok && f.After.Known {
+			return f.After, i, true
 		}
 		if t := ev.Head().TCP; t.Known {
 			return t, i, true
@@ -187,4 +213,17 @@ func (h *history) medianTransit(c int) (time.Duration, bool) {
 func (h *history) offset(i int) time.Duration {
 	r := h.recs[i]
 	return r.ev.Head().At.Sub(h.recs[r.start].ev.Head().At)
+}
+
+// lastNonMarker returns the latest record before c that is not a
+// scenario's start or end.
+func (h *history) lastNonMarker(c int) (int, bool) {
+	for i := c - 1; i >= 0; i-- {
+		switch h.recs[i].ev.(type) {
+		case sim.ScenarioStarted, sim.ScenarioEnded:
+			continue
+		}
+		return i, true
+	}
+	return 0, false
 }

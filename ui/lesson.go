@@ -145,8 +145,10 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 	return m, nil
 }
 
-// add records an event and moves the cursor with it when live.
+// add records an event and moves the cursor with it when live. A hint
+// about the last key gives way to what happens next.
 func (m *lessonModel) add(ev sim.Event) {
+	m.hint = ""
 	m.hist.add(ev, m.anim(m.now))
 	if m.live {
 		m.cursor = m.hist.len() - 1

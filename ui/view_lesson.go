@@ -182,6 +182,13 @@ func (m *lessonModel) narrationLines(width, maxLines int) []string {
 		case sim.ScenarioStarted:
 			title = m.lesson.Line(ev)
 			text = "Opening a listening socket…"
+		case sim.ScenarioEnded:
+			// The last thing that happened stays on screen, and how to go on.
+			title = "What happened"
+			if p, ok := m.hist.lastNonMarker(m.cursor); ok {
+				text = m.lesson.Narration(m.hist.recs[p].ev) + "\n\n"
+			}
+			text += "This run is over: r runs the lesson again, esc chooses another."
 		default:
 			// The event itself is the log's marked line; a title that
 			// stays put is one line less to redraw per event.
