@@ -3,6 +3,7 @@ package spdu
 import (
 	"encoding/binary"
 	"io"
+	"math/bits"
 )
 
 // Append encodes f and appends it to dst. It refuses a frame that could not
@@ -19,10 +20,8 @@ func Append(dst []byte, f *Frame) ([]byte, error) {
 	b[0] = byte(f.Kind)
 	binary.BigEndian.PutUint16(b[1:], uint16(n-HeaderLen))
 	i := HeaderLen
-	for _, p := range encodeOrder {
-		if !f.Has.Has(p) {
-			continue
-		}
+	for has := f.Has; has != 0; has &= has - 1 {
+		p := encodeOrder[bits.TrailingZeros16(uint16(has))]
 		size := f.valueLen(p)
 		b[i], b[i+1] = byte(p), byte(size)
 		i += 2

@@ -1,5 +1,7 @@
 package spdu
 
+import "math/bits"
+
 // Frame is one decoded SPDU. Has says which parameters are present; a field
 // whose parameter is absent is zero and is not encoded.
 type Frame struct {
@@ -34,10 +36,8 @@ const MaxPayload = 1024
 // EncodedLen returns how many bytes Append writes for f.
 func (f *Frame) EncodedLen() int {
 	n := HeaderLen
-	for _, p := range encodeOrder {
-		if f.Has.Has(p) {
-			n += 2 + f.valueLen(p)
-		}
+	for has := f.Has; has != 0; has &= has - 1 {
+		n += 2 + f.valueLen(encodeOrder[bits.TrailingZeros16(uint16(has))])
 	}
 	return n
 }

@@ -54,7 +54,9 @@ var params = func() (t [256]paramInfo) {
 	return t
 }()
 
-// encodeOrder is the order in which Append writes parameters.
+// encodeOrder is the order in which Append writes parameters; a
+// parameter's bit in a Set is 1 << its position here, so that the present
+// ones can be visited without looking at the others.
 var encodeOrder = [...]Param{PSessionID, PDisconnect, PRequirements, PVersion, PInitialSerial,
 	PResync, PSerial, PReason, PSeq, PResume, PUserData}
 
