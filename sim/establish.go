@@ -99,9 +99,10 @@ func (e *endpoint) serverRelease(ss *serverSession) error {
 	return e.close(e.after(beat), false, NoteNone)
 }
 
-// serverEstablish is the server of Establish, EstablishRefused and the
-// Terminate scenarios without data: open, answer, release.
-func serverEstablish(refuse bool) func(*endpoint) error {
+// server is the server of every scenario but the abort: open, answer,
+// then the session: data if there is any to receive, and the release. ss
+// says what kind of session (refuse a release once, fail a commit).
+func server(ss serverSession) func(*endpoint) error {
 	return func(e *endpoint) error {
 		cn, err := e.serverOpen()
 		if err != nil {
@@ -111,7 +112,9 @@ func serverEstablish(refuse bool) func(*endpoint) error {
 		if err != nil || !ok {
 			return err
 		}
-		return e.serverSession(&serverSession{id: cn.SessionID, units: cn.Units & ServerUnits, done: true, refuse: refuse})
+		s := ss // each run its own
+		s.id, s.units = cn.SessionID, cn.Units&ServerUnits
+		return e.serverSession(&s)
 	}
 }
 
@@ -187,19 +190,23 @@ func (e *endpoint) clientRelease(cs *clientSession) error {
 	return e.close(e.after(beat), false, NoteNone)
 }
 
-// clientEstablish is the client of Establish and the Terminate scenarios
-// without data.
-func clientEstablish(e *endpoint) error {
-	ac, cn, err := e.clientOpen(Version, NoteNone)
-	if err != nil {
-		return err
+// client is the client of every scenario but the refusal and the abort:
+// open, then the session: data if there is any to send, and the release.
+// cs says what kind of session (done: no data; drop: the lesson's reset).
+func client(cs clientSession) func(*endpoint) error {
+	return func(e *endpoint) error {
+		ac, cn, err := e.clientOpen(Version, NoteNone)
+		if err != nil {
+			return err
+		}
+		if ac.Kind != spdu.AC {
+			return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
+		}
+		c := cs // each run its own
+		c.id, c.units, c.sentMax = cn.SessionID, ac.Units, -1
+		c.covers, c.mail = map[uint32]uint32{}, make(chan clientMail, 8)
+		return e.clientSession(&c)
 	}
-	if ac.Kind != spdu.AC {
-		return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
-	}
-	cs := &clientSession{id: cn.SessionID, units: ac.Units, sentMax: -1, covers: map[uint32]uint32{},
-		mail: make(chan clientMail, 8), drop: -1, done: true}
-	return e.clientSession(cs)
 }
 
 // clientRefused proposes a version the server does not speak, reads the

@@ -68,23 +68,24 @@ type script struct {
 
 func scriptFor(s Scenario) script {
 	travel := func(p Pacing) time.Duration { return p.Travel }
+	noData := clientSession{done: true, drop: -1}
 	switch s {
 	case Establish:
-		return script{serverEstablish(false), clientEstablish, func(p Pacing) time.Duration { return p.Accept }}
+		return script{server(serverSession{done: true}), client(noData), func(p Pacing) time.Duration { return p.Accept }}
 	case EstablishRefused:
-		return script{serverEstablish(false), clientRefused, travel}
+		return script{server(serverSession{done: true}), clientRefused, travel}
 	case Synchronize:
-		return script{serverTransferScenario(0), clientTransferScenario(-1), travel}
+		return script{server(serverSession{}), client(clientSession{drop: -1}), travel}
 	case RecoverResync:
 		// The server fails to commit at sync point 2 (after DT 3).
-		return script{serverTransferScenario(2), clientTransferScenario(-1), travel}
+		return script{server(serverSession{failAt: 2}), client(clientSession{drop: -1}), travel}
 	case RecoverReconnect:
 		// The client's connection is reset once the server has read DT 2.
-		return script{serverTransferScenario(0), clientTransferScenario(2), travel}
+		return script{server(serverSession{}), client(clientSession{drop: 2}), travel}
 	case TerminateOrderly:
-		return script{serverEstablish(false), clientEstablish, travel}
+		return script{server(serverSession{done: true}), client(noData), travel}
 	case TerminateNegotiated:
-		return script{serverEstablish(true), clientEstablish, travel}
+		return script{server(serverSession{done: true, refuse: true}), client(noData), travel}
 	case TerminateAbort:
 		return script{serverAbort, clientAbort, travel}
 	}

@@ -750,34 +750,3 @@ func (e *endpoint) serverAwaitResume(ss *serverSession) error {
 		ss.purge = false
 	})
 }
-
-// clientTransferScenario is the client of Synchronize and Recover.
-func clientTransferScenario(drop int) func(*endpoint) error {
-	return func(e *endpoint) error {
-		ac, cn, err := e.clientOpen(Version, NoteNone)
-		if err != nil {
-			return err
-		}
-		if ac.Kind != spdu.AC {
-			return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
-		}
-		cs := &clientSession{id: cn.SessionID, units: ac.Units, sentMax: -1, covers: map[uint32]uint32{},
-			mail: make(chan clientMail, 8), drop: drop}
-		return e.clientSession(cs)
-	}
-}
-
-// serverTransferScenario is the server of Synchronize and Recover.
-func serverTransferScenario(failAt uint32) func(*endpoint) error {
-	return func(e *endpoint) error {
-		cn, err := e.serverOpen()
-		if err != nil {
-			return err
-		}
-		ok, err := e.serverAnswer(cn)
-		if err != nil || !ok {
-			return err
-		}
-		return e.serverSession(&serverSession{id: cn.SessionID, units: cn.Units & ServerUnits, failAt: failAt})
-	}
-}
