@@ -436,43 +436,15 @@ func (r *run) apply(kind FaultKind) {
 	switch kind {
 	case FaultReset:
 		e := r.client
-		c := e.socket()
-		if c != nil {
-			r.sim.pacer.writing(e.out()) // before the RST can wake the server
-			e.mu.Lock()
-			e.faulted = true
-			_ = c.SetLinger(0)
-			_ = c.Close()
-			e.mu.Unlock()
-		}
-		h := e.header(NoteFault)
-		ev := Faulted{Header: h, Fault: kind, None: c == nil}
-		if c != nil {
-			ev.After = kernelState(e.local, e.remote)
-		}
+		ev := r.crash(e, kind, func() { e.faulted = true })
 		_ = r.sim.emit(r.ctx, ev)
 	case FaultStop:
 		e := r.server
-		c := e.socket()
-		if c != nil {
-			r.sim.pacer.writing(e.out()) // before the RST can wake the client
-		}
-		e.mu.Lock()
-		e.stopped = true
-		if c != nil {
-			_ = c.SetLinger(0)
-			_ = c.Close()
-		}
-		e.mu.Unlock()
+		ev := r.crash(e, kind, func() { e.stopped = true })
 		r.sim.mu.Lock()
 		r.sim.lnDown = true
 		r.sim.mu.Unlock()
 		r.sim.closeListener()
-		h := e.header(NoteFault)
-		ev := Faulted{Header: h, Fault: kind, None: c == nil}
-		if c != nil {
-			ev.After = kernelState(e.local, e.remote)
-		}
 		_ = r.sim.emit(r.ctx, ev)
 	case FaultStall:
 		r.mu.Lock()
@@ -480,6 +452,29 @@ func (r *run) apply(kind FaultKind) {
 		r.mu.Unlock()
 		_ = r.sim.emit(r.ctx, Faulted{Header: Header{At: r.sim.clock.Now(), Scenario: r.scenario, Note: NoteFault}, Fault: kind, Delay: StallDelay})
 	}
+}
+
+// crash closes e's connection at once, with linger 0 so that its kernel
+// sends an RST, as a reset or a dying process would; mark records why
+// (under e's lock, so e's own goroutines see it with the error). It
+// returns the event that reports it.
+func (r *run) crash(e *endpoint, kind FaultKind, mark func()) Faulted {
+	c := e.socket()
+	if c != nil {
+		r.sim.pacer.writing(e.out()) // before the RST can wake the peer
+	}
+	e.mu.Lock()
+	mark()
+	if c != nil {
+		_ = c.SetLinger(0)
+		_ = c.Close()
+	}
+	e.mu.Unlock()
+	ev := Faulted{Header: e.header(NoteFault), Fault: kind, None: c == nil}
+	if c != nil {
+		ev.After = kernelState(e.local, e.remote)
+	}
+	return ev
 }
 
 func (s *Sim) runScenario(parent context.Context, sc Scenario) {
