@@ -4,7 +4,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"path"
 	"slices"
 	"strings"
 
@@ -280,6 +279,3 @@ func (f facts) must(name string) string {
 	v, _ := f.get(name)
 	return v
 }
-
-// FileName is where a lesson's words live, for messages to instructors.
-func (l *Lesson) FileName() string { return path.Join("lessons", "content", l.ID+".md") }

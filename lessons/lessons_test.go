@@ -29,6 +29,18 @@ func runPaced(t *testing.T, cfg sim.Config) []sim.Event {
 	t.Helper()
 	clk := sim.NewManualClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	cfg.Clock = clk
+	return runCfg(t, cfg, clk)
+}
+
+// run runs scenarios unpaced on loopback and returns their events.
+func run(t *testing.T, scenarios ...sim.Scenario) []sim.Event {
+	t.Helper()
+	return runCfg(t, sim.Config{Scenarios: scenarios, Unpaced: true}, nil)
+}
+
+// runCfg runs cfg to its end, driving clk when it is given.
+func runCfg(t *testing.T, cfg sim.Config, clk *sim.ManualClock) []sim.Event {
+	t.Helper()
 	s, err := sim.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +54,9 @@ func runPaced(t *testing.T, cfg sim.Config) []sim.Event {
 	driven := make(chan struct{})
 	go func() {
 		defer close(driven)
-		clk.Drive(ctx)
+		if clk != nil {
+			clk.Drive(ctx)
+		}
 	}()
 	var evs []sim.Event
 	for ev := range ch {
@@ -50,27 +64,6 @@ func runPaced(t *testing.T, cfg sim.Config) []sim.Event {
 	}
 	cancel()
 	<-driven
-	s.Wait()
-	return evs
-}
-
-// run runs scenarios unpaced on loopback and returns their events.
-func run(t *testing.T, scenarios ...sim.Scenario) []sim.Event {
-	t.Helper()
-	s, err := sim.New(sim.Config{Scenarios: scenarios, Unpaced: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ch, err := s.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var evs []sim.Event
-	for ev := range ch {
-		evs = append(evs, ev)
-	}
 	s.Wait()
 	return evs
 }
