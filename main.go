@@ -1,6 +1,11 @@
 // Command sessionlab teaches the OSI session layer by running one: a real
-// server and client on loopback TCP speaking an X.225-inspired session
-// protocol, shown as a terminal UI or, with --plain, as a transcript.
+// server and client on loopback TCP speaking a session protocol, shown as
+// a terminal UI or, with --plain, as a transcript.
+//
+// Exit status: 0 when the lessons ran to their end (an abort that a fault
+// the learner asked for caused is an outcome of the lesson); 1 when
+// SessionLab itself failed, with the reason on stderr; 2 for a bad
+// command line; 128+N when signal N ended it.
 package main
 
 import (
@@ -9,9 +14,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -33,7 +40,7 @@ const defaultAddr = "127.0.0.1:0"
 // Exit codes.
 const (
 	exitOK     = 0
-	exitFailed = 1 // a scenario failed
+	exitFailed = 1 // SessionLab failed: a scenario broke, output could not be written
 	exitUsage  = 2 // bad flags or an address that cannot be used
 )
 
@@ -46,34 +53,62 @@ type options struct {
 	faults []sim.FaultAt
 }
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+// env is what a run of the program takes from the outside world, so that
+// tests can put their own in its place.
+type env struct {
+	stdout, stderr io.Writer
+	// terminal reports whether stdout is a terminal (else plain mode).
+	terminal bool
+	// newSim makes the engine for plain mode.
+	newSim func(sim.Config) (engine, error)
+	// debugLog is where DEBUG=1 writes the UI's log ("": no log).
+	debugLog string
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+// engine is what plain mode needs of a *sim.Sim.
+type engine interface {
+	Start(ctx context.Context) (<-chan sim.Event, error)
+	Wait()
+	Err() error
+	Unfired() []sim.Unfired
+}
+
+func main() {
+	e := env{stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stdout),
+		newSim: func(cfg sim.Config) (engine, error) { return sim.New(cfg) }}
+	if os.Getenv("DEBUG") != "" {
+		e.debugLog = filepath.Join(os.TempDir(), fmt.Sprintf("sessionlab-debug-%d.log", os.Getpid()))
+	}
+	os.Exit(run(os.Args[1:], e))
+}
+
+// run is the whole program; it returns the exit status.
+func run(args []string, e env) int {
 	book, err := lessons.Builtin()
 	if err != nil {
-		fmt.Fprintf(stderr, "sessionlab: lesson content is broken: %v\n", err)
+		fmt.Fprintf(e.stderr, "sessionlab: lesson content is broken: %v\n", err)
 		return exitFailed
 	}
-	opts, err := parseFlags(args, book, stdout)
+	opts, err := parseFlags(args, book, e.stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "sessionlab: %v\n", err)
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", err)
 		return exitUsage
 	}
-	if !opts.plain && !isTerminal(os.Stdout) {
+	if !opts.plain && !e.terminal {
 		opts.plain = true
 	}
 
 	// One goroutine owns the signals: it remembers which came, so that the
 	// exit code can say so as a shell would (128 + its number), and
-	// cancels everything. Bubble Tea's own handler is off: it would treat
-	// SIGTERM like q and does not see SIGHUP.
+	// cancels everything; Bubble Tea then restores the terminal. Bubble
+	// Tea's own handler is off: it would treat SIGTERM like q and does not
+	// see SIGHUP, and Go's default for SIGQUIT would dump the goroutines
+	// and leave the terminal raw.
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -89,9 +124,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	var code int
 	if opts.plain {
-		code = runPlain(ctx, opts, book, stdout, stderr)
+		code = runPlain(ctx, opts, book, e)
 	} else {
-		code = runTUI(ctx, opts, book, stderr)
+		code = runTUI(ctx, opts, book, e)
 	}
 	cancel()
 	if n := got.Load(); n != 0 && code != exitUsage {
@@ -102,14 +137,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // runTUI runs the terminal UI until the user quits or ctx is cancelled
 // (a signal), which ends the program and restores the terminal either
-// way. The UI starts and stops lessons through runs; when the program has
-// ended, every run is cancelled and waited for, so no socket outlives it.
-func runTUI(ctx context.Context, opts options, book *lessons.Book, stderr io.Writer) int {
+// way. When the program has ended, every lesson run is cancelled and
+// waited for, so no socket outlives it.
+func runTUI(ctx context.Context, opts options, book *lessons.Book, e env) int {
 	// Only an address the user chose can be unusable; say so before the
 	// screen changes, as plain mode does.
 	if opts.addr != defaultAddr {
 		if err := checkAddr(opts.addr); err != nil {
-			fmt.Fprintf(stderr, "sessionlab: %s\n", addrProblem(opts.addr, err))
+			fmt.Fprintf(e.stderr, "sessionlab: %s\n", addrProblem(opts.addr, err))
 			return exitUsage
 		}
 	}
@@ -121,22 +156,48 @@ func runTUI(ctx context.Context, opts options, book *lessons.Book, stderr io.Wri
 		debug.SetGCPercent(50)
 	}
 	runsCtx, cancelRuns := context.WithCancel(context.Background())
-	r := ui.NewRuns(runsCtx, opts.addr)
-	defer r.Wait()     // second: every socket closed, every goroutine gone
+	runs := sim.NewRuns(runsCtx)
+	defer runs.Wait()  // second: every socket closed, every goroutine gone
 	defer cancelRuns() // first: cancel every run
-	deps := ui.Deps{Book: book, Start: r.Start, Renderer: lipgloss.NewRenderer(os.Stdout), Speed: opts.speed, Faults: opts.faults}
+	start := func(cfg sim.Config, paused bool) (ui.Session, error) {
+		cfg.Addr, cfg.ExactCadence = opts.addr, true // one learner's machine: exact cadence
+		r, err := runs.Start(cfg, paused)
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	deps := ui.Deps{Book: book, Start: start, Renderer: lipgloss.NewRenderer(os.Stdout), Speed: opts.speed, Faults: opts.faults}
 	if opts.lesson != nil {
 		deps.Lesson = opts.lesson.ID
 	}
-	p := tea.NewProgram(ui.New(deps), tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithContext(ctx))
-	_, err := p.Run()
+	if e.debugLog != "" {
+		logger := log.New(io.Discard, "", log.LstdFlags|log.Lmicroseconds)
+		f, err := tea.LogToFileWith(e.debugLog, "sessionlab", logger)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "sessionlab: cannot write the debug log: %v\n", err)
+			return exitFailed
+		}
+		defer func() {
+			f.Close()
+			fmt.Fprintf(e.stderr, "sessionlab: debug log written to %s\n", e.debugLog)
+		}()
+		deps.Log = logger
+	}
+	m, err := ui.New(deps)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", err)
+		return exitFailed
+	}
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithContext(ctx))
+	_, err = p.Run()
 	switch {
 	case errors.Is(err, tea.ErrInterrupted):
 		return 130 // ctrl+c, as a shell reports SIGINT
 	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
 		return exitOK // a signal: run() turns it into the exit code
 	case err != nil:
-		fmt.Fprintf(stderr, "sessionlab: %v\n", err)
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(err))
 		return exitFailed
 	}
 	return exitOK
@@ -153,42 +214,61 @@ func checkAddr(addr string) error {
 
 // runPlain runs the chosen lessons and prints their transcript. The sim is
 // cancelled and waited for before it returns, so every socket is closed.
-func runPlain(ctx context.Context, opts options, book *lessons.Book, stdout, stderr io.Writer) int {
+func runPlain(ctx context.Context, opts options, book *lessons.Book, e env) int {
 	var scenarios []sim.Scenario
 	for _, l := range book.Lessons() {
 		if opts.lesson == nil || opts.lesson == l {
 			scenarios = append(scenarios, l.Scenarios...)
 		}
 	}
-	s, err := sim.New(sim.Config{Scenarios: scenarios, Addr: opts.addr, Speed: opts.speed, Faults: opts.faults})
+	s, err := e.newSim(sim.Config{Scenarios: scenarios, Addr: opts.addr, Speed: opts.speed, Faults: opts.faults, ExactCadence: true})
 	if err != nil {
-		fmt.Fprintf(stderr, "sessionlab: %v\n", err)
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", err)
 		return exitUsage
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	events, err := s.Start(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "sessionlab: %s\n", addrProblem(opts.addr, err))
+		fmt.Fprintf(e.stderr, "sessionlab: %s\n", addrProblem(opts.addr, err))
 		return exitUsage
 	}
-	defer s.Wait() // after cancel: every socket closed, every goroutine gone
-	tr := lessons.NewTranscript(stdout, book)
-	code := exitOK
+	tr := lessons.NewTranscript(e.stdout, book)
+	var failed, writeErr error
 	for ev := range events {
 		if ctx.Err() != nil {
-			continue // interrupted: drain quietly, print nothing half
+			continue // interrupted or stdout gone: drain quietly, print nothing half
 		}
-		if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil {
-			code = exitFailed
+		if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil && failed == nil {
+			failed = fmt.Errorf("the %v scenario failed: %v", end.Scenario, end.Err)
 		}
 		if err := tr.Write(ev); err != nil {
+			writeErr = err
 			cancel() // stdout is gone; stop the sim
-			code = exitFailed
 		}
 	}
-	return code
+	s.Wait() // after the channel closed: every socket closed, every goroutine gone
+	switch {
+	case writeErr != nil:
+		fmt.Fprintf(e.stderr, "sessionlab: cannot write the transcript: %v\n", writeErr)
+		return exitFailed
+	case failed != nil:
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(failed))
+		return exitFailed
+	case s.Err() != nil:
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(s.Err()))
+		return exitFailed
+	}
+	if ctx.Err() == nil {
+		for _, u := range s.Unfired() {
+			fmt.Fprintf(e.stderr, "sessionlab: fault %v never fired: %s\n", u.Fault, u.Why)
+		}
+	}
+	return exitOK
 }
+
+// oneLine keeps a message on one line.
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
 
 // addrProblem says in one line why the address cannot be used.
 func addrProblem(addr string, err error) string {
@@ -211,7 +291,7 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer) (options, e
 	lesson := fs.String("lesson", "", "open this lesson directly: "+ids+" (plain mode: all lessons when not given)")
 	speed := fs.String("speed", "1", fmt.Sprintf("pacing speed, from %g to %g", sim.MinSpeed, sim.MaxSpeed))
 	fs.StringVar(&opts.addr, "addr", opts.addr, "HOST:PORT for the lesson's server to listen on")
-	fs.Func("fault", "break the lesson on purpose: KIND@WHEN, KIND is reset, stall or stop, WHEN an event number or a frame (reset@DT3, stall@12); may be repeated", func(v string) error {
+	fs.Func("fault", "break the lesson on purpose: "+sim.FaultForms+"; may be repeated", func(v string) error {
 		f, err := sim.ParseFault(v)
 		if err != nil {
 			return err
@@ -239,11 +319,22 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer) (options, e
 		}
 		opts.lesson = l
 	}
-	x, err := strconv.ParseFloat(*speed, 64)
-	if err != nil || x < sim.MinSpeed || x > sim.MaxSpeed {
+	x, err := strconv.ParseFloat(strings.TrimSpace(*speed), 64)
+	if err != nil || !sim.ValidSpeed(x) {
 		return opts, fmt.Errorf("--speed %q is not a number from %g to %g", *speed, sim.MinSpeed, sim.MaxSpeed)
 	}
 	opts.speed = x
+	var scenarios []sim.Scenario
+	for _, l := range book.Lessons() {
+		if opts.lesson == nil || opts.lesson == l {
+			scenarios = append(scenarios, l.Scenarios...)
+		}
+	}
+	for _, f := range opts.faults {
+		if err := f.Check(scenarios); err != nil {
+			return opts, err
+		}
+	}
 	return opts, nil
 }
 

@@ -10,12 +10,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"sessionlab/sim"
 )
 
 var binary string // the sessionlab binary, built once for the tests that run it
@@ -66,9 +69,17 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--plain", "--addr", "127.0.0.1:99999"}, "invalid port"},
 		{[]string{"--plain", "--addr", "192.0.2.1:0"}, "cannot listen on"},
 		{[]string{"--plain", "--addr", "nonsense"}, "--addr takes HOST:PORT"},
+		{[]string{"--speed", "NaN"}, `--speed "NaN" is not a number from 0.25 to 4`},
+		{[]string{"--speed", "nan"}, "is not a number from 0.25 to 4"},
+		{[]string{"--speed", "+Inf"}, "is not a number from 0.25 to 4"},
+		{[]string{"--lesson", "synchronize", "--fault", "reset@DT9"}, "fault reset@DT9 can never fire: this lesson never sends DT 9"},
+		{[]string{"--lesson", "synchronize", "--fault", "reset@DT"}, "never sends DT (it sends"},
+		{[]string{"--lesson", "terminate", "--fault", "stall@AB7"}, "never sends AB 7"},
+		{[]string{"--fault", "reset@"}, "is not KIND@WHEN"},
+		{[]string{"--fault", "boom@3"}, `fault kind "boom" is not reset, stall or stop`},
 	} {
 		var stdout, stderr bytes.Buffer
-		code := run(tt.args, &stdout, &stderr)
+		code := run(tt.args, testEnv(&stdout, &stderr))
 		if code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", tt.args, code, exitUsage)
 		}
@@ -82,9 +93,15 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// testEnv is the real engine with stdout and stderr kept, not on a
+// terminal.
+func testEnv(stdout, stderr io.Writer) env {
+	return env{stdout: stdout, stderr: stderr, newSim: func(cfg sim.Config) (engine, error) { return sim.New(cfg) }}
+}
+
 func TestHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"--help"}, &stdout, &stderr); code != exitOK {
+	if code := run([]string{"--help"}, testEnv(&stdout, &stderr)); code != exitOK {
 		t.Fatalf("--help exit %d", code)
 	}
 	for _, flag := range []string{"-plain", "-lesson", "-speed", "-addr"} {
@@ -149,6 +166,155 @@ func TestSignals(t *testing.T) {
 		}
 		if s := out.String(); !strings.HasSuffix(s, "\n") || strings.Contains(s, "Closing the connection") {
 			t.Errorf("%v: output does not end cleanly mid-run:\n%s", tt.sig, s)
+		}
+	}
+}
+
+// brokenEngine is an engine whose one scenario fails, as a bug in
+// SessionLab would make it.
+type brokenEngine struct{ ch chan sim.Event }
+
+func (b brokenEngine) Start(context.Context) (<-chan sim.Event, error) {
+	b.ch <- sim.ScenarioStarted{Header: sim.Header{ID: 1, Scenario: sim.Establish}}
+	b.ch <- sim.ScenarioEnded{Header: sim.Header{ID: 2, Scenario: sim.Establish},
+		Err: errors.New("client: protocol error at the client: expected AC, got\nDN")}
+	close(b.ch)
+	return b.ch, nil
+}
+func (brokenEngine) Wait()                  {}
+func (brokenEngine) Err() error             { return nil }
+func (brokenEngine) Unfired() []sim.Unfired { return nil }
+
+// TestFailedScenarioExits1: a scenario that fails is SessionLab failing,
+// not a lesson outcome: exit status 1 and the reason on one line.
+func TestFailedScenarioExits1(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	e := testEnv(&stdout, &stderr)
+	e.newSim = func(sim.Config) (engine, error) { return brokenEngine{make(chan sim.Event, 2)}, nil }
+	if code := run([]string{"--lesson", "establish"}, e); code != exitFailed {
+		t.Fatalf("exit %d, want %d", code, exitFailed)
+	}
+	want := "sessionlab: the establish scenario failed: client: protocol error at the client: expected AC, got DN\n"
+	if stderr.String() != want {
+		t.Fatalf("stderr %q, want %q", stderr.String(), want)
+	}
+}
+
+// failingWriter fails every write, as a full disk does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestWriteErrorExits1: a transcript that cannot be written is a failure,
+// named on stderr; in-process and for the binary with stdout on /dev/full.
+func TestWriteErrorExits1(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run([]string{"--lesson", "establish", "--speed", "4"}, testEnv(failingWriter{}, &stderr)); code != exitFailed {
+		t.Fatalf("exit %d, want %d", code, exitFailed)
+	}
+	if want := "sessionlab: cannot write the transcript: no space left on device\n"; stderr.String() != want {
+		t.Fatalf("stderr %q, want %q", stderr.String(), want)
+	}
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("no /dev/full here: %v", err)
+	}
+	defer full.Close()
+	cmd := exec.Command(binary, "--plain", "--lesson", "establish", "--speed", "4")
+	var errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = full, &errOut
+	err = cmd.Run()
+	var exit *exec.ExitError
+	want := "sessionlab: cannot write the transcript: write /dev/stdout: no space left on device\n"
+	if !errors.As(err, &exit) || exit.ExitCode() != exitFailed || errOut.String() != want {
+		t.Fatalf("%v, stderr %q, want %q", err, errOut.String(), want)
+	}
+}
+
+// TestUnfiredFaultIsReported: a fault whose moment never comes is said,
+// at the end, on stderr; the lesson itself ran to its end (exit 0).
+func TestUnfiredFaultIsReported(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"--lesson", "establish", "--speed", "4", "--fault", "reset@999"}, testEnv(&stdout, &stderr))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !regexp.MustCompile(`^sessionlab: fault reset@999 never fired: the run ended after event \d+\n$`).MatchString(stderr.String()) {
+		t.Fatalf("stderr %q", stderr.String())
+	}
+}
+
+// TestTerminalQuitPaths runs the binary on a terminal of its own and ends
+// it every way a person can: each exits with its own status and leaves
+// the terminal restored (alternate screen left, cursor shown, raw mode
+// off).
+func TestTerminalQuitPaths(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		end  func(*terminal)
+		code int
+	}{
+		{"q", func(term *terminal) { term.type_(t, "q") }, 0},
+		{"ctrl+c", func(term *terminal) { term.type_(t, "\x03") }, 130},
+		{"SIGTERM", func(term *terminal) { _ = term.cmd.Process.Signal(syscall.SIGTERM) }, 143},
+		{"SIGHUP", func(term *terminal) { _ = term.cmd.Process.Signal(syscall.SIGHUP) }, 129},
+		{"SIGQUIT", func(term *terminal) { _ = term.cmd.Process.Signal(syscall.SIGQUIT) }, 131},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			term := startTerminal(t, nil, "--lesson", "synchronize", "--speed", "4")
+			term.waitFor(t, "Synchronize")
+			tt.end(term)
+			if code := term.exit(t); code != tt.code {
+				t.Fatalf("exit %d, want %d", code, tt.code)
+			}
+			if !term.restored() {
+				t.Fatalf("terminal not restored:\n%q", term.output())
+			}
+			if strings.Contains(term.output(), "goroutine ") {
+				t.Fatal("a goroutine dump on the terminal")
+			}
+		})
+	}
+}
+
+// TestTerminalBadAddr: in the terminal UI too, an address that cannot be
+// listened on is one line and exit 2, before the screen changes.
+func TestTerminalBadAddr(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	term := startTerminal(t, nil, "--addr", busy.Addr().String())
+	if code := term.exit(t); code != exitUsage {
+		t.Fatalf("exit %d, want %d", code, exitUsage)
+	}
+	out := term.output()
+	if !strings.Contains(out, "address already in use") || strings.Contains(out, "\x1b[?1049h") {
+		t.Fatalf("output %q", out)
+	}
+}
+
+// TestDebugLog: DEBUG=1 writes what the UI received to a log file and
+// says where at exit.
+func TestDebugLog(t *testing.T) {
+	term := startTerminal(t, []string{"DEBUG=1", "TMPDIR=" + t.TempDir()}, "--lesson", "establish", "--speed", "4")
+	term.waitFor(t, "Establish")
+	term.type_(t, "q")
+	if code := term.exit(t); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	m := regexp.MustCompile(`debug log written to (\S+\.log)`).FindStringSubmatch(term.output())
+	if m == nil {
+		t.Fatalf("no log path in %q", term.output())
+	}
+	log, err := os.ReadFile(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"size 100x30", "started run=", `key "q"`} {
+		if !strings.Contains(string(log), want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
 }

@@ -98,7 +98,7 @@ func (f facts) get(name string) (string, bool) {
 	case "remote":
 		return h.Remote.String(), h.Remote.IsValid()
 	case "frame":
-		return FrameLabel(frame), hasFrame
+		return frame.Label(), hasFrame
 	case "kind":
 		return frame.Kind.String(), hasFrame
 	case "kindname":
@@ -211,18 +211,6 @@ func (f facts) eventFact(name string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// FrameLabel names a frame as the wire diagram shows it: "CN", "DT 3",
-// "MIP 1".
-func FrameLabel(f spdu.Frame) string {
-	switch {
-	case f.Has.Has(spdu.PSeq):
-		return f.Kind.String() + " " + strconv.FormatUint(uint64(f.Seq), 10)
-	case f.Has.Has(spdu.PSerial):
-		return f.Kind.String() + " " + strconv.FormatUint(uint64(f.Serial), 10)
-	}
-	return f.Kind.String()
 }
 
 // SeqList writes data packet numbers as "0 1 2", or "none".

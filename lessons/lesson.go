@@ -137,8 +137,8 @@ func (b *Book) For(sc sim.Scenario) (*Lesson, bool) {
 // A frame that shared its read with others also gets the note "same-read".
 func Keys(ev sim.Event) []string {
 	h := ev.Head()
-	var verb string
-	note := string(h.Note)
+	verb, note := ev.Verb(), string(h.Note)
+	side := h.Side.String()
 	switch e := ev.(type) {
 	case sim.ScenarioStarted:
 		return []string{"start " + h.Scenario.String()}
@@ -147,58 +147,33 @@ func Keys(ev sim.Event) []string {
 			return []string{"failed " + h.Scenario.String(), "failed"}
 		}
 		return []string{"end " + h.Scenario.String(), "end"}
-	case sim.Listening:
-		verb = "listening"
-	case sim.Dialed:
-		verb = "dialed"
-	case sim.Accepted:
-		verb = "accepted"
 	case sim.Sent:
-		verb = "sent " + e.Frame.Kind.String()
+		verb += " " + e.Frame.Kind.String()
 	case sim.Received:
-		verb = "received " + e.Frame.Kind.String()
+		verb += " " + e.Frame.Kind.String()
 		if note == "" && e.FramesInRead > 1 {
 			note = "same-read"
 		} else if e.FramesInRead > 1 {
 			// "server received AB abort same-read" before "server received AB abort".
-			side := h.Side.String()
 			return []string{side + " " + verb + " " + note + " same-read", side + " " + verb + " " + note,
 				verb + " " + note, "note " + note, side + " " + verb + " same-read", side + " " + verb, verb}
 		}
-	case sim.Committed:
-		verb = "committed"
 	case sim.Observed:
-		verb = "observed"
 		// What the OS answered decides what may be said about it: the
 		// most specific key names the answer.
 		if known := observedAnswer(e); known != "" {
-			side := h.Side.String()
 			return []string{side + " observed " + note + " " + known, side + " observed " + note,
 				side + " observed", "observed " + note, "observed"}
 		}
-	case sim.HalfClosed:
-		verb = "halfclosed"
-	case sim.PeerClosed:
-		verb = "peerclosed"
 	case sim.ConnError:
-		verb = "connerror"
 		if note == "" && e.Reset {
 			note = "reset"
 		}
-	case sim.Closed:
-		verb = "closed"
-	case sim.CommitFailed:
-		verb = "commitfailed"
-	case sim.Discarded:
-		verb = "discarded"
 	case sim.Faulted:
-		verb = "faulted " + e.Fault.String()
-	case sim.Aborted:
-		verb = "aborted"
+		verb += " " + e.Fault.String()
 	}
 	// A note says more about a step than the side that took it: a resent
 	// DT is first of all a resend.
-	side := h.Side.String()
 	var keys []string
 	if note != "" {
 		keys = append(keys, side+" "+verb+" "+note, verb+" "+note, "note "+note)
@@ -279,3 +254,6 @@ func (f facts) must(name string) string {
 	v, _ := f.get(name)
 	return v
 }
+
+// Has reports whether the lesson runs scenario sc.
+func (l *Lesson) Has(sc sim.Scenario) bool { return slices.Contains(l.Scenarios, sc) }

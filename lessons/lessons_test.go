@@ -2,7 +2,6 @@ package lessons
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"regexp"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"sessionlab/sim"
+	"sessionlab/sim/simtest"
 )
 
 func book(t *testing.T) *Book {
@@ -23,49 +23,12 @@ func book(t *testing.T) *Book {
 	return b
 }
 
-// runPaced runs cfg paced on a manual clock, as faults need, and returns
-// the events.
-func runPaced(t *testing.T, cfg sim.Config) []sim.Event {
-	t.Helper()
-	clk := sim.NewManualClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	cfg.Clock = clk
-	return runCfg(t, cfg, clk)
-}
+// runPaced runs cfg paced on a manual clock, as faults need.
+func runPaced(t *testing.T, cfg sim.Config) []sim.Event { return simtest.Paced(t, cfg) }
 
-// run runs scenarios unpaced on loopback and returns their events.
+// run runs scenarios unpaced on loopback.
 func run(t *testing.T, scenarios ...sim.Scenario) []sim.Event {
-	t.Helper()
-	return runCfg(t, sim.Config{Scenarios: scenarios, Unpaced: true}, nil)
-}
-
-// runCfg runs cfg to its end, driving clk when it is given.
-func runCfg(t *testing.T, cfg sim.Config, clk *sim.ManualClock) []sim.Event {
-	t.Helper()
-	s, err := sim.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	ch, err := s.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	driven := make(chan struct{})
-	go func() {
-		defer close(driven)
-		if clk != nil {
-			clk.Drive(ctx)
-		}
-	}()
-	var evs []sim.Event
-	for ev := range ch {
-		evs = append(evs, ev)
-	}
-	cancel()
-	<-driven
-	s.Wait()
-	return evs
+	return simtest.Unpaced(t, scenarios...)
 }
 
 func TestBuiltinLessons(t *testing.T) {
@@ -169,6 +132,9 @@ func TestTranscriptHasTheArticleLines(t *testing.T) {
 			t.Errorf("malformed line %q", ln)
 		}
 	}
+	if !strings.HasPrefix(text, "== Establish ==\n") || !strings.Contains(text, "\n\n== Synchronize ==\n") {
+		t.Errorf("lesson headings are not the first line, each after a blank line:\n%s", text)
+	}
 	if n := strings.Count(text, "== "); n != 3 {
 		t.Errorf("%d lesson headings, want 3:\n%s", n, text)
 	}
@@ -258,5 +224,27 @@ func TestDurations(t *testing.T) {
 	}
 	if got := Offset(1002 * time.Millisecond); got != "+1.002s" {
 		t.Errorf("Offset = %q", got)
+	}
+}
+
+// TestEveryEventTypeHasWords ranges over the engine's table of event
+// types: each must have a section in the lesson files whose key names its
+// verb, so that a new type of event cannot reach a learner unexplained.
+func TestEveryEventTypeHasWords(t *testing.T) {
+	b := book(t)
+	var keys []string
+	for _, l := range b.Lessons() {
+		for k := range l.texts {
+			keys = append(keys, k)
+		}
+		for k := range l.common {
+			keys = append(keys, k)
+		}
+	}
+	for _, ev := range sim.EventTypes() {
+		verb := ev.Verb()
+		if !slices.ContainsFunc(keys, func(k string) bool { return slices.Contains(strings.Fields(k), verb) }) {
+			t.Errorf("no lesson section speaks of %q events (%T)", verb, ev)
+		}
 	}
 }

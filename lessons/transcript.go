@@ -16,6 +16,7 @@ type Transcript struct {
 	book  *Book
 	start time.Time
 	buf   strings.Builder
+	any   bool // something was written: lessons after the first get a blank line before them
 }
 
 // NewTranscript returns a Transcript writing to w.
@@ -42,16 +43,20 @@ func (t *Transcript) Write(ev sim.Event) error {
 	case sim.ScenarioStarted:
 		t.start = h.At
 		if l.Scenarios[0] == h.Scenario {
-			fmt.Fprintf(&t.buf, "\n== %s ==\n", l.Title)
+			if t.any {
+				t.buf.WriteByte('\n')
+			}
+			fmt.Fprintf(&t.buf, "== %s ==\n", l.Title)
 		}
 		fmt.Fprintf(&t.buf, "-- %s --\n", l.Line(ev))
 	default:
 		frame := ""
 		if f, _, ok := frameOf(ev); ok {
-			frame = FrameLabel(f)
+			frame = f.Label()
 		}
 		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.At.Sub(t.start)), h.Side, frame, l.Line(ev))
 	}
+	t.any = true
 	_, err := io.WriteString(t.w, t.buf.String())
 	return err
 }

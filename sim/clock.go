@@ -41,6 +41,12 @@ func (t realTimer) Stop() bool          { return t.t.Stop() }
 // waiting (on a timer, or on a peer that is itself waiting), so that
 // AdvanceNext moves time only when nothing else can happen first: the run
 // is then the same on every machine.
+//
+// A timer that has fired must be stopped by its owner, with Stop, once the
+// owner has woken and counts as at work again (the pacer does this). Until
+// then the clock counts the timer as fired but not yet dealt with, and
+// AdvanceNext does not move: otherwise it could jump past the owner's next
+// deadline in the moment between the timer firing and the owner running.
 type ManualClock struct {
 	mu      sync.Mutex
 	now     time.Time

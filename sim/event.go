@@ -2,6 +2,7 @@ package sim
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	"sessionlab/sim/spdu"
@@ -65,6 +66,7 @@ const (
 
 // Header is what every event carries.
 type Header struct {
+	ID       int       // the event's number in its run, from 1, in the order events arrive
 	At       time.Time // from the Sim's Clock, right after the operation returned
 	Scenario Scenario
 	Side     Side
@@ -73,19 +75,63 @@ type Header struct {
 	TCP      TCPInfo  // what the OS reports for this side's socket; Known is false where it cannot say
 	Sync     SyncVars // this side's serial-number variables after the event
 	Log      Ledger   // this side's data packets after the event
+	Wire     Wire     // what the event put on the wire or took off it
+	Speed    float64  // the pacing speed when it happened: paced waits took 1/Speed of their time at 1x
 	Note     Note
+}
+
+// Carrier is something that crosses the wire between the two endpoints.
+type Carrier uint8
+
+// What crosses the wire.
+const (
+	CarryNone  Carrier = iota
+	CarryFrame         // a frame: bytes written by one side, read by the other
+	CarryFIN           // TCP's FIN: no more bytes from this side
+	CarryRST           // TCP's RST: the connection is reset
+)
+
+// String names the carrier as the wire shows it.
+func (c Carrier) String() string {
+	switch c {
+	case CarryFrame:
+		return "frame"
+	case CarryFIN:
+		return "FIN"
+	case CarryRST:
+		return "RST"
+	}
+	return "none"
+}
+
+// Wire says how an event relates to what crosses the wire. The engine
+// knows, because it did it: a drawing of the wire needs nothing else.
+type Wire struct {
+	Conn int     // which connection of the run (1, 2, …); 0: none
+	Put  Carrier // what this event put on the wire
+	// From is, for an event that took something off the wire (a read of
+	// a frame, of a FIN, of an RST), the ID of the event that put it on;
+	// 0 when none is known.
+	From int
+	// Lost are the IDs of events whose frames (or FIN) were on their way
+	// to this side and will never be read: its socket is gone, or an RST
+	// overtook them.
+	Lost []int
 }
 
 // Head returns the header; it makes every event type an Event.
 func (h Header) Head() Header { return h }
 
-// Event is one thing that really happened. The set of event types is closed:
-// ScenarioStarted, ScenarioEnded, Listening, Dialed, Accepted, Sent,
-// Received, Committed, CommitFailed, Discarded, Observed, HalfClosed,
-// PeerClosed, ConnError, Closed, Faulted, Aborted.
+// Event is one thing that really happened. The set of event types is
+// closed; EventTypes lists it.
 type Event interface {
+	// Head returns what every event carries.
 	Head() Header
-	event()
+	// WithHeader returns the event with h in place of its header.
+	WithHeader(h Header) Event
+	// Verb names the type of event as lesson files and logs do: "sent",
+	// "peerclosed".
+	Verb() string
 }
 
 // SyncVars are the session protocol machine's serial-number variables
@@ -115,8 +161,14 @@ type ScenarioEnded struct {
 	Err error
 }
 
-// Listening: the server waits for a connection on Local.
-type Listening struct{ Header }
+// Listening: the server waits for a connection on Local. Opened says
+// the listening socket was opened for this scenario (the run's first, or
+// after a stop fault closed it); otherwise the server waits on the one it
+// already had.
+type Listening struct {
+	Header
+	Opened bool
+}
 
 // Dialed: the client's connect returned, so the kernel has finished the
 // TCP three-way handshake. Took is how long connect took.
@@ -185,7 +237,7 @@ type Discarded struct {
 type Faulted struct {
 	Header
 	Fault FaultKind
-	Delay time.Duration // for a stall, how long (at speed 1)
+	Delay time.Duration // for a stall, how long the next frame is held back, at the speed of the moment
 	None  bool          // there was no connection to act on (for Stop: only the listener closed)
 	After TCPInfo       // the kernel's state for the closed connection, as for Closed
 }
@@ -232,20 +284,55 @@ type Closed struct {
 	After    TCPInfo
 }
 
-func (ScenarioStarted) event() {}
-func (ScenarioEnded) event()   {}
-func (Listening) event()       {}
-func (Dialed) event()          {}
-func (Accepted) event()        {}
-func (Sent) event()            {}
-func (Received) event()        {}
-func (Committed) event()       {}
-func (CommitFailed) event()    {}
-func (Discarded) event()       {}
-func (Faulted) event()         {}
-func (Aborted) event()         {}
-func (Observed) event()        {}
-func (HalfClosed) event()      {}
-func (PeerClosed) event()      {}
-func (ConnError) event()       {}
-func (Closed) event()          {}
+// The event types, each with its verb. EventTypes lists them; a switch
+// over event types that misses one is caught by the tests that range over
+// it.
+var eventTypes = []Event{ScenarioStarted{}, ScenarioEnded{}, Listening{}, Dialed{}, Accepted{}, Sent{}, Received{},
+	Committed{}, CommitFailed{}, Discarded{}, Observed{}, HalfClosed{}, PeerClosed{}, ConnError{}, Closed{},
+	Faulted{}, Aborted{}}
+
+// EventTypes returns one zero value of each type of event.
+func EventTypes() []Event { return slices.Clone(eventTypes) }
+
+func (ScenarioStarted) Verb() string { return "start" }
+func (ScenarioEnded) Verb() string   { return "end" }
+func (Listening) Verb() string       { return "listening" }
+func (Dialed) Verb() string          { return "dialed" }
+func (Accepted) Verb() string        { return "accepted" }
+func (Sent) Verb() string            { return "sent" }
+func (Received) Verb() string        { return "received" }
+func (Committed) Verb() string       { return "committed" }
+func (CommitFailed) Verb() string    { return "commitfailed" }
+func (Discarded) Verb() string       { return "discarded" }
+func (Observed) Verb() string        { return "observed" }
+func (HalfClosed) Verb() string      { return "halfclosed" }
+func (PeerClosed) Verb() string      { return "peerclosed" }
+func (ConnError) Verb() string       { return "connerror" }
+func (Closed) Verb() string          { return "closed" }
+func (Faulted) Verb() string         { return "faulted" }
+func (Aborted) Verb() string         { return "aborted" }
+
+func (e ScenarioStarted) WithHeader(h Header) Event { e.Header = h; return e }
+func (e ScenarioEnded) WithHeader(h Header) Event   { e.Header = h; return e }
+func (e Listening) WithHeader(h Header) Event       { e.Header = h; return e }
+func (e Dialed) WithHeader(h Header) Event          { e.Header = h; return e }
+func (e Accepted) WithHeader(h Header) Event        { e.Header = h; return e }
+func (e Sent) WithHeader(h Header) Event            { e.Header = h; return e }
+func (e Received) WithHeader(h Header) Event        { e.Header = h; return e }
+func (e Committed) WithHeader(h Header) Event       { e.Header = h; return e }
+func (e CommitFailed) WithHeader(h Header) Event    { e.Header = h; return e }
+func (e Discarded) WithHeader(h Header) Event       { e.Header = h; return e }
+func (e Observed) WithHeader(h Header) Event        { e.Header = h; return e }
+func (e HalfClosed) WithHeader(h Header) Event      { e.Header = h; return e }
+func (e PeerClosed) WithHeader(h Header) Event      { e.Header = h; return e }
+func (e ConnError) WithHeader(h Header) Event       { e.Header = h; return e }
+func (e Closed) WithHeader(h Header) Event          { e.Header = h; return e }
+func (e Faulted) WithHeader(h Header) Event         { e.Header = h; return e }
+func (e Aborted) WithHeader(h Header) Event         { e.Header = h; return e }
+
+// withID numbers ev.
+func withID(ev Event, id int) Event {
+	h := ev.Head()
+	h.ID = id
+	return ev.WithHeader(h)
+}

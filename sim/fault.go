@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,7 +13,9 @@ import (
 // FaultKind is a way to break a running lesson on purpose.
 type FaultKind uint8
 
-// Faults.
+// Faults. Each is a row of faultTable; adding one means a row there (with
+// what it does), its words in the lesson files, and nothing else: the
+// fault menu, the flag and the tests range over FaultKinds.
 const (
 	// FaultReset resets the client's connection now (linger 0, close):
 	// the server reads "connection reset by peer".
@@ -20,26 +23,91 @@ const (
 	// FaultStall holds the next frame, of either side, back by StallDelay.
 	FaultStall
 	// FaultStop stops the server: its listener and connection close at
-	// once, as if its process died.
+	// once, with linger 0, as a crash with unread data would.
 	FaultStop
 )
 
 // StallDelay is how long a stall holds a frame back, at speed 1.
 const StallDelay = 3 * time.Second
 
-var faultNames = [...]string{FaultReset: "reset", FaultStall: "stall", FaultStop: "stop"}
+// faultInfo is what SessionLab knows of a kind of fault.
+type faultInfo struct {
+	name    string     // as --fault takes it
+	summary string     // what it does, in a line
+	apply   func(*run) // does it, now, and reports it
+}
+
+var faultTable = [...]faultInfo{
+	FaultReset: {"reset", "reset the client's connection (linger 0, then close: an RST)", (*run).applyReset},
+	FaultStall: {"stall", "hold the next frame back for 3 s of pacing", (*run).applyStall},
+	FaultStop:  {"stop", "stop the server: its listener and connection close at once", (*run).applyStop},
+}
+
+// applyReset closes the client's connection with linger 0: an RST.
+func (r *run) applyReset() {
+	e := r.client
+	h, rst, ok := e.reset(NoteFault, func() { e.faulted = true })
+	ev := Faulted{Header: h, Fault: FaultReset, None: !ok}
+	if ok {
+		ev.After = kernelState(e.local, e.remote)
+	}
+	_ = e.emitWire(ev, rst)
+}
+
+// applyStop closes the server's listener and connection at once.
+func (r *run) applyStop() {
+	e := r.server
+	h, rst, ok := e.reset(NoteFault, func() { e.stopped = true })
+	r.sim.ln.stop()
+	ev := Faulted{Header: h, Fault: FaultStop, None: !ok}
+	if ok {
+		ev.After = kernelState(e.local, e.remote)
+	}
+	_ = e.emitWire(ev, rst)
+}
+
+// applyStall holds the next frame written back by StallDelay of pacing.
+func (r *run) applyStall() {
+	r.mu.Lock()
+	r.stall = StallDelay
+	r.mu.Unlock()
+	h := Header{At: r.sim.clock.Now(), Scenario: r.scenario, Note: NoteFault, Speed: r.sim.pacer.getSpeed()}
+	_, _ = r.sim.emit(r.ctx, Faulted{Header: h, Fault: FaultStall, Delay: Scaled(StallDelay, h.Speed)})
+}
+
+// FaultKinds lists every kind of fault, in order.
+func FaultKinds() []FaultKind {
+	var ks []FaultKind
+	for k := range faultTable {
+		if FaultKind(k).Valid() {
+			ks = append(ks, FaultKind(k))
+		}
+	}
+	return ks
+}
+
+// Valid reports whether k is a kind of fault.
+func (k FaultKind) Valid() bool { return int(k) < len(faultTable) && faultTable[k].apply != nil }
 
 // String names the fault as --fault takes it.
 func (k FaultKind) String() string {
-	if int(k) < len(faultNames) && faultNames[k] != "" {
-		return faultNames[k]
+	if k.Valid() {
+		return faultTable[k].name
 	}
 	return "fault?"
 }
 
+// Summary says in a line what the fault does.
+func (k FaultKind) Summary() string {
+	if k.Valid() {
+		return faultTable[k].summary
+	}
+	return ""
+}
+
 // FaultAt is a fault to inject at a chosen moment of a run: right after
-// the run's event number After (counting from 1, markers not counted), or
-// right after the first frame sent whose label is Frame ("DT 3", "MIP 1").
+// the event whose ID is After, or right after the first frame sent whose
+// label is Frame ("DT 3", "MIP 1").
 type FaultAt struct {
 	Kind  FaultKind
 	After int
@@ -54,17 +122,20 @@ func (f FaultAt) String() string {
 	return f.Kind.String() + "@" + strconv.Itoa(f.After)
 }
 
-// ParseFault reads KIND@WHEN: KIND is reset, stall or stop; WHEN is an
-// event number (reset@12) or a frame (reset@DT3, stall@MIA1).
+// FaultForms is how --fault is written, for messages.
+const FaultForms = "KIND@WHEN: KIND is reset, stall or stop; WHEN an event number (stall@12) or a frame the lesson sends (reset@DT3, stop@MIA1)"
+
+// ParseFault reads KIND@WHEN. It checks the form; Check tells whether a
+// lesson can ever get there.
 func ParseFault(s string) (FaultAt, error) {
 	kind, when, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "@")
 	if !ok || when == "" {
-		return FaultAt{}, fmt.Errorf("fault %q is not KIND@WHEN (for example reset@DT3 or stall@12)", s)
+		return FaultAt{}, fmt.Errorf("fault %q is not %s", s, FaultForms)
 	}
 	var f FaultAt
-	for k, name := range faultNames {
-		if name != "" && name == kind {
-			f.Kind = FaultKind(k)
+	for _, k := range FaultKinds() {
+		if k.String() == kind {
+			f.Kind = k
 		}
 	}
 	if f.Kind == 0 {
@@ -77,21 +148,40 @@ func ParseFault(s string) (FaultAt, error) {
 		f.After = n
 		return f, nil
 	}
-	// A frame: letters then a number, as the wire shows it.
+	// A frame: letters, then the number the wire shows, if the frame has one.
 	i := strings.IndexAny(when, "0123456789")
-	name := strings.ToUpper(when)
-	if i > 0 {
-		name = strings.ToUpper(when[:i]) + " " + when[i:]
-	}
-	known := false
-	for _, k := range spdu.Kinds() {
-		if strings.HasPrefix(name, k.String()) && (len(name) == len(k.String()) || name[len(k.String())] == ' ') {
-			known = true
+	name, num := strings.ToUpper(strings.TrimSpace(when)), ""
+	if i >= 0 {
+		name, num = strings.ToUpper(strings.TrimSpace(when[:i])), when[i:]
+		if _, err := strconv.Atoi(num); err != nil {
+			return f, fmt.Errorf("fault %q: %q is neither an event number nor a frame such as DT3 or MIA1", s, when)
 		}
 	}
-	if !known {
+	if !slices.ContainsFunc(spdu.Kinds(), func(k spdu.Kind) bool { return k.String() == name }) {
 		return f, fmt.Errorf("fault %q: %q is neither an event number nor a frame such as DT3 or MIA1", s, when)
 	}
-	f.Frame = name
+	f.Frame = strings.TrimSpace(name + " " + num)
 	return f, nil
+}
+
+// Check reports an error when f can never fire in a run of scenarios: it
+// names a frame none of them sends. (An event number past the run's end
+// is only known at the end: see Sim.Unfired.)
+func (f FaultAt) Check(scenarios []Scenario) error {
+	if f.Frame == "" {
+		return nil
+	}
+	var sends []string
+	for _, sc := range scenarios {
+		for _, l := range scriptFor(sc).sends {
+			if !slices.Contains(sends, l) {
+				sends = append(sends, l)
+			}
+		}
+	}
+	if slices.Contains(sends, f.Frame) {
+		return nil
+	}
+	return fmt.Errorf("fault %v can never fire: this lesson never sends %s (it sends %s; or give an event number)",
+		f, f.Frame, strings.Join(sends, ", "))
 }

@@ -18,18 +18,20 @@ import (
 func TestFaultGuarantee(t *testing.T) {
 	want := []uint32{0, 1, 2, 3, 4}
 	for _, sc := range []Scenario{Synchronize, RecoverResync, RecoverReconnect} {
-		clean, _ := runManual(t, Config{Scenarios: []Scenario{sc}})
-		steps := 0
-		for _, ev := range clean {
-			if !isMarker(ev) {
-				steps++
-			}
-		}
-		for _, kind := range []FaultKind{FaultReset, FaultStall, FaultStop} {
+		clean := runManual(t, Config{Scenarios: []Scenario{sc}})
+		sent := map[string]bool{}
+		steps := len(clean)
+		for _, kind := range FaultKinds() {
 			for k := 1; k <= steps; k++ {
 				t.Run(fmt.Sprintf("%v/%v@%d", sc, kind, k), func(t *testing.T) {
 					before := openSockets(t)
-					evs, _ := runManual(t, Config{Scenarios: []Scenario{sc}, Faults: []FaultAt{{Kind: kind, After: k}}})
+					evs := runManual(t, Config{Scenarios: []Scenario{sc}, Faults: []FaultAt{{Kind: kind, After: k}}})
+					checkWire(t, evs)
+					for _, ev := range evs {
+						if s, ok := ev.(Sent); ok {
+							sent[s.Frame.Label()] = true
+						}
+					}
 					var committed []uint32
 					aborted := false
 					for _, ev := range evs {
@@ -52,6 +54,7 @@ func TestFaultGuarantee(t *testing.T) {
 					if !aborted && !slices.Equal(committed, want) {
 						t.Fatalf("no abort reported, yet the receiver holds %v", committed)
 					}
+					// A fault due after the run's last event has no run left to break.
 					if _, ok := find[Faulted](evs, nil); !ok && k < steps {
 						var b strings.Builder
 						for i, ev := range evs {
@@ -64,6 +67,13 @@ func TestFaultGuarantee(t *testing.T) {
 						t.Fatalf("%d sockets open, %d before", after, before)
 					}
 				})
+			}
+		}
+		// What the fault cases sent is what the scenario says it can send,
+		// so that --fault can reject a frame it never sends.
+		for l := range sent {
+			if !slices.Contains(scriptFor(sc).sends, l) {
+				t.Errorf("%v sent %s, which its script does not list", sc, l)
 			}
 		}
 	}
@@ -84,9 +94,61 @@ func TestParseFault(t *testing.T) {
 			t.Errorf("%q does not read back: %+v, %v", got.String(), back, err)
 		}
 	}
-	for _, bad := range []string{"reset", "boom@3", "reset@0", "reset@XY9", "reset@"} {
+	for _, bad := range []string{"reset", "boom@3", "reset@0", "reset@XY9", "reset@", "reset@DT3x", "reset@-1"} {
 		if _, err := ParseFault(bad); err == nil {
 			t.Errorf("ParseFault(%q) accepted", bad)
 		}
+	}
+}
+
+// TestFaultCheck rejects, before anything runs, a fault whose frame the
+// lesson never sends: a number past the data, a frame without its
+// number, a number on a frame that has none.
+func TestFaultCheck(t *testing.T) {
+	sync := []Scenario{Synchronize}
+	for _, tt := range []struct {
+		fault     string
+		scenarios []Scenario
+		ok        bool
+	}{
+		{"reset@DT3", sync, true},
+		{"stall@MIA1", sync, true},
+		{"reset@12", sync, true},
+		{"reset@DT9", sync, false},
+		{"reset@DT", sync, false},
+		{"stall@AB7", []Scenario{TerminateAbort}, false},
+		{"stall@AB", []Scenario{TerminateAbort}, true},
+		{"reset@RS2", sync, false},
+		{"reset@RS2", []Scenario{RecoverResync, RecoverReconnect}, true},
+	} {
+		f, err := ParseFault(tt.fault)
+		if err != nil {
+			t.Fatalf("ParseFault(%q): %v", tt.fault, err)
+		}
+		if err := f.Check(tt.scenarios); (err == nil) != tt.ok {
+			t.Errorf("%s in %v: %v", tt.fault, tt.scenarios, err)
+		} else if err != nil && !strings.Contains(err.Error(), "never sends") {
+			t.Errorf("%s: message %q does not say why", tt.fault, err)
+		}
+	}
+}
+
+// TestUnfiredFaults: a fault whose moment never comes is reported with
+// the reason at the end of the run, not silently dropped.
+func TestUnfiredFaults(t *testing.T) {
+	ctx := t.Context()
+	evs, unfired, err := Record(ctx, Config{Scenarios: []Scenario{Establish}, Unpaced: true,
+		Faults: []FaultAt{{Kind: FaultReset, After: 999}, {Kind: FaultStall, After: 3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unfired) != 1 || unfired[0].Fault.After != 999 {
+		t.Fatalf("unfired %+v", unfired)
+	}
+	if want := fmt.Sprintf("the run ended after event %d", len(evs)); unfired[0].Why != want {
+		t.Errorf("why %q, want %q", unfired[0].Why, want)
+	}
+	if _, ok := find[Faulted](evs, nil); !ok {
+		t.Error("the stall due at event 3 did not fire")
 	}
 }

@@ -13,28 +13,27 @@ import (
 // within bounds every wait in these tests: no test may hang.
 const within = 20 * time.Second
 
-// collect runs cfg to the end and returns every event.
+// collect runs cfg to the end with Record and returns every event.
 func collect(t *testing.T, cfg Config) []Event {
 	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
-	ch, err := s.Start(ctx)
+	evs, _, err := Record(ctx, cfg)
 	if err != nil {
-		t.Fatal(err)
-	}
-	var evs []Event
-	for ev := range ch {
-		evs = append(evs, ev)
-	}
-	s.Wait()
-	if ctx.Err() != nil {
-		t.Fatalf("run did not finish within %v", within)
+		t.Fatalf("run: %v", err)
 	}
 	return evs
+}
+
+// t0 is when manual clocks in these tests start.
+var t0 = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+
+// runManual runs cfg paced on a manual clock, which Record drives to each
+// next timer, and returns the events.
+func runManual(t *testing.T, cfg Config) []Event {
+	t.Helper()
+	cfg.Clock = NewManualClock(t0)
+	return collect(t, cfg)
 }
 
 // label is a compact name for an event: "client sent CN", "server committed".
@@ -42,16 +41,15 @@ func label(ev Event) string {
 	h := ev.Head()
 	switch e := ev.(type) {
 	case Sent:
-		return fmt.Sprintf("%v sent %v", h.Side, frameLabel(e.Frame))
+		return fmt.Sprintf("%v sent %v", h.Side, e.Frame.Label())
 	case Received:
-		return fmt.Sprintf("%v received %v", h.Side, frameLabel(e.Frame))
+		return fmt.Sprintf("%v received %v", h.Side, e.Frame.Label())
 	case ScenarioStarted:
 		return "start " + h.Scenario.String()
 	case ScenarioEnded:
 		return "end " + h.Scenario.String()
 	}
-	name := strings.ToLower(strings.TrimPrefix(fmt.Sprintf("%T", ev), "sim."))
-	return fmt.Sprintf("%v %s", h.Side, name)
+	return fmt.Sprintf("%v %s", h.Side, ev.Verb())
 }
 
 // sideLabels returns the labels of one side's events, in order.

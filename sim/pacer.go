@@ -10,36 +10,18 @@ import (
 	"time"
 )
 
-// Speed limits for pacing.
-const (
-	MinSpeed = 0.25
-	MaxSpeed = 4.0
-)
-
-// Pacing is how long each kind of step waits at speed 1, so that a person
-// can follow it. None of it is network delay: loopback delivers in
-// microseconds, and the events report what was measured.
-type Pacing struct {
-	Beat    time.Duration // between one side's consecutive actions
-	Travel  time.Duration // from a frame's arrival in the kernel to the application's read
-	Cadence time.Duration // between data packets
-	Commit  time.Duration // the receiver's work to commit data before it confirms a sync point
-	Accept  time.Duration // Establish: how long the server leaves a finished connection in the accept queue
-}
-
-// DefaultPacing is the pacing at speed 1.
-var DefaultPacing = Pacing{
-	Beat:    600 * time.Millisecond,
-	Travel:  400 * time.Millisecond,
-	Cadence: time.Second,
-	Commit:  300 * time.Millisecond,
-	Accept:  time.Second,
-}
-
-// maxHold bounds how long a step is held back for goroutines still on
-// their way to the pacer (see waitLocked); it only matters if bookkeeping
-// is off.
+// maxHold bounds how long a step is held back for a reader about to wake
+// for data already written to it (see holdingLocked). On a correct run the
+// reader arrives within microseconds and the hold ends then; the bound
+// only matters if the bookkeeping is ever off, and keeps a step from
+// hanging forever. It is measured on the Sim's clock, so a ManualClock
+// does not move it (the clock is busy while a reader is held).
 const maxHold = 250 * time.Millisecond
+
+// maxSteps caps the steps a user can bank while paused: a held-down key
+// repeats far faster than events happen, and each banked step would later
+// release one event unasked.
+const maxSteps = 16
 
 // pacer keeps the virtual timeline that pacing is written against. It runs
 // at speed times the clock while running, stands still while paused, and
@@ -55,7 +37,7 @@ const maxHold = 250 * time.Millisecond
 type pacer struct {
 	clock   Clock
 	manual  *ManualClock // the clock, when it is manual
-	spin    bool         // the clock is the real one: exact waits end by spinning
+	spin    bool         // exact waits end by spinning (Config.ExactCadence on the real clock)
 	unpaced bool
 
 	mu        sync.Mutex
@@ -101,10 +83,11 @@ type waiter struct {
 	granted bool            // a step released it
 }
 
-func newPacer(clock Clock, speed float64, unpaced bool) *pacer {
+func newPacer(clock Clock, speed float64, unpaced, exact bool) *pacer {
 	p := &pacer{clock: clock, unpaced: unpaced, speed: speed, rBase: clock.Now(), readers: map[flow]int{}, inbound: map[flow]bool{}}
 	p.manual, _ = clock.(*ManualClock)
-	_, p.spin = clock.(realClock)
+	_, real := clock.(realClock)
+	p.spin = exact && real
 	return p
 }
 
@@ -237,7 +220,7 @@ func (p *pacer) getSpeed() float64 {
 func (p *pacer) step() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.paused && p.steps < 16 {
+	if p.paused && p.steps < maxSteps {
 		p.steps++
 		p.dispatchLocked()
 	}
@@ -249,12 +232,35 @@ func (p *pacer) stepsUsed() int {
 	return p.used
 }
 
-// adjust changes the count of goroutines at work.
+// adjust changes the count of goroutines at work. Only the helpers below,
+// the mailbox, and run.goCounted call it: each pairs its +1 and -1.
 func (p *pacer) adjust(delta int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.active += delta
 	p.dispatchLocked()
+}
+
+// idle runs wait, which blocks on something other than the pacer and
+// other than data on a socket (a goroutine, a second read of a frame
+// already started), with the caller not counted at work meanwhile.
+func (p *pacer) idle(wait func() error) error {
+	p.adjust(-1)
+	defer p.adjust(+1)
+	return wait()
+}
+
+// awaitData blocks until the socket behind flow f has something to read
+// (ready returns), not counted at work meanwhile, then waits for the
+// reader's turn: delay after the data is there. readyErr is ready's error
+// (the turn was not taken); err is the pacer's (cancelled).
+func (p *pacer) awaitData(ctx context.Context, f flow, ready func() error, delay time.Duration) (readyErr, err error) {
+	p.readerBlocked(f)
+	if err := ready(); err != nil {
+		p.readerUnblocked(f)
+		return err, nil
+	}
+	return nil, p.readTurn(ctx, p.now()+delay, f, true)
 }
 
 // startScenario forgets the reader bookkeeping of the scenario before.
@@ -277,7 +283,7 @@ func (p *pacer) writing(f flow) {
 }
 
 // readerBlocked and readerUnblocked bracket a reader's wait for data on f
-// when the wait fails; when it succeeds, readTurn ends it.
+// when the wait fails; when it succeeds, readTurn ends it. Use awaitData.
 func (p *pacer) readerBlocked(f flow) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -9,42 +9,6 @@ import (
 	"sessionlab/sim/spdu"
 )
 
-// runManual runs cfg on a manual clock, advancing it to each next timer
-// until the run ends, and returns the events and the clock's start time.
-func runManual(t *testing.T, cfg Config) ([]Event, time.Time) {
-	t.Helper()
-	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
-	clk := NewManualClock(t0)
-	cfg.Clock = clk
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), within)
-	defer cancel()
-	ch, err := s.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	advCtx, stopAdv := context.WithCancel(ctx)
-	advDone := make(chan struct{})
-	go func() {
-		defer close(advDone)
-		clk.Drive(advCtx)
-	}()
-	var evs []Event
-	for ev := range ch {
-		evs = append(evs, ev)
-	}
-	stopAdv()
-	<-advDone
-	s.Wait()
-	if ctx.Err() != nil {
-		t.Fatalf("run did not finish within %v", within)
-	}
-	return evs, t0
-}
-
 func dtSends(evs []Event) []time.Time {
 	var at []time.Time
 	for _, ev := range evs {
@@ -60,7 +24,7 @@ func TestCadenceOnManualClock(t *testing.T) {
 		speed float64
 		gap   time.Duration
 	}{{1, time.Second}, {2, 500 * time.Millisecond}, {0.25, 4 * time.Second}, {4, 250 * time.Millisecond}} {
-		evs, _ := runManual(t, Config{Scenarios: []Scenario{Synchronize}, Speed: tt.speed})
+		evs := runManual(t, Config{Scenarios: []Scenario{Synchronize}, Speed: tt.speed})
 		at := dtSends(evs)
 		if len(at) != Packets {
 			t.Fatalf("speed %g: %d data packets", tt.speed, len(at))
@@ -74,8 +38,8 @@ func TestCadenceOnManualClock(t *testing.T) {
 }
 
 func TestPacingOrdersEveryStep(t *testing.T) {
-	evs, t0 := runManual(t, Config{Scenarios: []Scenario{Establish}})
-	p := DefaultPacing
+	evs := runManual(t, Config{Scenarios: []Scenario{Establish}})
+	p := DefaultPacing()
 	want := map[string]time.Duration{
 		"server listening": 0,
 		"client dialed":    p.Beat,
@@ -113,7 +77,7 @@ func TestStepsOneEventAtATime(t *testing.T) {
 }
 
 func stepThrough(t *testing.T, sc Scenario) {
-	free, _ := runManual(t, Config{Scenarios: []Scenario{sc}})
+	free := runManual(t, Config{Scenarios: []Scenario{sc}})
 
 	s, err := New(Config{Scenarios: []Scenario{sc}})
 	if err != nil {

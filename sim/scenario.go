@@ -17,32 +17,82 @@ const (
 	TerminateAbort                          // AB, then a reset close
 )
 
-var scenarioNames = [...]string{
-	Establish:           "establish",
-	EstablishRefused:    "establish-refused",
-	Synchronize:         "synchronize",
-	RecoverResync:       "recover-resync",
-	RecoverReconnect:    "recover-reconnect",
-	TerminateOrderly:    "terminate",
-	TerminateNegotiated: "terminate-negotiated",
-	TerminateAbort:      "terminate-abort",
+// script is a scenario: its name, its two halves, and what it can send.
+// Each half runs on its own goroutine with its own endpoint; they share
+// nothing but the wire.
+type script struct {
+	name   string
+	server func(*endpoint) error
+	client func(*endpoint) error
+	// accept is how long the server leaves the finished connection queued.
+	accept func(Pacing) time.Duration
+	// sends lists the labels of every frame the scenario can send, faults
+	// included (a test holds it to what runs really send).
+	sends []string
+}
+
+// The frames every session sends, and those a broken one may add.
+var (
+	sendsSession = []string{"CN", "AC", "FN", "DN"}
+	sendsBroken  = []string{"RF", "AB"}
+	sendsData    = []string{"DT 0", "DT 1", "DT 2", "DT 3", "DT 4", "MIP 1", "MIP 2", "MAP 3", "MIA 1", "MIA 2", "MAA 3"}
+)
+
+func join(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+var scripts = func() map[Scenario]script {
+	travel := func(p Pacing) time.Duration { return p.Travel }
+	queued := func(p Pacing) time.Duration { return p.Accept }
+	noData := clientSession{done: true, drop: -1, noData: true}
+	return map[Scenario]script{
+		Establish: {"establish", server(serverSession{done: true}), client(noData), queued,
+			join(sendsSession, sendsBroken)},
+		EstablishRefused: {"establish-refused", server(serverSession{done: true}), clientRefused, travel,
+			[]string{"CN", "RF"}},
+		Synchronize: {"synchronize", server(serverSession{}), client(clientSession{drop: -1}), travel,
+			join(sendsSession, sendsBroken, sendsData)},
+		// The server fails to commit at sync point 2 (after DT 3).
+		RecoverResync: {"recover-resync", server(serverSession{failAt: 2}), client(clientSession{drop: -1}), travel,
+			join(sendsSession, sendsBroken, sendsData, []string{"RS 2", "RA 2"})},
+		// The client's connection is reset once the server has read DT 2.
+		RecoverReconnect: {"recover-reconnect", server(serverSession{}), client(clientSession{drop: 2}), travel,
+			join(sendsSession, sendsBroken, sendsData)},
+		TerminateOrderly: {"terminate", server(serverSession{done: true}), client(noData), travel,
+			join(sendsSession, sendsBroken)},
+		TerminateNegotiated: {"terminate-negotiated", server(serverSession{done: true, refuse: true}), client(noData), travel,
+			join(sendsSession, sendsBroken, []string{"NF", "DT 0"})},
+		TerminateAbort: {"terminate-abort", serverAbort, clientAbort, travel,
+			[]string{"CN", "AC", "DT 0", "AB", "RF"}},
+	}
+}()
+
+func scriptFor(s Scenario) script { return scripts[s] }
+
+// Valid reports whether s is a scenario.
+func (s Scenario) Valid() bool {
+	_, ok := scripts[s]
+	return ok
 }
 
 // String returns the scenario's name, as ParseScenario takes it.
 func (s Scenario) String() string {
-	if int(s) < len(scenarioNames) && scenarioNames[s] != "" {
-		return scenarioNames[s]
+	if sc, ok := scripts[s]; ok {
+		return sc.name
 	}
 	return "scenario?"
 }
 
-// Scenarios lists every scenario.
+// Scenarios lists every scenario, in order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for s := range scenarioNames {
-		if scenarioNames[s] != "" {
-			out = append(out, Scenario(s))
-		}
+	for s := Establish; s.Valid(); s++ {
+		out = append(out, s)
 	}
 	return out
 }
@@ -55,39 +105,4 @@ func ParseScenario(name string) (Scenario, bool) {
 		}
 	}
 	return 0, false
-}
-
-// script is a scenario's two halves. Each runs on its own goroutine with
-// its own endpoint; they share nothing but the wire.
-type script struct {
-	server func(*endpoint) error
-	client func(*endpoint) error
-	// accept is how long the server leaves the finished connection queued.
-	accept func(Pacing) time.Duration
-}
-
-func scriptFor(s Scenario) script {
-	travel := func(p Pacing) time.Duration { return p.Travel }
-	noData := clientSession{done: true, drop: -1}
-	switch s {
-	case Establish:
-		return script{server(serverSession{done: true}), client(noData), func(p Pacing) time.Duration { return p.Accept }}
-	case EstablishRefused:
-		return script{server(serverSession{done: true}), clientRefused, travel}
-	case Synchronize:
-		return script{server(serverSession{}), client(clientSession{drop: -1}), travel}
-	case RecoverResync:
-		// The server fails to commit at sync point 2 (after DT 3).
-		return script{server(serverSession{failAt: 2}), client(clientSession{drop: -1}), travel}
-	case RecoverReconnect:
-		// The client's connection is reset once the server has read DT 2.
-		return script{server(serverSession{}), client(clientSession{drop: 2}), travel}
-	case TerminateOrderly:
-		return script{server(serverSession{done: true}), client(noData), travel}
-	case TerminateNegotiated:
-		return script{server(serverSession{done: true, refuse: true}), client(noData), travel}
-	case TerminateAbort:
-		return script{serverAbort, clientAbort, travel}
-	}
-	return script{}
 }

@@ -183,9 +183,9 @@ func TestSynchronizeFacts(t *testing.T) {
 		if e, ok := ev.(Sent); ok {
 			switch e.Frame.Kind {
 			case spdu.MIP, spdu.MAP:
-				points = append(points, frameLabel(e.Frame))
+				points = append(points, e.Frame.Label())
 			case spdu.MIA, spdu.MAA:
-				acks = append(acks, frameLabel(e.Frame))
+				acks = append(acks, e.Frame.Label())
 			}
 		}
 	}
@@ -209,7 +209,7 @@ func TestSynchronizeFacts(t *testing.T) {
 func TestTerminateFacts(t *testing.T) {
 	// Paced on a manual clock, so that the half-close is observed before
 	// the server closes, as a person would see it.
-	evs, _ := runManual(t, Config{Scenarios: []Scenario{TerminateOrderly, TerminateAbort}})
+	evs := runManual(t, Config{Scenarios: []Scenario{TerminateOrderly, TerminateAbort}})
 	var orderly, abort []Event
 	for _, ev := range evs {
 		if ev.Head().Scenario == TerminateOrderly {

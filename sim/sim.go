@@ -4,14 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/netip"
-	"os"
+	"math/rand/v2"
 	"slices"
 	"sync"
-	"time"
-
-	"sessionlab/sim/spdu"
 )
 
 // Config says what a Sim runs and how.
@@ -26,12 +21,21 @@ type Config struct {
 	// Speed scales pacing, from MinSpeed to MaxSpeed; 0 means 1.
 	Speed float64
 	// Unpaced drops all pacing: every step happens as soon as it can. For
-	// tests and benchmarks; pause and step still work.
+	// transcripts, tests and benchmarks; pause and step still work.
 	Unpaced bool
-	// Pacing at speed 1; the zero value means DefaultPacing.
+	// Pacing at speed 1; the zero value means DefaultPacing().
 	Pacing Pacing
+	// ExactCadence makes the data packets' one-second cadence exact to
+	// within microseconds on the real clock, by spinning through the last
+	// stretch before each one (see spinWindow). It costs up to 1.5 ms of
+	// CPU per data packet: right for one learner's machine, wrong where
+	// many Sims share a few cores.
+	ExactCadence bool
 	// Faults to inject at chosen moments (see FaultAt).
 	Faults []FaultAt
+	// Seed makes the session references the client chooses repeatable;
+	// 0 means random ones.
+	Seed uint64
 }
 
 // Sim runs scenarios on real sockets and reports them as events.
@@ -39,25 +43,30 @@ type Sim struct {
 	cfg    Config
 	clock  Clock
 	pacer  *pacer
-	ln     *net.TCPListener
-	lnWait *os.File // a duplicate of ln's descriptor that can be waited on without accepting
-	dialTo string
+	ln     listener
+	rand   *rand.Rand // session references; used only by client goroutines, one at a time
 	events chan Event
 	done   chan struct{}
 
+	emitMu sync.Mutex // held while an event is numbered and sent
+	ids    int        // events emitted so far: the last event's ID; under emitMu
+
 	mu      sync.Mutex
 	cur     *run      // the scenario running now, for Inject
-	count   int       // events emitted so far, markers not counted
+	last    int       // the last event's ID, for Unfired
 	pending []FaultAt // scheduled faults not yet injected
-	lnDown  bool      // a stop fault closed the listener
+	failed  error     // an internal error (a recovered panic) that ended the Sim
 }
 
 // Errors from New and Start.
 var (
 	ErrNoScenario = errors.New("no scenario to run")
-	ErrSpeed      = fmt.Errorf("speed must be from %gx to %gx", MinSpeed, MaxSpeed)
+	ErrSpeed      = fmt.Errorf("speed must be a number from %gx to %gx", MinSpeed, MaxSpeed)
 	ErrStarted    = errors.New("sim already started")
 )
+
+// ValidSpeed reports whether x is a pacing speed a Sim accepts. NaN is not.
+func ValidSpeed(x float64) bool { return x >= MinSpeed && x <= MaxSpeed }
 
 // New checks cfg and returns a Sim ready to Start.
 func New(cfg Config) (*Sim, error) {
@@ -65,14 +74,14 @@ func New(cfg Config) (*Sim, error) {
 		return nil, ErrNoScenario
 	}
 	for _, sc := range cfg.Scenarios {
-		if scriptFor(sc).server == nil {
+		if !sc.Valid() {
 			return nil, fmt.Errorf("unknown scenario %d", sc)
 		}
 	}
 	if cfg.Speed == 0 {
 		cfg.Speed = 1
 	}
-	if cfg.Speed < MinSpeed || cfg.Speed > MaxSpeed {
+	if !ValidSpeed(cfg.Speed) {
 		return nil, ErrSpeed
 	}
 	if cfg.Addr == "" {
@@ -82,15 +91,19 @@ func New(cfg Config) (*Sim, error) {
 		cfg.Clock = RealClock()
 	}
 	if cfg.Pacing == (Pacing{}) {
-		cfg.Pacing = DefaultPacing
+		cfg.Pacing = DefaultPacing()
 	}
 	for _, f := range cfg.Faults {
-		if f.Kind < FaultReset || f.Kind > FaultStop || (f.After < 1 && f.Frame == "") {
+		if !f.Kind.Valid() || (f.After < 1 && f.Frame == "") {
 			return nil, fmt.Errorf("fault %v: no kind or no moment", f)
 		}
 	}
-	return &Sim{cfg: cfg, clock: cfg.Clock, pacer: newPacer(cfg.Clock, cfg.Speed, cfg.Unpaced), done: make(chan struct{}),
-		pending: slices.Clone(cfg.Faults)}, nil
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = rand.Uint64()
+	}
+	return &Sim{cfg: cfg, clock: cfg.Clock, pacer: newPacer(cfg.Clock, cfg.Speed, cfg.Unpaced, cfg.ExactCadence),
+		rand: rand.New(rand.NewPCG(seed, seed>>1|1)), done: make(chan struct{}), pending: slices.Clone(cfg.Faults)}, nil
 }
 
 // Start listens on the configured address and starts the scenarios. An
@@ -102,122 +115,30 @@ func (s *Sim) Start(ctx context.Context) (<-chan Event, error) {
 	if s.events != nil {
 		return nil, ErrStarted
 	}
-	var lc net.ListenConfig
-	l, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
-	if err != nil {
+	if err := s.ln.open(ctx, s.cfg.Addr); err != nil {
 		return nil, err
 	}
-	s.ln = l.(*net.TCPListener)
-	enableRxTimestamps(s.ln)
-	// A listener's raw connection cannot wait for readability; a duplicate
-	// of its descriptor, as an *os.File, can.
-	if f, err := s.ln.File(); err == nil {
-		s.lnWait = f
-	}
-	s.dialTo = dialAddr(s.ln.Addr().(*net.TCPAddr).AddrPort())
 	s.events = make(chan Event, 64)
-	stop := context.AfterFunc(ctx, s.closeListener)
+	stop := context.AfterFunc(ctx, s.ln.close)
 	go func() {
 		defer close(s.done)
 		defer close(s.events)
 		defer stop()
-		defer s.closeListener()
+		defer s.ln.close()
+		defer func() {
+			// A panic here is a bug in the scenario runner; it ends this
+			// Sim (reported by Err), never the process.
+			if p := recover(); p != nil {
+				s.fail(fmt.Errorf("internal error: %v", p))
+			}
+		}()
 		for _, sc := range s.cfg.Scenarios {
-			if s.runScenario(ctx, sc); ctx.Err() != nil {
+			if s.runScenario(ctx, sc); ctx.Err() != nil || s.Err() != nil {
 				return
 			}
 		}
 	}()
 	return s.events, nil
-}
-
-// dialAddr turns a listening address into one a client can dial: a
-// wildcard listener is reached on loopback.
-func dialAddr(ap netip.AddrPort) string {
-	a := ap.Addr()
-	if a.IsUnspecified() {
-		a = netip.AddrFrom4([4]byte{127, 0, 0, 1})
-		if ap.Addr().Is6() && !ap.Addr().Is4In6() {
-			a = netip.IPv6Loopback()
-		}
-	}
-	return netip.AddrPortFrom(a, ap.Port()).String()
-}
-
-// relisten opens the listener again after a stop fault closed it, on the
-// same address (a new port when that is port 0).
-func (s *Sim) relisten(ctx context.Context) error {
-	s.mu.Lock()
-	down := s.lnDown
-	s.lnDown = false
-	s.mu.Unlock()
-	if !down {
-		return nil
-	}
-	var lc net.ListenConfig
-	l, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.ln = l.(*net.TCPListener)
-	s.lnWait = nil
-	if f, err := s.ln.File(); err == nil {
-		s.lnWait = f
-	}
-	s.mu.Unlock()
-	enableRxTimestamps(s.ln)
-	s.mu.Lock()
-	s.dialTo = dialAddr(s.ln.Addr().(*net.TCPAddr).AddrPort())
-	s.mu.Unlock()
-	return nil
-}
-
-// dialAddr returns where the client dials.
-func (s *Sim) dialAddr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.dialTo
-}
-
-// drainAcceptQueue closes connections a failed scenario left queued, so
-// that the next scenario's server does not accept a stale one.
-func (s *Sim) drainAcceptQueue() {
-	if _, w := s.listener(); w != nil {
-		drainQueue(w)
-	}
-}
-
-// listener returns the listener and the duplicate to wait on, which a
-// stop fault replaces between scenarios.
-func (s *Sim) listener() (*net.TCPListener, *os.File) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ln, s.lnWait
-}
-
-func (s *Sim) closeListener() {
-	ln, w := s.listener()
-	ln.Close()
-	if w != nil {
-		w.Close()
-	}
-}
-
-// setListenerDeadline wakes (past t) or re-arms (zero t) a server waiting
-// on the listener.
-func (s *Sim) setListenerDeadline(t time.Time) {
-	ln, w := s.listener()
-	_ = ln.SetDeadline(t)
-	if w != nil {
-		_ = w.SetReadDeadline(t)
-	}
-}
-
-// Addr returns the address the server listens on (after Start).
-func (s *Sim) Addr() net.Addr {
-	ln, _ := s.listener()
-	return ln.Addr()
 }
 
 // Wait blocks until every goroutine and socket of the Sim is gone. Call it
@@ -228,6 +149,22 @@ func (s *Sim) Wait() {
 		return
 	}
 	<-s.done
+}
+
+// Err returns the internal error that ended the Sim early, if any: a bug
+// in SessionLab, not an outcome of the lesson.
+func (s *Sim) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.failed
+}
+
+func (s *Sim) fail(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failed == nil {
+		s.failed = err
+	}
 }
 
 // Pause stops the scenario before its next step; nothing further happens
@@ -245,7 +182,7 @@ func (s *Sim) Step() { s.pacer.step() }
 
 // SetSpeed changes the pacing speed, from MinSpeed to MaxSpeed.
 func (s *Sim) SetSpeed(x float64) error {
-	if x < MinSpeed || x > MaxSpeed {
+	if !ValidSpeed(x) {
 		return ErrSpeed
 	}
 	s.pacer.setSpeed(x)
@@ -267,350 +204,45 @@ func (s *Sim) Inject(kind FaultKind) {
 	}
 }
 
-func (s *Sim) emit(ctx context.Context, ev Event) error {
+// Unfired returns the scheduled faults (Config.Faults) that never fired,
+// each with the reason: the run ended before their moment came. Call it
+// after the event channel is closed.
+func (s *Sim) Unfired() []Unfired {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Unfired
+	for _, f := range s.pending {
+		why := fmt.Sprintf("the run ended after event %d", s.last)
+		if f.Frame != "" {
+			why = "no " + f.Frame + " was sent in this run"
+		}
+		out = append(out, Unfired{Fault: f, Why: why})
+	}
+	return out
+}
+
+// Unfired is a scheduled fault that never fired, and why.
+type Unfired struct {
+	Fault FaultAt
+	Why   string
+}
+
+// emit numbers ev, sends it, and injects the scheduled faults it
+// triggers. It returns the event's ID, or ctx's error: then the event was
+// not sent. Numbering and sending happen under one lock, so that IDs
+// follow the order in which events arrive; it is not s.mu, so that
+// Inject never waits for a slow reader.
+func (s *Sim) emit(ctx context.Context, ev Event) (int, error) {
+	s.emitMu.Lock()
+	defer s.emitMu.Unlock()
+	id := s.ids + 1
+	ev = withID(ev, id)
 	select {
 	case s.events <- ev:
 	case <-ctx.Done():
-		return ctx.Err()
+		return 0, ctx.Err()
 	}
+	s.ids = id
 	s.scheduled(ev)
-	return nil
-}
-
-// scheduled injects the faults of Config.Faults that ev triggers.
-func (s *Sim) scheduled(ev Event) {
-	switch ev.(type) {
-	case ScenarioStarted, ScenarioEnded:
-		return
-	}
-	s.mu.Lock()
-	s.count++
-	r := s.cur
-	var due []FaultKind
-	kept := s.pending[:0]
-	for _, f := range s.pending {
-		sent, isSent := ev.(Sent)
-		if f.After == s.count || (f.Frame != "" && isSent && frameLabel(sent.Frame) == f.Frame) {
-			due = append(due, f.Kind)
-		} else {
-			kept = append(kept, f)
-		}
-	}
-	s.pending = kept
-	s.mu.Unlock()
-	if r != nil {
-		for _, k := range due {
-			r.request(k)
-		}
-	}
-}
-
-// frameLabel names a frame as faults and the wire do: "DT 3", "MIP 1", "CN".
-func frameLabel(f spdu.Frame) string {
-	switch {
-	case f.Has.Has(spdu.PSeq):
-		return fmt.Sprintf("%v %d", f.Kind, f.Seq)
-	case f.Has.Has(spdu.PSerial):
-		return fmt.Sprintf("%v %d", f.Kind, f.Serial)
-	}
-	return f.Kind.String()
-}
-
-// run is one scenario's shared bookkeeping. The two sides never use it to
-// talk to each other; it holds the sockets to close on cancel and the
-// timings used to measure (not to drive) what happens on the wire.
-type run struct {
-	sim      *Sim
-	scenario Scenario
-	ctx      context.Context
-	cancel   context.CancelCauseFunc
-	wg       sync.WaitGroup
-
-	mu       sync.Mutex
-	conns    map[*net.TCPConn]struct{}
-	dialedAt time.Time      // when the client's connect returned, on the Sim's clock
-	writes   [3][]time.Time // per sending side: when each frame's write began
-	stall    time.Duration  // a stall fault waiting for the next frame
-	faulted  bool           // a fault was injected in this scenario
-
-	client, server *endpoint
-	faults         chan FaultKind // requests for the dispatcher
-	dispatched     bool           // the dispatcher takes no more requests; under mu
-	sidesDone      chan struct{}  // closed when both sides have returned
-}
-
-// request asks for a fault without blocking; more than a few at once are
-// dropped. A fault asked for counts as work from this moment (until the
-// goroutine that applies it takes over the count): otherwise a manual
-// clock, or a step, could move on before it is applied, or the scenario
-// could even end with it unapplied.
-func (r *run) request(kind FaultKind) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.dispatched {
-		return // the scenario is over
-	}
-	select {
-	case r.faults <- kind:
-		r.sim.pacer.adjust(+1)
-	default:
-	}
-}
-
-// dispatch runs for the whole scenario and starts a goroutine for each
-// fault requested, which waits for its turn at the pacer like any step.
-// Faults already asked for are always applied, even when the sides have
-// just finished.
-func (r *run) dispatch() {
-	defer r.wg.Done()
-	start := func(kind FaultKind) {
-		r.mu.Lock()
-		r.faulted = true
-		r.mu.Unlock()
-		r.wg.Add(1)
-		go func() { // it has the count request took
-			defer r.wg.Done()
-			defer r.sim.pacer.adjust(-1)
-			if r.sim.pacer.wait(r.ctx, r.sim.pacer.now()) == nil {
-				r.apply(kind)
-			}
-		}()
-	}
-	for {
-		select {
-		case kind := <-r.faults:
-			start(kind)
-			continue
-		default:
-		}
-		select {
-		case kind := <-r.faults:
-			start(kind)
-		case <-r.sidesDone:
-		case <-r.ctx.Done():
-		}
-		if r.ctx.Err() != nil || isClosed(r.sidesDone) {
-			r.mu.Lock()
-			r.dispatched = true
-			r.mu.Unlock()
-			for {
-				select {
-				case kind := <-r.faults:
-					start(kind)
-				default:
-					return
-				}
-			}
-		}
-	}
-}
-
-func isClosed(ch chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
-}
-
-// wasFaulted reports whether a fault was injected in this scenario.
-func (r *run) wasFaulted() bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.faulted
-}
-
-// takeStall hands the stall waiting for the next frame, if any, to the
-// caller, scaled to pacing time.
-func (r *run) takeStall() time.Duration {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	d := r.stall
-	r.stall = 0
-	return d
-}
-
-// apply does what a fault does.
-func (r *run) apply(kind FaultKind) {
-	switch kind {
-	case FaultReset:
-		e := r.client
-		ev := r.crash(e, kind, func() { e.faulted = true })
-		_ = r.sim.emit(r.ctx, ev)
-	case FaultStop:
-		e := r.server
-		ev := r.crash(e, kind, func() { e.stopped = true })
-		r.sim.mu.Lock()
-		r.sim.lnDown = true
-		r.sim.mu.Unlock()
-		r.sim.closeListener()
-		_ = r.sim.emit(r.ctx, ev)
-	case FaultStall:
-		r.mu.Lock()
-		r.stall = StallDelay
-		r.mu.Unlock()
-		_ = r.sim.emit(r.ctx, Faulted{Header: Header{At: r.sim.clock.Now(), Scenario: r.scenario, Note: NoteFault}, Fault: kind, Delay: StallDelay})
-	}
-}
-
-// crash closes e's connection at once, with linger 0 so that its kernel
-// sends an RST, as a reset or a dying process would; mark records why
-// (under e's lock, so e's own goroutines see it with the error). It
-// returns the event that reports it.
-func (r *run) crash(e *endpoint, kind FaultKind, mark func()) Faulted {
-	c := e.socket()
-	if c != nil {
-		r.sim.pacer.writing(e.out()) // before the RST can wake the peer
-	}
-	e.mu.Lock()
-	mark()
-	if c != nil {
-		_ = c.SetLinger(0)
-		_ = c.Close()
-	}
-	e.mu.Unlock()
-	ev := Faulted{Header: e.header(NoteFault), Fault: kind, None: c == nil}
-	if c != nil {
-		ev.After = kernelState(e.local, e.remote)
-	}
-	return ev
-}
-
-func (s *Sim) runScenario(parent context.Context, sc Scenario) {
-	ctx, cancel := context.WithCancelCause(parent)
-	r := &run{sim: s, scenario: sc, ctx: ctx, cancel: cancel, conns: map[*net.TCPConn]struct{}{},
-		faults: make(chan FaultKind, 4), sidesDone: make(chan struct{})}
-	r.client, r.server = newEndpoint(r, Client), newEndpoint(r, Server)
-	if err := s.relisten(ctx); err != nil {
-		cancel(nil)
-		_ = s.emit(parent, ScenarioEnded{Header: Header{At: s.clock.Now(), Scenario: sc}, Err: err})
-		return
-	}
-	s.setListenerDeadline(time.Time{})
-	closed := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() { r.closeAll(); close(closed) })
-	// AfterFunc runs on its own goroutine: wait for it, so that it cannot
-	// expire the listener's deadline after the next scenario has reset it.
-	defer func() {
-		if !stop() {
-			<-closed
-		}
-		s.drainAcceptQueue()
-	}()
-	if s.emit(parent, ScenarioStarted{Header{At: s.clock.Now(), Scenario: sc}}) != nil {
-		cancel(nil)
-		return
-	}
-	sp := scriptFor(sc)
-	s.pacer.startScenario()
-	s.mu.Lock()
-	s.cur = r
-	s.mu.Unlock()
-	var sides sync.WaitGroup
-	sides.Add(2)
-	r.spawn(r.server, sp.server, sides.Done)
-	r.spawn(r.client, sp.client, sides.Done)
-	r.wg.Add(2)
-	go r.dispatch()
-	go func() {
-		defer r.wg.Done()
-		sides.Wait()
-		close(r.sidesDone)
-	}()
-	r.wg.Wait()
-	s.mu.Lock()
-	s.cur = nil
-	s.mu.Unlock()
-	err := context.Cause(ctx)
-	if errors.Is(err, context.Canceled) {
-		err = nil // both sides finished, or the whole run was cancelled
-	}
-	cancel(nil)
-	_ = s.emit(parent, ScenarioEnded{Header: Header{At: s.clock.Now(), Scenario: sc}, Err: err})
-}
-
-// spawn runs fn for endpoint e on its own goroutine. The first side to fail
-// cancels the scenario, which closes its sockets, so the other side's
-// blocked reads end too.
-func (r *run) spawn(e *endpoint, fn func(*endpoint) error, done func()) {
-	r.wg.Add(1)
-	r.sim.pacer.adjust(+1)
-	go func() {
-		defer r.wg.Done()
-		defer done()
-		defer r.sim.pacer.adjust(-1)
-		err := func() (err error) {
-			defer func() {
-				if p := recover(); p != nil {
-					err = fmt.Errorf("%v side failed: %v", e.side, p)
-				}
-			}()
-			return fn(e)
-		}()
-		switch {
-		case err == nil || r.ctx.Err() != nil:
-		case errors.Is(err, errAborted):
-			// Reported by the side's Aborted event: an outcome, not a failure.
-		case e.isStopped():
-			// A stopped server just ends; its Faulted event said so.
-		case r.wasFaulted():
-			// After a fault anything can break; the side says how, as a
-			// provider abort, and the scenario ends without failing.
-			_ = e.abort(lostReason(err))
-		default:
-			r.cancel(fmt.Errorf("%v: %w", e.side, err))
-		}
-		e.forget()
-	}()
-}
-
-func (r *run) track(c *net.TCPConn) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.ctx.Err() != nil {
-		c.Close()
-		return false
-	}
-	r.conns[c] = struct{}{}
-	return true
-}
-
-func (r *run) untrack(c *net.TCPConn) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	delete(r.conns, c)
-}
-
-// closeAll closes the scenario's sockets and wakes a server waiting on the
-// shared listener.
-func (r *run) closeAll() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for c := range r.conns {
-		c.Close()
-		delete(r.conns, c)
-	}
-	r.sim.setListenerDeadline(time.Unix(1, 0))
-}
-
-// wrote records when a frame's write began, for the transit measurement.
-func (r *run) wrote(side Side, at time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.writes[side] = append(r.writes[side], at)
-}
-
-// arrived returns when the peer began writing the next frame to arrive at
-// side, in order.
-func (r *run) arrived(side Side) time.Time {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	q := r.writes[side.Peer()]
-	if len(q) == 0 {
-		return time.Time{}
-	}
-	at := q[0]
-	r.writes[side.Peer()] = q[1:]
-	return at
+	return id, nil
 }

@@ -1,16 +1,18 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"sessionlab/lessons"
 )
 
 // MinWidth and MinHeight are the smallest terminal the lesson screen fits.
@@ -38,7 +40,7 @@ type Model struct {
 	helpLine string  // the help bar, rendered for helpFor
 	helpFor  helpKey // what helpLine was rendered for
 	screen   screen
-	picker   list.Model
+	picker   picker
 	lesson   lessonModel
 	quitting bool
 }
@@ -50,21 +52,29 @@ type helpKey struct {
 	all    bool
 }
 
-// New returns a Model showing the picker, or deps.Lesson if set.
-func New(deps Deps) Model {
+// New returns a Model showing the picker, or deps.Lesson if set. Book,
+// Start and Renderer are required: a Model draws only with the renderer
+// of its own terminal, never a global one, so that many can run in one
+// process.
+func New(deps Deps) (Model, error) {
+	switch {
+	case deps.Book == nil || len(deps.Book.Lessons()) == 0:
+		return Model{}, errors.New("ui: no lessons")
+	case deps.Start == nil:
+		return Model{}, errors.New("ui: no way to start a lesson (Deps.Start)")
+	case deps.Renderer == nil:
+		return Model{}, errors.New("ui: no renderer for this terminal (Deps.Renderer)")
+	}
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
 	if deps.Speed == 0 {
 		deps.Speed = 1
 	}
-	if deps.Renderer == nil {
-		deps.Renderer = lipgloss.DefaultRenderer()
-	}
 	c := &common{deps: deps, styles: NewStyles(deps.Renderer), keys: newKeyMap()}
 	h := help.New()
 	h.Styles = c.styles.Help
-	return Model{c: c, help: h, picker: newPicker(c)}
+	return Model{c: c, help: h, picker: newPicker(deps.Book)}, nil
 }
 
 // Init opens the lesson given in Deps, if any.
@@ -77,6 +87,9 @@ func (m Model) Init() tea.Cmd {
 
 // Update handles a message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.c.deps.Log != nil {
+		m.c.deps.Log.Print(describe(msg))
+	}
 	var cmd tea.Cmd
 	if f, ok := msg.(frameMsg); ok {
 		m.lesson.now = f.at
@@ -129,14 +142,11 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.screen == pickerScreen {
-		if key.Matches(msg, k.Open) {
-			if it, ok := m.picker.SelectedItem().(lessonItem); ok {
-				return m, m.open(it.l.ID)
-			}
+		var l *lessons.Lesson
+		if m.picker, l = m.picker.update(msg, k); l != nil {
+			return m, m.open(l.ID)
 		}
-		var cmd tea.Cmd
-		m.picker, cmd = m.picker.Update(msg)
-		return m, cmd
+		return m, nil
 	}
 	if key.Matches(msg, k.Lessons) {
 		m.screen = pickerScreen
@@ -153,11 +163,7 @@ func (m *Model) open(id string) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	for i, it := range m.picker.Items() {
-		if it.(lessonItem).l == l {
-			m.picker.Select(i)
-		}
-	}
+	m.picker.choose(l.ID)
 	stopOld := m.lesson.stop()
 	speed := m.c.deps.Speed
 	if m.lesson.lesson != nil {
@@ -195,23 +201,6 @@ func (m Model) helpView(width int) string {
 	return fitHelp(m.help, keys.ShortHelp(), width)
 }
 
-// fitHelp renders as many key bindings as fit in width, then an ellipsis.
-// (help.Model's own cut-off can run past its width when not even the
-// ellipsis fits.)
-func fitHelp(h help.Model, bindings []key.Binding, width int) string {
-	h.Width = 0
-	for n := len(bindings); n > 0; n-- {
-		s := h.ShortHelpView(bindings[:n])
-		if n < len(bindings) {
-			s += " " + h.Styles.Ellipsis.Render(h.Ellipsis)
-		}
-		if ansi.StringWidth(s) <= width {
-			return s
-		}
-	}
-	return ""
-}
-
 // View draws the screen.
 func (m Model) View() string {
 	if m.quitting {
@@ -227,70 +216,32 @@ func (m Model) View() string {
 	}
 	var s string
 	if m.screen == pickerScreen {
-		s = m.pickerView(w, h, help)
+		s = m.picker.view(m.c.styles, w, h, help)
 	} else {
 		s = m.lesson.view(help)
 	}
 	return trimRight(clip(s, h))
 }
 
-// clip keeps the first h lines. The renderer would drop extra lines from
-// the top, losing the header; the tests make sure nothing relies on this.
-func clip(s string, h int) string {
-	if i := nthIndex(s, '\n', h); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// nthIndex returns the index of the nth occurrence of c in s, or -1.
-func nthIndex(s string, c byte, n int) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			if n--; n == 0 {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
+// tooSmall asks for a larger terminal in the longest wording that fits,
+// down to just the size it needs: that part must never be cut.
 func (m Model) tooSmall(w, h int) string {
-	st := m.c.styles
-	msg := st.Bold.Render("Terminal too small") + "\n" +
-		fmt.Sprintf("SessionLab needs at least %d×%d;\nthis one is %d×%d.", MinWidth, MinHeight, w, h)
-	return trimRight(m.c.deps.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, msg))
-}
-
-func joinLines(parts ...any) string {
-	var b strings.Builder
-	for i, p := range parts {
-		if i > 0 {
-			b.WriteByte('\n')
+	need := fmt.Sprintf("%d×%d", MinWidth, MinHeight)
+	for _, msg := range []string{
+		fmt.Sprintf("Terminal too small\nSessionLab needs at least %s;\nthis one is %d×%d.", need, w, h),
+		fmt.Sprintf("Too small:\nneeds %s,\nis %d×%d", need, w, h),
+		"needs " + need,
+		need,
+	} {
+		lines := strings.Split(msg, "\n")
+		fits := len(lines) <= h
+		for _, l := range lines {
+			fits = fits && ansi.StringWidth(l) <= w
 		}
-		switch v := p.(type) {
-		case string:
-			b.WriteString(v)
-		case []string:
-			b.WriteString(strings.Join(v, "\n"))
+		if fits || msg == need {
+			lines[0] = m.c.styles.Bold.Render(lines[0])
+			return trimRight(m.c.deps.Renderer.Place(w, h, lipgloss.Center, lipgloss.Center, strings.Join(lines, "\n")))
 		}
 	}
-	return b.String()
-}
-
-// trimRight drops the spaces at the end of every line, also those before a
-// closing style reset: the renderer clears the rest of a line itself, so
-// they would only be bytes written to the terminal.
-func trimRight(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		reset := ""
-		for strings.HasSuffix(l, "\x1b[0m") {
-			l = strings.TrimSuffix(l, "\x1b[0m")
-			reset += "\x1b[0m"
-			l = strings.TrimRight(l, " ")
-		}
-		lines[i] = strings.TrimRight(l, " ") + reset
-	}
-	return strings.Join(lines, "\n")
+	return ""
 }

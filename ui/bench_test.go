@@ -20,7 +20,7 @@ func colourHarness(b *testing.B, w, h int) *harness {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.ANSI256)
 	r.SetHasDarkBackground(true)
-	hs.m = New(Deps{Book: testBook(b), Start: hs.starter.start, Renderer: r, Now: hs.clock.now})
+	hs.m = newModel(b, Deps{Book: testBook(b), Start: hs.starter.start, Renderer: r, Now: hs.clock.now})
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return hs
 }

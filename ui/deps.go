@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"log"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
@@ -22,18 +23,18 @@ type Session interface {
 	Inject(kind sim.FaultKind)
 	// Stop cancels the run and returns once its sockets are closed.
 	Stop()
+	// Unfired returns the scheduled faults that never fired, once the
+	// run has ended.
+	Unfired() []sim.Unfired
 }
 
-// StartOptions say how to start a lesson's run.
-type StartOptions struct {
-	Speed  float64
-	Paused bool
-	Faults []sim.FaultAt // faults to inject at chosen moments
-}
+var _ Session = (*sim.Run)(nil)
 
-// Starter starts the scenarios of a lesson. The UI calls it from a command,
-// never from Update: it opens sockets.
-type Starter func(scenarios []sim.Scenario, opts StartOptions) (Session, error)
+// Starter starts a lesson's run of cfg (its scenarios, speed and faults),
+// paused first if paused is set. The UI calls it from a command, never
+// from Update: it opens sockets. Whoever provides it decides the rest of
+// the engine's configuration (the address, the exact cadence).
+type Starter func(cfg sim.Config, paused bool) (Session, error)
 
 // Deps is what a Model needs from the outside.
 type Deps struct {
@@ -52,4 +53,7 @@ type Deps struct {
 	// Travel is how long a frame is drawn travelling along the wire at
 	// speed 1; 0 means the engine's travel pacing.
 	Travel time.Duration
+	// Log, when set, gets a line for every message the UI receives
+	// (DEBUG=1): what it was and when.
+	Log *log.Logger
 }

@@ -30,9 +30,9 @@ func (h *history) logLabel(i int) string {
 	case sim.Accepted:
 		what = "accepted"
 	case sim.Sent:
-		what = "→ " + lessons.FrameLabel(e.Frame)
+		what = "→ " + e.Frame.Label()
 	case sim.Received:
-		what = "← " + lessons.FrameLabel(e.Frame)
+		what = "← " + e.Frame.Label()
 	case sim.Committed:
 		what = "committed " + lessons.SeqList(e.Seqs)
 	case sim.Observed:

@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"context"
-	"fmt"
 	"io"
-	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -15,159 +12,41 @@ import (
 
 	"sessionlab/lessons"
 	"sessionlab/sim"
-	"sessionlab/sim/spdu"
+	"sessionlab/sim/simtest"
 )
 
-// recorded runs scenarios on the real engine, paced on a manual clock, and
-// returns their events with what differs from run to run (ports, session
-// ID, round-trip and transit times) set to fixed values, so that views of
-// them can be compared with golden files.
+// recorded runs scenarios on the real engine, paced on a manual clock,
+// and returns their events made stable (simtest.Stable: fixed ports and
+// measured times; the seed fixes the session references), so that views
+// of them can be compared with golden files. Two readings are then set as
+// real time gives them, because a manual clock takes its steps at once:
+// the look at the half-open connection comes after the peer's delayed ACK
+// (FIN_WAIT2; see sim's TestHalfOpenShowsFinWait2), and at the ACK check
+// nothing is unacknowledged (see TestAckCheckSeesEverythingAcknowledged).
+// Whether a frame got a kernel receive stamp is timing too: only a read's
+// last frame has one.
 func recorded(t testing.TB, scenarios ...sim.Scenario) []sim.Event {
 	t.Helper()
-	clk := sim.NewManualClock(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	s, err := sim.New(sim.Config{Scenarios: scenarios, Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	events, err := s.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	driveCtx, stopDrive := context.WithCancel(ctx)
-	driven := make(chan struct{})
-	go func() {
-		defer close(driven)
-		clk.Drive(driveCtx)
-	}()
-	n := normalizer{ports: map[uint16]uint16{}}
-	var out []sim.Event
-	for ev := range events {
-		out = append(out, n.fix(ev))
-	}
-	stopDrive()
-	<-driven
-	s.Wait()
-	if ctx.Err() != nil {
-		t.Fatal("recording did not finish")
-	}
-	return out
-}
-
-type normalizer struct {
-	ports map[uint16]uint16 // real port -> fixed port
-}
-
-func (n *normalizer) addr(ap netip.AddrPort) netip.AddrPort {
-	if !ap.IsValid() {
-		return ap
-	}
-	p, ok := n.ports[ap.Port()]
-	if !ok {
-		p = 40000
-		if len(n.ports) > 0 {
-			p = uint16(50000 + len(n.ports))
+	evs := simtest.Stable(simtest.Paced(t, sim.Config{Scenarios: scenarios}))
+	for i, ev := range evs {
+		switch e := ev.(type) {
+		case sim.Observed:
+			if e.Note == sim.NoteHalfOpen {
+				e.TCP.State = sim.StateFinWait2
+			}
+			if e.Note == sim.NoteAckCheck {
+				e.TCP.Unacked = 0
+			}
+			evs[i] = e
+		case sim.Received:
+			e.Transit = 0
+			if e.Index == e.FramesInRead-1 {
+				e.Transit = 25 * time.Microsecond
+			}
+			evs[i] = e
 		}
-		n.ports[ap.Port()] = p
 	}
-	return netip.AddrPortFrom(ap.Addr(), p)
-}
-
-func (n *normalizer) header(h sim.Header) sim.Header {
-	h.Local, h.Remote = n.addr(h.Local), n.addr(h.Remote)
-	if h.TCP.RTT > 0 {
-		h.TCP.RTT = 40 * time.Microsecond
-	}
-	if h.TCP.TimerLeft > 0 {
-		h.TCP.TimerLeft = 59990 * time.Millisecond
-	}
-	return h
-}
-
-func frame(f spdu.Frame) (spdu.Frame, []byte) {
-	if f.Has.Has(spdu.PSessionID) {
-		f.SessionID = 0x5e551017c0ffee00
-	}
-	raw, err := spdu.Append(nil, &f)
-	if err != nil {
-		panic(err)
-	}
-	return f, raw
-}
-
-func (n *normalizer) fix(ev sim.Event) sim.Event {
-	switch e := ev.(type) {
-	case sim.ScenarioStarted:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.ScenarioEnded:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.Listening:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.Dialed:
-		e.Header, e.Took = n.header(e.Header), 200*time.Microsecond
-		return e
-	case sim.Accepted:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.Sent:
-		e.Header = n.header(e.Header)
-		e.Frame, e.Raw = frame(e.Frame)
-		return e
-	case sim.Received:
-		e.Header = n.header(e.Header)
-		e.Frame, e.Raw = frame(e.Frame)
-		// Only a read's last frame gets a kernel stamp; whether it got one
-		// here is timing, not what the view is about.
-		e.Transit = 0
-		if e.Index == e.FramesInRead-1 {
-			e.Transit = 25 * time.Microsecond
-		}
-		return e
-	case sim.Committed:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.Observed:
-		e.Header = n.header(e.Header)
-		if e.Note == sim.NoteHalfOpen {
-			e.TCP.State = sim.StateFinWait2 // as in real time; see sim's TestHalfOpenShowsFinWait2
-		}
-		if e.Note == sim.NoteAckCheck {
-			e.TCP.Unacked = 0 // as in real time; see sim's TestAckCheckSeesEverythingAcknowledged
-		}
-		return e
-	case sim.HalfClosed:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.PeerClosed:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.ConnError:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.CommitFailed:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.Discarded:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.Faulted:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.Aborted:
-		e.Header = n.header(e.Header)
-		return e
-	case sim.Closed:
-		e.Header = n.header(e.Header)
-		if e.After.TimerLeft > 0 {
-			e.After.TimerLeft = 59990 * time.Millisecond
-		}
-		return e
-	}
-	panic(fmt.Sprintf("unknown event %T", ev))
+	return evs
 }
 
 // fakeSession is a run the test feeds by hand.
@@ -179,7 +58,10 @@ type fakeSession struct {
 	speed   float64
 	stopped bool
 	faults  []sim.FaultKind
+	unfired []sim.Unfired
 }
+
+func (f *fakeSession) Unfired() []sim.Unfired { f.mu.Lock(); defer f.mu.Unlock(); return f.unfired }
 
 func (f *fakeSession) Events() <-chan sim.Event { return f.events }
 func (f *fakeSession) Pause()                   { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
@@ -220,16 +102,27 @@ func (f *fakeSession) state() (paused bool, steps int, speed float64, stopped bo
 type fakeStarter struct {
 	mu       sync.Mutex
 	sessions []*fakeSession
-	opts     []StartOptions
+	cfgs     []sim.Config
 }
 
-func (s *fakeStarter) start(_ []sim.Scenario, o StartOptions) (Session, error) {
+func (s *fakeStarter) start(cfg sim.Config, paused bool) (Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := &fakeSession{events: make(chan sim.Event, 256), speed: o.Speed, paused: o.Paused}
+	f := &fakeSession{events: make(chan sim.Event, 256), speed: cfg.Speed, paused: paused}
 	s.sessions = append(s.sessions, f)
-	s.opts = append(s.opts, o)
+	s.cfgs = append(s.cfgs, cfg)
 	return f, nil
+}
+
+// engineStarter starts lessons on the real engine, as main does.
+func engineStarter(runs *sim.Runs) Starter {
+	return func(cfg sim.Config, paused bool) (Session, error) {
+		r, err := runs.Start(cfg, paused)
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
 }
 
 func (s *fakeStarter) session(i int) *fakeSession {
@@ -281,9 +174,19 @@ type harness struct {
 func newHarness(t testing.TB, w, h int) *harness {
 	t.Helper()
 	hs := &harness{t: t, clock: &testClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}, starter: &fakeStarter{}}
-	hs.m = New(Deps{Book: testBook(t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now})
+	hs.m = newModel(t, Deps{Book: testBook(t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now})
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return hs
+}
+
+// newModel is New for a test: it fails the test on an error.
+func newModel(t testing.TB, deps Deps) Model {
+	t.Helper()
+	m, err := New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func (hs *harness) send(msg tea.Msg) tea.Cmd {
@@ -322,7 +225,7 @@ func (hs *harness) key(k string) tea.Cmd {
 // would; it returns the session.
 func (hs *harness) open(id string) *fakeSession {
 	hs.send(openMsg{id: id})
-	s, _ := hs.starter.start(nil, StartOptions{Speed: 1})
+	s, _ := hs.starter.start(sim.Config{Speed: 1}, false)
 	hs.send(startedMsg{gen: hs.m.lesson.gen, session: s})
 	return s.(*fakeSession)
 }

@@ -12,30 +12,19 @@ type record struct {
 	ev    sim.Event
 	seen  time.Duration // the animation clock when it arrived
 	start int           // index of its scenario's ScenarioStarted record
-	// match links what one side puts on the wire with the peer's event
-	// that takes it off: a Sent with its Received, a FIN with the peer's
-	// end of stream, an RST with the peer's reset. -1 while unmatched.
-	match int
-	wire  wireKind // what this record puts on the wire, if anything
+	// off is the index of the record that took what this one put on the
+	// wire off it again (read it, or lost it), as the engine reported; -1
+	// while it is still on its way.
+	off int
 }
 
-// wireKind is what travels between the endpoints.
-type wireKind int
-
-const (
-	wireNone  wireKind = iota
-	wireFrame          // an SPDU
-	wireFIN            // TCP's FIN, from shutdown or close
-	wireRST            // TCP's RST, from a close with linger 0
-)
-
-// history is every event of the current run, with what crossed the wire
-// matched up, so that any moment of the run can be shown again.
+// history is every event of the current run, so that any moment of the
+// run can be shown again. What crossed the wire comes from the events
+// themselves (sim.Header.Wire): the UI draws it and derives nothing.
 type history struct {
-	recs    []record
-	pending [3][]int // per sending side: records on the wire, not yet taken off, in order
-	finSent [3]bool  // per side: a FIN already went out in this scenario
-	start   int
+	recs  []record
+	byID  map[int]int // event ID -> index in recs
+	start int
 }
 
 func (h *history) len() int { return len(h.recs) }
@@ -43,83 +32,24 @@ func (h *history) len() int { return len(h.recs) }
 // add records ev, which arrived at animation time seen.
 func (h *history) add(ev sim.Event, seen time.Duration) {
 	i := len(h.recs)
-	hd := ev.Head()
-	r := record{ev: ev, seen: seen, match: -1}
+	if h.byID == nil {
+		h.byID = map[int]int{}
+	}
 	if _, ok := ev.(sim.ScenarioStarted); ok {
 		h.start = i
-		h.pending = [3][]int{}
-		h.finSent = [3]bool{}
 	}
-	r.start = h.start
-	side := hd.Side
-	switch e := ev.(type) {
-	case sim.Sent:
-		r.wire = wireFrame
-	case sim.HalfClosed:
-		r.wire = wireFIN
-		h.finSent[side] = true
-	case sim.Closed:
-		switch {
-		case e.Abortive:
-			r.wire = wireRST
-		case !h.finSent[side]:
-			r.wire = wireFIN
-			h.finSent[side] = true
-		}
-	case sim.Received:
-		r.match = h.takeOff(i, side.Peer(), wireFrame)
-	case sim.PeerClosed:
-		r.match = h.takeOff(i, side.Peer(), wireFIN)
-	case sim.ConnError:
-		if e.Reset {
-			r.match = h.takeOff(i, side.Peer(), wireRST)
-		}
-	case sim.Faulted:
-		// A reset or a stop closes a connection with linger 0: an RST.
-		if !e.None && e.Fault != sim.FaultStall {
-			r.wire = wireRST
-			h.lostTo(i, side)
+	w := ev.Head().Wire
+	for _, id := range append([]int{w.From}, w.Lost...) {
+		if j, ok := h.byID[id]; ok && id != 0 {
+			h.recs[j].off = i
 		}
 	}
-	switch ev.(type) {
-	case sim.Closed, sim.ConnError:
-		// What was on its way to this side's socket will never be read.
-		h.lostTo(i, side)
-	}
-	h.recs = append(h.recs, r)
-	if r.wire != wireNone && side != sim.Nobody {
-		h.pending[side] = append(h.pending[side], i)
-	}
+	h.recs = append(h.recs, record{ev: ev, seen: seen, start: h.start, off: -1})
+	h.byID[ev.Head().ID] = i
 }
 
-// takeOff matches record i, about to be added, with the first pending
-// record of kind k that from put on the wire, and returns that record's
-// index (-1: none). TCP keeps order, so anything pending before it of
-// another kind never arrived (frames behind an RST).
-func (h *history) takeOff(i int, from sim.Side, k wireKind) int {
-	q := h.pending[from]
-	for j, idx := range q {
-		if h.recs[idx].wire == k {
-			h.recs[idx].match = i
-			h.pending[from] = q[j+1:]
-			return idx
-		}
-	}
-	return -1
-}
-
-// lostTo takes off the wire, as of record i, everything still on its way
-// to side: its socket is gone.
-func (h *history) lostTo(i int, side sim.Side) {
-	if side == sim.Nobody {
-		return
-	}
-	from := side.Peer()
-	for _, idx := range h.pending[from] {
-		h.recs[idx].match = i
-	}
-	h.pending[from] = nil
-}
+// puts reports what record i put on the wire.
+func (h *history) puts(i int) sim.Carrier { return h.recs[i].ev.Head().Wire.Put }
 
 // inFlight returns the records that were on the wire at cursor c: put on
 // by then, in c's scenario, and not yet taken off by then. Once the
@@ -134,7 +64,7 @@ func (h *history) inFlight(c int) []int {
 	var out []int
 	for i := h.recs[c].start; i <= c; i++ {
 		r := h.recs[i]
-		if r.wire != wireNone && (r.match < 0 || r.match > c) {
+		if h.puts(i) != sim.CarryNone && (r.off < 0 || r.off > c) {
 			out = append(out, i)
 		}
 	}

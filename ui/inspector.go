@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"sessionlab/lessons"
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
 )
@@ -37,7 +36,7 @@ func (m *lessonModel) inspectorLines(width, height int) []string {
 	case sim.Received:
 		raw, f, how = e.Raw, e.Frame, e.Side.Peer().String()+" → "+e.Side.String()
 	}
-	title := fmt.Sprintf("%s · %s · %d bytes", st.Bold.Render(lessons.FrameLabel(f)), how, len(raw))
+	title := fmt.Sprintf("%s · %s · %d bytes", st.Bold.Render(f.Label()), how, len(raw))
 	lines := []string{ansi.Truncate(title, width, "…")}
 	fields, err := spdu.Describe(raw)
 	if err != nil {

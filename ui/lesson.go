@@ -34,7 +34,8 @@ type lessonModel struct {
 	session  Session
 	starting bool
 	err      error
-	done     bool // the run has ended
+	done     bool          // the run has ended
+	unfired  []sim.Unfired // faults asked for (--fault) whose moment never came
 
 	hist   history
 	cursor int  // the record on screen; -1 before the first
@@ -77,7 +78,7 @@ func (m *lessonModel) anim(now time.Time) time.Duration {
 func (m *lessonModel) start() tea.Cmd {
 	old := m.session
 	m.gen++
-	m.session, m.err, m.done, m.starting = nil, nil, false, true
+	m.session, m.err, m.done, m.starting, m.unfired = nil, nil, false, true, nil
 	m.hist = history{}
 	m.cursor, m.live, m.logFree = -1, true, false
 	m.pausedTotal, m.animBase = 0, m.now
@@ -85,9 +86,9 @@ func (m *lessonModel) start() tea.Cmd {
 		m.pausedAt = m.now
 	}
 	m.refreshLog()
-	opts := StartOptions{Speed: m.speed, Paused: m.paused, Faults: m.faults}
+	cfg := sim.Config{Scenarios: m.lesson.Scenarios, Speed: m.speed, Faults: m.faults}
 	m.faults = nil // a restart runs clean
-	return tea.Sequence(stopCmd(old), startCmd(m.c.deps.Start, m.gen, m.lesson.Scenarios, opts))
+	return tea.Sequence(stopCmd(old), startCmd(m.c.deps.Start, m.gen, cfg, m.paused))
 }
 
 // stop ends the run; the returned command waits for its sockets to close.
@@ -121,6 +122,9 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 	case doneMsg:
 		if msg.gen == m.gen {
 			m.done = true
+			if m.session != nil {
+				m.unfired = m.session.Unfired()
+			}
 		}
 		return m, nil
 	case countdownMsg:
@@ -219,7 +223,7 @@ func (m *lessonModel) countdown() tea.Cmd {
 func (m *lessonModel) travel() time.Duration {
 	t := m.c.deps.Travel
 	if t == 0 {
-		t = sim.DefaultPacing.Travel
+		t = sim.DefaultPacing().Travel
 	}
 	return time.Duration(float64(t) / m.speed)
 }

@@ -34,9 +34,9 @@ type frameMsg struct {
 }
 
 // startCmd starts a run in a command: it opens sockets.
-func startCmd(start Starter, gen int, scenarios []sim.Scenario, opts StartOptions) tea.Cmd {
+func startCmd(start Starter, gen int, cfg sim.Config, paused bool) tea.Cmd {
 	return func() tea.Msg {
-		s, err := start(scenarios, opts)
+		s, err := start(cfg, paused)
 		return startedMsg{gen: gen, session: s, err: err}
 	}
 }

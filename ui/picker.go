@@ -2,86 +2,91 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/list"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"sessionlab/lessons"
 )
 
-// lessonItem is a lesson in the picker.
-type lessonItem struct {
-	n int
-	l *lessons.Lesson
+// picker is the lesson picker: every lesson in order, one highlighted.
+// It has no size of its own: the root model passes it the screen's at
+// every View, so there is nothing to keep in step on a resize.
+type picker struct {
+	lessons []*lessons.Lesson
+	cursor  int
 }
 
-func (i lessonItem) FilterValue() string { return i.l.Title }
+func newPicker(book *lessons.Book) picker { return picker{lessons: book.Lessons()} }
 
-// lessonDelegate draws a picker entry: number and title, and the summary
-// under it. The chosen one is marked with a pointer as well as colour.
-type lessonDelegate struct{ st *Styles }
+// selected returns the highlighted lesson.
+func (p picker) selected() *lessons.Lesson { return p.lessons[p.cursor] }
 
-func (d lessonDelegate) Height() int                         { return 2 }
-func (d lessonDelegate) Spacing() int                        { return 1 }
-func (d lessonDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
-
-func (d lessonDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
-	it, ok := item.(lessonItem)
-	if !ok {
-		return
+// choose highlights the lesson with the given ID.
+func (p *picker) choose(id string) {
+	for i, l := range p.lessons {
+		if l.ID == id {
+			p.cursor = i
+		}
 	}
-	title := fmt.Sprintf("%d. %s", it.n, it.l.Title)
-	width := m.Width() - 4
-	if index == m.Index() {
-		fmt.Fprintf(w, "%s\n    %s", d.st.Selected.Render("▸ "+title), ansi.Truncate(it.l.Summary, width, "…"))
-		return
-	}
-	fmt.Fprintf(w, "  %s\n    %s", title, d.st.Muted.Render(ansi.Truncate(it.l.Summary, width, "…")))
 }
 
-func newPicker(c *common) list.Model {
-	var items []list.Item
-	for i, l := range c.deps.Book.Lessons() {
-		items = append(items, lessonItem{n: i + 1, l: l})
+// update moves the highlight; it reports the lesson to open, if the key
+// opens one.
+func (p picker) update(msg tea.KeyMsg, k *keyMap) (picker, *lessons.Lesson) {
+	switch {
+	case key.Matches(msg, k.PickUp):
+		p.cursor = max(p.cursor-1, 0)
+	case key.Matches(msg, k.PickDown):
+		p.cursor = min(p.cursor+1, len(p.lessons)-1)
+	case key.Matches(msg, k.PickFirst):
+		p.cursor = 0
+	case key.Matches(msg, k.PickLast):
+		p.cursor = len(p.lessons) - 1
+	case key.Matches(msg, k.Open):
+		return p, p.selected()
+	case msg.Type == tea.KeyRunes && len(msg.Runes) == 1 && msg.Runes[0] >= '1' && msg.Runes[0] <= '9':
+		if n := int(msg.Runes[0] - '1'); n < len(p.lessons) {
+			p.cursor = n
+			return p, p.selected()
+		}
 	}
-	p := list.New(items, lessonDelegate{st: c.styles}, 0, 0)
-	p.SetShowTitle(false)
-	p.SetShowStatusBar(false)
-	p.SetFilteringEnabled(false)
-	p.SetShowHelp(false)
-	p.SetShowPagination(true)
-	p.DisableQuitKeybindings()
-	return p
+	return p, nil
 }
 
-// pickerView is the picker screen: what SessionLab is, the lessons, help.
-func (m *Model) pickerView(width, height int, help string) string {
-	st := m.c.styles
+// view draws the picker screen: what SessionLab is, the lessons, the
+// highlighted lesson's introduction, and help at the bottom.
+func (p picker) view(st *Styles, width, height int, help string) string {
 	head := []string{
 		" " + st.Title.Render("SessionLab") + st.Muted.Render(" · the OSI session layer, live"),
 		" " + ansi.Truncate("Each lesson runs a real server and client on loopback TCP, speaking an X.225-inspired session protocol.", width-2, "…"),
 		"",
 	}
-	// The list takes what its entries need; the chosen lesson's
-	// introduction fills the rest.
-	helpH := strings.Count(help, "\n") + 1
-	listH := min(len(m.picker.Items())*3+1, max(height-len(head)-helpH-4, 3))
-	m.picker.SetSize(width, listH)
-	var intro []string
-	if it, ok := m.picker.SelectedItem().(lessonItem); ok {
-		room := height - len(head) - listH - helpH - 1
-		intro = append(intro, " "+st.Pane.Render("About "+it.l.Title))
-		for _, l := range strings.Split(ansi.Wordwrap(it.l.Intro, width-2, ""), "\n") {
-			intro = append(intro, " "+l)
+	var list []string
+	for i, l := range p.lessons {
+		if i > 0 {
+			list = append(list, "")
 		}
-		if len(intro) > room {
-			intro = append(intro[:max(room-1, 0)], " "+st.Muted.Render("…"))
+		title := fmt.Sprintf("%d. %s", i+1, l.Title)
+		summary := "    " + ansi.Truncate(l.Summary, width-4, "…")
+		if i == p.cursor {
+			list = append(list, st.Selected.Render("▸ "+title), summary)
+		} else {
+			list = append(list, "  "+title, "    "+st.Muted.Render(ansi.Truncate(l.Summary, width-4, "…")))
 		}
 	}
-	body := joinLines(head, m.picker.View(), intro)
+	helpH := strings.Count(help, "\n") + 1
+	l := p.selected()
+	intro := []string{"", " " + st.Pane.Render("About "+l.Title)}
+	for _, line := range strings.Split(ansi.Wordwrap(l.Intro, width-2, ""), "\n") {
+		intro = append(intro, " "+line)
+	}
+	if room := height - len(head) - len(list) - helpH; len(intro) > room {
+		intro = append(intro[:max(room-1, 0)], " "+st.Muted.Render("…"))
+	}
+	body := joinLines(head, list, intro)
 	pad := height - strings.Count(body, "\n") - helpH - 1
 	return body + strings.Repeat("\n", max(pad, 0)+1) + help
 }

@@ -240,3 +240,17 @@ func TestTimeWaitCountsDown(t *testing.T) {
 		t.Fatalf("a replay shows the time left as it was recorded:\n%s", v)
 	}
 }
+
+// TestUnfiredFaultIsSaid: a fault asked for with --fault whose moment
+// never came is said at the end of the run, with the reason.
+func TestUnfiredFaultIsSaid(t *testing.T) {
+	evs := recorded(t, sim.Establish)
+	hs := newHarness(t, 100, 30)
+	s := hs.open("establish")
+	s.unfired = []sim.Unfired{{Fault: sim.FaultAt{Kind: sim.FaultReset, After: 999}, Why: "the run ended after event 20"}}
+	hs.play(evs...)
+	hs.send(doneMsg{gen: hs.m.lesson.gen})
+	if v := hs.m.View(); !contains(v, "The fault reset@999 you asked for never fired: the run ended after event 20.") {
+		t.Fatalf("not said:\n%s", v)
+	}
+}

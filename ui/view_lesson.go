@@ -188,6 +188,9 @@ func (m *lessonModel) narrationLines(width, maxLines int) []string {
 			if p, ok := m.hist.lastNonMarker(m.cursor); ok {
 				text = m.lesson.Narration(m.hist.recs[p].ev) + "\n\n"
 			}
+			for _, u := range m.unfired {
+				text += fmt.Sprintf("The fault %v you asked for never fired: %s.\n\n", u.Fault, u.Why)
+			}
 			text += "This run is over: r runs the lesson again, esc chooses another."
 		default:
 			// The event itself is the log's marked line; a title that

@@ -1,8 +1,13 @@
 package ui
 
 import (
+	"io"
 	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -139,6 +144,57 @@ func TestScreens(t *testing.T) {
 			}
 			if n := strings.Count(v, "\n") + 1; n > tt.h {
 				t.Errorf("%d lines, terminal %d", n, tt.h)
+			}
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}
+
+// TestTooSmall: however small the terminal, the screen says the size it
+// needs, and nothing runs past the terminal's edges.
+func TestTooSmall(t *testing.T) {
+	for _, sz := range [][2]int{{59, 19}, {40, 10}, {20, 5}, {12, 3}, {5, 1}} {
+		hs := newHarness(t, sz[0], sz[1])
+		v := hs.m.View()
+		if !strings.Contains(v, "60×20") {
+			t.Errorf("%dx%d: the size it needs is missing:\n%s", sz[0], sz[1], v)
+		}
+		lines := strings.Split(v, "\n")
+		if len(lines) > sz[1] {
+			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > sz[0] {
+				t.Errorf("%dx%d: line %q is %d wide", sz[0], sz[1], l, w)
+			}
+		}
+	}
+}
+
+// TestColourScreens draws the picker and the lesson screen with colour, as
+// a truecolor terminal on a dark background gets them, and compares the
+// escape codes too: a change of style shows up here.
+func TestColourScreens(t *testing.T) {
+	mid := upTo(t, recorded(t, sim.Synchronize), received(sim.Client, spdu.MIA))
+	for _, tt := range []struct {
+		name string
+		do   func(*harness)
+	}{
+		{"picker", func(hs *harness) {}},
+		{"lesson_live", func(hs *harness) { hs.open("synchronize"); hs.play(mid...) }},
+		{"lesson_paused", func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("space") }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := lipgloss.NewRenderer(io.Discard)
+			r.SetColorProfile(termenv.TrueColor)
+			r.SetHasDarkBackground(true)
+			hs := newHarness(t, 100, 30)
+			hs.m = newModel(t, Deps{Book: testBook(t), Start: hs.starter.start, Renderer: r, Now: hs.clock.now})
+			hs.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+			tt.do(hs)
+			v := hs.m.View()
+			if !strings.Contains(v, "\x1b[") {
+				t.Fatal("no colour at all")
 			}
 			golden.RequireEqual(t, []byte(v))
 		})

@@ -26,10 +26,10 @@ func (m *lessonModel) glyphFor(r record) glyph {
 	var class frameClass
 	switch e := r.ev.(type) {
 	case sim.Sent:
-		label, class = lessons.FrameLabel(e.Frame), classOf(e.Frame.Kind)
+		label, class = e.Frame.Label(), classOf(e.Frame.Kind)
 	default:
 		label, class = "FIN", classTCP
-		if r.wire == wireRST {
+		if r.ev.Head().Wire.Put == sim.CarryRST {
 			label, class = "RST", classAbort
 		}
 	}

@@ -48,3 +48,15 @@ func (f *Frame) valueLen(p Param) int {
 	}
 	return params[p].size
 }
+
+// Label names the frame as the wire diagram, the event log and --fault
+// do: "CN", "DT 3", "MIP 1". It is the one place a frame gets its label.
+func (f Frame) Label() string {
+	switch {
+	case f.Has.Has(PSeq):
+		return f.Kind.String() + " " + itoa(uint64(f.Seq))
+	case f.Has.Has(PSerial):
+		return f.Kind.String() + " " + itoa(uint64(f.Serial))
+	}
+	return f.Kind.String()
+}

@@ -7,9 +7,13 @@ import (
 )
 
 // FuzzDecode feeds arbitrary bytes to Decode and the stream Reader. Neither
-// may panic; every error must be one of the package's classes; whatever
-// decodes must encode back to the same bytes.
+// may panic; every error must be one of the package's classes. Whatever
+// decodes must encode, decode again to an equal frame, and encode again to
+// the very same bytes (Decode takes parameters in any order; Append writes
+// them in one order, so the input itself need not come back). The seeds
+// reach every kind of SPDU.
 func FuzzDecode(f *testing.F) {
+	seeded := map[Kind]bool{}
 	for _, fr := range []Frame{
 		cn(),
 		{Kind: AC, SessionID: 7, Version: 2, Units: Duplex, Data: []byte("Welcome to the session!")},
@@ -30,6 +34,12 @@ func FuzzDecode(f *testing.F) {
 			fr.Has |= SetOf(PDisconnect)
 		}
 		f.Add(mustAppend(f, fr))
+		seeded[fr.Kind] = true
+	}
+	for _, k := range Kinds() {
+		if !seeded[k] {
+			f.Fatalf("no seed for %v", k)
+		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fr, n, err := Decode(b)
@@ -46,6 +56,9 @@ func FuzzDecode(f *testing.F) {
 			back, _, err := Decode(again)
 			if err != nil || !equal(back, fr) {
 				t.Fatalf("re-decode of %+v: %+v, %v", fr, back, err)
+			}
+			if twice, err := Append(nil, &back); err != nil || !bytes.Equal(twice, again) {
+				t.Fatalf("encoding is not stable: % x, then % x (%v)", again, twice, err)
 			}
 			if n > len(b) || n < HeaderLen {
 				t.Fatalf("n = %d for %d bytes", n, len(b))

@@ -1,9 +1,6 @@
 package sim
 
 import (
-	"errors"
-	"math/rand/v2"
-
 	"sessionlab/sim/spdu"
 )
 
@@ -36,10 +33,10 @@ func startSync(s *state, serial uint32) {
 
 // serverOpen waits for a connection, accepts it and reads the CN.
 func (e *endpoint) serverOpen() (spdu.Frame, error) {
-	if err := e.listen(NoteNone); err != nil {
+	if err := e.listen(NoteNone, e.r.opened); err != nil {
 		return spdu.Frame{}, err
 	}
-	if err := e.accept(scriptFor(e.r.scenario).accept(e.pacing()), NoteNone); err != nil {
+	if err := e.accept(e.r.script.accept(e.pacing()), NoteNone); err != nil {
 		return spdu.Frame{}, err
 	}
 	return e.expect(NoteNone, nil, spdu.CN)
@@ -62,41 +59,6 @@ func (e *endpoint) serverAnswer(cn spdu.Frame) (bool, error) {
 		InitialSerial: InitialSerial, Data: []byte(WelcomeText)}.
 		With(spdu.PSessionID, spdu.PVersion, spdu.PRequirements, spdu.PInitialSerial, spdu.PUserData)
 	return true, e.send(ac, e.after(beat), NoteNone, func(s *state) { startSync(s, InitialSerial) })
-}
-
-// serverRelease answers the client's FN with DN, reads the client's FIN and
-// closes: the orderly end of a session. With ss.refuse it first refuses
-// the release with NF, sends the result it still has, and accepts the
-// next FN.
-func (e *endpoint) serverRelease(ss *serverSession) error {
-	beat := e.pacing().Beat
-	if !ss.released {
-		if _, err := e.expect(NoteNone, nil, spdu.FN); err != nil {
-			return err
-		}
-		if ss.refuse {
-			ss.refuse = false
-			nf := spdu.Frame{Kind: spdu.NF, Data: []byte("I still have a result to send")}.With(spdu.PUserData)
-			if err := e.send(nf, e.after(beat), NoteRefused, nil); err != nil {
-				return err
-			}
-			result := spdu.Frame{Kind: spdu.DT, Seq: 0, Data: []byte(ResultText)}.With(spdu.PSeq, spdu.PUserData)
-			if err := e.send(result, e.after(beat), NoteResult, nil); err != nil {
-				return err
-			}
-			if _, err := e.expect(NoteRefused, nil, spdu.FN); err != nil {
-				return err
-			}
-		}
-		// Released when DN is issued, whether or not the write gets through.
-		if err := e.send(spdu.Frame{Kind: spdu.DN}, e.after(beat), NoteNone, func(*state) { ss.released = true }); err != nil {
-			return err
-		}
-	}
-	if err := e.expectEOF(NoteNone); err != nil {
-		return err
-	}
-	return e.close(e.after(beat), false, NoteNone)
 }
 
 // server is the server of every scenario but the abort: open, answer,
@@ -125,7 +87,7 @@ func (e *endpoint) clientOpen(version uint8, note Note) (ans, cn spdu.Frame, err
 	if err := e.dial(e.after(beat), note); err != nil {
 		return ans, cn, err
 	}
-	cn = spdu.Frame{Kind: spdu.CN, SessionID: rand.Uint64(), Version: version, Units: ProposedUnits,
+	cn = spdu.Frame{Kind: spdu.CN, SessionID: e.r.sim.rand.Uint64(), Version: version, Units: ProposedUnits,
 		InitialSerial: InitialSerial, Data: []byte(HelloText)}.
 		With(spdu.PSessionID, spdu.PVersion, spdu.PRequirements, spdu.PInitialSerial, spdu.PUserData)
 	if err := e.send(cn, e.after(beat), note, nil); err != nil {
@@ -137,57 +99,6 @@ func (e *endpoint) clientOpen(version uint8, note Note) (ans, cn spdu.Frame, err
 		}
 	}, spdu.AC, spdu.RF)
 	return ans, cn, err
-}
-
-// clientRelease asks for release with FN, waits for DN, half-closes, reads
-// the server's FIN and closes. An NF (release refused) is answered by
-// reading what the server still sends and asking again.
-func (e *endpoint) clientRelease(cs *clientSession) error {
-	beat := e.pacing().Beat
-	fn := spdu.Frame{Kind: spdu.FN, Disconnect: spdu.ReleaseTransport}.With(spdu.PDisconnect)
-	if !cs.released {
-		if err := e.send(fn, e.after(beat), NoteNone, nil); err != nil {
-			return err
-		}
-		for !cs.released {
-			f, err := e.recvWith(NoteNone, func(_ *state, f spdu.Frame) Note {
-				switch f.Kind {
-				case spdu.NF:
-					return NoteRefused
-				case spdu.DT:
-					return NoteResult
-				}
-				return NoteNone
-			})
-			if err != nil {
-				return err
-			}
-			switch f.Kind {
-			case spdu.DN:
-				cs.released = true
-			case spdu.NF:
-			case spdu.DT:
-				// The result the server still had: now ask again.
-				if err := e.send(fn, e.after(beat), NoteRefused, nil); err != nil {
-					return err
-				}
-			default:
-				return &ProtocolError{Side: e.side, Want: "DN, NF or DT", Got: f.Kind.String()}
-			}
-		}
-	}
-	if err := e.closeWrite(e.after(beat)); err != nil {
-		return err
-	}
-	// By now the peer's kernel has acknowledged the FIN, and the server
-	// has not closed its side yet: the half-open moment.
-	if err := e.observe(e.after(beat/2), NoteHalfOpen); err != nil {
-		return err
-	}
-	if err := e.expectEOF(NoteNone); err != nil {
-		return err
-	}
-	return e.close(e.after(beat), false, NoteNone)
 }
 
 // client is the client of every scenario but the refusal and the abort:
@@ -204,7 +115,7 @@ func client(cs clientSession) func(*endpoint) error {
 		}
 		c := cs // each run its own
 		c.id, c.units, c.sentMax = cn.SessionID, ac.Units, -1
-		c.covers, c.mail = map[uint32]uint32{}, make(chan clientMail, 8)
+		c.covers, c.mail = map[uint32]uint32{}, newMailbox[clientMail](e.r.sim.pacer)
 		return e.clientSession(&c)
 	}
 }
@@ -219,7 +130,7 @@ func clientRefused(e *endpoint) error {
 	if f.Kind != spdu.RF {
 		return &ProtocolError{Side: e.side, Want: "RF", Got: f.Kind.String()}
 	}
-	if err := e.expectEOF(NoteRefusal); err != nil && !errors.Is(err, errFaulted) {
+	if err := e.expectEOF(NoteRefusal); err != nil && err != errFaulted {
 		return err
 	}
 	return e.close(e.after(e.pacing().Beat), false, NoteRefusal)

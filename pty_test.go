@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// terminal is the binary running on a pseudo-terminal of its own, as in
+// a real terminal window: what it draws is kept, and the queries a
+// terminal answers (background colour, cursor position) are answered.
+type terminal struct {
+	cmd    *exec.Cmd
+	master *os.File
+	mu     sync.Mutex
+	out    bytes.Buffer
+	done   chan struct{} // closed when the output ends
+}
+
+// startTerminal runs the binary with args on a new 100×30 pseudo-terminal.
+func startTerminal(t *testing.T, env []string, args ...string) *terminal {
+	t.Helper()
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	fd := int(master.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slave, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slave.Close()
+	if err := unix.IoctlSetWinsize(int(slave.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 30, Col: 100}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), append([]string{"TERM=xterm-256color"}, env...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	term := &terminal{cmd: cmd, master: master, done: make(chan struct{})}
+	go term.read()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		master.Close()
+	})
+	return term
+}
+
+// read keeps what the program writes and answers its queries.
+func (term *terminal) read() {
+	defer close(term.done)
+	buf := make([]byte, 4096)
+	for {
+		n, err := term.master.Read(buf)
+		if n > 0 {
+			chunk := buf[:n]
+			if bytes.Contains(chunk, []byte("\x1b]11;?")) {
+				_, _ = term.master.Write([]byte("\x1b]11;rgb:0000/0000/0000\x1b\\"))
+			}
+			if bytes.Contains(chunk, []byte("\x1b[6n")) {
+				_, _ = term.master.Write([]byte("\x1b[1;1R"))
+			}
+			term.mu.Lock()
+			term.out.Write(chunk)
+			term.mu.Unlock()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (term *terminal) output() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return term.out.String()
+}
+
+// waitFor waits until the screen has shown text.
+func (term *terminal) waitFor(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(term.output(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen never showed %q; it showed:\n%q", text, term.output())
+		}
+		select {
+		case <-term.done:
+			if !strings.Contains(term.output(), text) {
+				t.Fatalf("the program ended without showing %q:\n%q", text, term.output())
+			}
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// type_ sends keys as a person would type them.
+func (term *terminal) type_(t *testing.T, keys string) {
+	t.Helper()
+	if _, err := term.master.Write([]byte(keys)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// exit waits for the program to end and returns its exit status.
+func (term *terminal) exit(t *testing.T) int {
+	t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- term.cmd.Wait() }()
+	select {
+	case err := <-errc:
+		<-term.done
+		if err == nil {
+			return 0
+		}
+		if ee, ok := err.(*exec.ExitError); ok {
+			if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				t.Fatalf("killed by %v, not exited:\n%q", ws.Signal(), term.output())
+			}
+			return ee.ExitCode()
+		}
+		t.Fatal(err)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the program did not end; it showed:\n%q", term.output())
+	}
+	return -1
+}
+
+// restored reports whether the program left the terminal as it found it:
+// out of the alternate screen, the cursor shown, and out of raw mode
+// (line editing and echo on again; a pty's master reports its slave's
+// settings).
+func (term *terminal) restored() bool {
+	out := term.output()
+	leave := strings.LastIndex(out, "\x1b[?1049l")
+	screen := leave >= 0 && leave > strings.LastIndex(out, "\x1b[?1049h") &&
+		strings.LastIndex(out, "\x1b[?25h") > strings.LastIndex(out, "\x1b[?25l")
+	tio, err := unix.IoctlGetTermios(int(term.master.Fd()), unix.TCGETS)
+	return screen && err == nil && tio.Lflag&unix.ICANON != 0 && tio.Lflag&unix.ECHO != 0
+}

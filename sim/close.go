@@ -1,0 +1,176 @@
+package sim
+
+import (
+	"context"
+	"time"
+)
+
+// observe reads the connection's TCP state from the OS at due.
+func (e *endpoint) observe(due time.Duration, note Note) error {
+	if err := e.pace(due); err != nil {
+		return err
+	}
+	_, err := e.emit(Observed{e.header(note)})
+	return err
+}
+
+// closeWrite sends a FIN: no more bytes from this side.
+func (e *endpoint) closeWrite(due time.Duration) error {
+	if e.socket() == nil {
+		return errFaulted
+	}
+	if err := e.pace(due); err != nil {
+		return err
+	}
+	c := e.socket()
+	if c == nil {
+		return e.connError("shutdown", errFaulted)
+	}
+	out := e.out()
+	e.r.sim.pacer.writing(out)
+	fin := e.r.wire.put(out, CarryFIN)
+	if err := c.CloseWrite(); err != nil {
+		e.r.wire.withdraw(out, fin)
+		return e.connError("shutdown", err)
+	}
+	h := e.header(NoteNone)
+	h.Wire.Put = CarryFIN
+	return e.emitWire(HalfClosed{h}, fin)
+}
+
+// close closes the socket; abortive sets linger 0 first, so the kernel
+// sends an RST and discards what is unsent. A plain close sends a FIN,
+// unless one went out already (closeWrite).
+func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
+	if e.socket() == nil {
+		return nil // nothing to close: no turn taken, no event
+	}
+	if err := e.pace(due); err != nil {
+		return err
+	}
+	c := e.socket()
+	if c == nil {
+		return nil // a fault closed it meanwhile, and said so
+	}
+	out := e.out()
+	e.r.sim.pacer.writing(out)
+	put := CarryRST
+	if !abortive {
+		put = CarryFIN
+		if e.r.wire.finSent(out) {
+			put = CarryNone
+		}
+	}
+	var onWire *carried
+	if put != CarryNone {
+		onWire = e.r.wire.put(out, put)
+	}
+	if abortive {
+		_ = c.SetLinger(0)
+	}
+	e.r.untrack(c)
+	err := c.Close()
+	h := e.header(note)
+	h.TCP = TCPInfo{}
+	e.detach()
+	if err != nil {
+		h.Note = NoteFault // a fault had closed it under this close
+	}
+	h.Wire.Put = put
+	e.lostHere(&h)
+	return e.emitWire(Closed{Header: h, Abortive: abortive, After: kernelState(e.local, e.remote)}, onWire)
+}
+
+// reset closes the side's connection at once with linger 0, so that its
+// kernel sends an RST, as a crash or the lesson's own reset does; mark
+// records why (under the side's lock, so that its own goroutines see it
+// with the error they get). It returns the header of the event to report
+// it, with the RST on the wire, and that RST; ok is false when there was
+// no connection.
+func (e *endpoint) reset(note Note, mark func()) (h Header, rst *carried, ok bool) {
+	c := e.socket()
+	if c != nil {
+		e.r.sim.pacer.writing(e.out()) // before the RST can wake the peer
+		rst = e.r.wire.put(e.out(), CarryRST)
+	}
+	e.mu.Lock()
+	mark()
+	if c != nil {
+		_ = c.SetLinger(0)
+		_ = c.Close()
+	}
+	e.mu.Unlock()
+	h = e.header(note)
+	if c == nil {
+		return h, nil, false
+	}
+	e.r.untrack(c)
+	h.Wire.Put = CarryRST
+	e.lostHere(&h)
+	return h, rst, true
+}
+
+// forget closes a socket the side no longer uses without an event: one a
+// fault already closed, or one whose loss was already reported.
+func (e *endpoint) forget() {
+	e.mu.Lock()
+	c := e.conn
+	e.conn = nil
+	e.mu.Unlock()
+	if c != nil {
+		e.r.sim.pacer.writing(e.out())
+		e.r.untrack(c)
+		_ = c.SetLinger(0)
+		_ = c.Close()
+		e.r.wire.lostOn(e.in())
+	}
+}
+
+// within runs op with a watchdog: if op has not returned after d of
+// pacing, the watchdog expires the socket op waits on (expire sets a past
+// deadline), and op returns errTimeout. expire marks the flow op waits on
+// before it sets the deadline, so that op counts as arriving until it
+// runs again. Unpaced runs have no watchdogs.
+func (e *endpoint) within(d time.Duration, expire func(time.Time), op func() error) error {
+	if e.r.sim.cfg.Unpaced {
+		return op()
+	}
+	ctx, cancel := context.WithCancel(e.r.ctx)
+	fired := make(chan struct{})
+	e.r.goCounted(func() {
+		// Only while op still runs: cancel comes as soon as it returns.
+		if e.r.sim.pacer.wait(ctx, e.r.sim.pacer.now()+d) == nil && ctx.Err() == nil {
+			close(fired)
+			expire(time.Unix(1, 0))
+		}
+	})
+	err := op()
+	cancel()
+	select {
+	case <-fired:
+		expire(time.Time{})
+		if err != nil && e.r.ctx.Err() == nil {
+			return errTimeout
+		}
+	default:
+	}
+	return err
+}
+
+// expireConn expires the side's socket (see within).
+func (e *endpoint) expireConn(t time.Time) {
+	if c := e.socket(); c != nil {
+		if !t.IsZero() {
+			e.r.sim.pacer.writing(e.in()) // the reader will wake: see within
+		}
+		_ = c.SetReadDeadline(t)
+	}
+}
+
+// expireListener expires the listener the server waits on (see within).
+func (e *endpoint) expireListener(t time.Time) {
+	if !t.IsZero() {
+		e.r.sim.pacer.writing(listenerFlow)
+	}
+	e.r.sim.ln.setDeadline(t)
+}

@@ -1,0 +1,141 @@
+package sim
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"os"
+	"sync"
+	"time"
+)
+
+// listener is the server's listening socket, shared by every scenario of
+// a Sim. A stop fault closes it; the next scenario opens it again.
+type listener struct {
+	mu     sync.Mutex
+	addr   string // what to listen on
+	ln     *net.TCPListener
+	wait   *os.File // a duplicate of ln's descriptor that can be waited on without accepting
+	dialTo string   // where the client dials
+	down   bool     // a stop fault closed it
+	opened int      // how many times it was opened
+}
+
+// open listens on addr.
+func (l *listener) open(ctx context.Context, addr string) error {
+	var lc net.ListenConfig
+	nl, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	ln := nl.(*net.TCPListener)
+	enableRxTimestamps(ln)
+	// A listener's raw connection cannot wait for readability; a duplicate
+	// of its descriptor, as an *os.File, can.
+	w, err := ln.File()
+	if err != nil {
+		w = nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.addr, l.ln, l.wait, l.down = addr, ln, w, false
+	l.dialTo = dialAddr(ln.Addr().(*net.TCPAddr).AddrPort())
+	l.opened++
+	return nil
+}
+
+// reopen listens again after a stop fault closed the listener, on the
+// same address (a new port when that is port 0). It reports whether it
+// had to.
+func (l *listener) reopen(ctx context.Context) (bool, error) {
+	l.mu.Lock()
+	down, addr := l.down, l.addr
+	l.mu.Unlock()
+	if !down {
+		return false, nil
+	}
+	return true, l.open(ctx, addr)
+}
+
+// stop closes the listener on behalf of a stop fault.
+func (l *listener) stop() {
+	l.mu.Lock()
+	l.down = true
+	l.mu.Unlock()
+	l.close()
+}
+
+// dialAddr turns a listening address into one a client can dial: a
+// wildcard listener is reached on loopback.
+func dialAddr(ap netip.AddrPort) string {
+	a := ap.Addr()
+	if a.IsUnspecified() {
+		a = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+		if ap.Addr().Is6() && !ap.Addr().Is4In6() {
+			a = netip.IPv6Loopback()
+		}
+	}
+	return netip.AddrPortFrom(a, ap.Port()).String()
+}
+
+// target returns where the client dials.
+func (l *listener) target() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.dialTo
+}
+
+// get returns the listener and the duplicate to wait on.
+func (l *listener) get() (*net.TCPListener, *os.File) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ln, l.wait
+}
+
+// local returns the listening address.
+func (l *listener) local() netip.AddrPort {
+	ln, _ := l.get()
+	if ln == nil {
+		return netip.AddrPort{}
+	}
+	return ln.Addr().(*net.TCPAddr).AddrPort()
+}
+
+func (l *listener) close() {
+	ln, w := l.get()
+	if ln != nil {
+		ln.Close()
+	}
+	if w != nil {
+		w.Close()
+	}
+}
+
+// drain closes connections a failed scenario left queued, so that the
+// next scenario's server does not accept a stale one.
+func (l *listener) drain() {
+	if _, w := l.get(); w != nil {
+		drainQueue(w)
+	}
+}
+
+// setDeadline wakes (past t) or re-arms (zero t) a server waiting on the
+// listener.
+func (l *listener) setDeadline(t time.Time) {
+	ln, w := l.get()
+	if ln != nil {
+		_ = ln.SetDeadline(t)
+	}
+	if w != nil {
+		_ = w.SetReadDeadline(t)
+	}
+}
+
+// Addr returns the address the server listens on (after Start).
+func (s *Sim) Addr() net.Addr {
+	ln, _ := s.ln.get()
+	if ln == nil {
+		return nil
+	}
+	return ln.Addr()
+}

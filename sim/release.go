@@ -1,0 +1,175 @@
+package sim
+
+import (
+	"slices"
+
+	"sessionlab/sim/spdu"
+)
+
+// serverRelease answers the client's FN with DN, reads the client's FIN and
+// closes: the orderly end of a session. With ss.refuse it first refuses
+// the release with NF, sends the result it still has, and accepts the
+// next FN.
+func (e *endpoint) serverRelease(ss *serverSession) error {
+	beat := e.pacing().Beat
+	if !ss.released {
+		if ss.refuse {
+			if err := e.refuseRelease(ss); err != nil {
+				return err
+			}
+		} else if _, err := e.expect(NoteNone, nil, spdu.FN); err != nil {
+			return err
+		}
+		// Released when DN is issued, whether or not the write gets through.
+		if err := e.send(spdu.Frame{Kind: spdu.DN}, e.after(beat), NoteNone, func(*state) { ss.released = true }); err != nil {
+			return err
+		}
+	}
+	if err := e.expectEOF(NoteNone); err != nil {
+		return err
+	}
+	return e.close(e.after(beat), false, NoteNone)
+}
+
+// refuseRelease reads the first FN and refuses it with NF, because the
+// server still has a result to send; sends the result; and reads the
+// client's second FN.
+func (e *endpoint) refuseRelease(ss *serverSession) error {
+	beat := e.pacing().Beat
+	if _, err := e.expect(NoteRefused, nil, spdu.FN); err != nil {
+		return err
+	}
+	ss.refuse = false
+	nf := spdu.Frame{Kind: spdu.NF, Data: []byte("I still have a result to send")}.With(spdu.PUserData)
+	if err := e.send(nf, e.after(beat), NoteRefused, nil); err != nil {
+		return err
+	}
+	result := spdu.Frame{Kind: spdu.DT, Seq: 0, Data: []byte(ResultText)}.With(spdu.PSeq, spdu.PUserData)
+	if err := e.send(result, e.after(beat), NoteResult, nil); err != nil {
+		return err
+	}
+	_, err := e.expect(NoteNone, nil, spdu.FN)
+	return err
+}
+
+// clientRelease asks for release with FN, waits for DN, half-closes, reads
+// the server's FIN and closes. An NF (release refused) is answered by
+// reading what the server still sends and asking again.
+func (e *endpoint) clientRelease(cs *clientSession) error {
+	beat := e.pacing().Beat
+	if !cs.released {
+		if err := e.askRelease(cs); err != nil {
+			return err
+		}
+	}
+	if err := e.closeWrite(e.after(beat)); err != nil {
+		return err
+	}
+	// By now the peer's kernel has acknowledged the FIN, and the server
+	// has not closed its side yet: the half-open moment.
+	if err := e.observe(e.after(beat/2), NoteHalfOpen); err != nil {
+		return err
+	}
+	if err := e.expectEOF(NoteNone); err != nil {
+		return err
+	}
+	return e.close(e.after(beat), false, NoteNone)
+}
+
+// askRelease sends FN and reads until DN, asking again after a refusal
+// (NF) once the server's result has come.
+func (e *endpoint) askRelease(cs *clientSession) error {
+	beat := e.pacing().Beat
+	fn := spdu.Frame{Kind: spdu.FN, Disconnect: spdu.ReleaseTransport}.With(spdu.PDisconnect)
+	if err := e.send(fn, e.after(beat), NoteNone, nil); err != nil {
+		return err
+	}
+	for !cs.released {
+		f, err := e.recvWith(NoteNone, func(_ *state, f spdu.Frame) Note {
+			switch f.Kind {
+			case spdu.NF:
+				return NoteRefused
+			case spdu.DT:
+				return NoteResult
+			}
+			return NoteNone
+		})
+		if err != nil {
+			return err
+		}
+		switch f.Kind {
+		case spdu.DN:
+			cs.released = true
+		case spdu.NF:
+		case spdu.DT:
+			// The result the server still had: now ask again.
+			if err := e.send(fn, e.after(beat), NoteRefused, nil); err != nil {
+				return err
+			}
+		default:
+			return &ProtocolError{Side: e.side, Want: "DN, NF or DT", Got: f.Kind.String()}
+		}
+	}
+	return nil
+}
+
+// clientAbort sets up a session, sends one data packet, then aborts: AB,
+// and a close with linger 0 so the kernel resets the connection.
+func clientAbort(e *endpoint) error {
+	ac, _, err := e.clientOpen(Version, NoteNone)
+	if err != nil {
+		return err
+	}
+	if ac.Kind != spdu.AC {
+		return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
+	}
+	beat := e.pacing().Beat
+	if err := e.send(dataFrame(0), e.after(beat), NoteNone, func(s *state) { s.log.Pending = append(s.log.Pending, 0) }); err != nil {
+		return err
+	}
+	ab := spdu.Frame{Kind: spdu.AB, Disconnect: spdu.ReleaseTransport | spdu.UserAbort}.With(spdu.PDisconnect)
+	if err := e.send(ab, e.after(beat), NoteAbort, nil); err != nil {
+		return err
+	}
+	return e.close(e.after(0), true, NoteAbort)
+}
+
+// serverAbort reads the data packet and the AB; its next read fails with
+// "connection reset by peer", and it closes its socket.
+func serverAbort(e *endpoint) error {
+	cn, err := e.serverOpen()
+	if err != nil {
+		return err
+	}
+	if ok, err := e.serverAnswer(cn); err != nil || !ok {
+		return err
+	}
+	if _, err := e.expect(NoteNone, func(s *state, f spdu.Frame) { s.log.Pending = append(s.log.Pending, f.Seq) }, spdu.DT); err != nil {
+		return err
+	}
+	if _, err := e.expect(NoteAbort, nil, spdu.AB); err != nil {
+		return err
+	}
+	if _, err := e.recv(NoteAbort, nil); err == nil || err == errEOF {
+		return &ProtocolError{Side: e.side, Want: "a reset connection", Got: "more data or end of stream"}
+	}
+	return e.close(e.after(e.pacing().Beat), false, NoteAbort)
+}
+
+// userAbort ends the session with AB after the peer broke the protocol.
+func (e *endpoint) userAbort(cause error) error {
+	ab := spdu.Frame{Kind: spdu.AB, Disconnect: spdu.ReleaseTransport | spdu.UserAbort}.With(spdu.PDisconnect)
+	_ = e.send(ab, e.after(0), NoteAbort, nil)
+	_ = e.close(e.after(0), true, NoteAbort)
+	return e.abort(lostReason(cause))
+}
+
+// abort reports that the session ended without an orderly release, as
+// this side sees it, and returns errAborted.
+func (e *endpoint) abort(reason string) error {
+	e.mu.Lock()
+	pending := slices.Clone(e.st.log.Pending)
+	e.mu.Unlock()
+	_, _ = e.emit(Aborted{Header: e.header(NoteNone), Provider: true, Reason: reason, Lost: pending})
+	return errAborted
+}

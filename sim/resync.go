@@ -1,0 +1,60 @@
+package sim
+
+import (
+	"slices"
+
+	"sessionlab/sim/spdu"
+)
+
+// resync is the server failing to commit (on purpose, for the lesson):
+// it throws away what it holds and asks for a restart at the lowest
+// unconfirmed serial number, V(A), with RS. Until the RA comes, data in
+// transit is purged; its own V(A) and V(M) change when the RA arrives
+// (X.225 Table A-4), see serverApply.
+func (e *endpoint) resync(ss *serverSession) error {
+	p := e.pacing()
+	if err := e.pace(e.after(p.Commit)); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	seqs := slices.Clone(e.st.log.Pending)
+	e.mu.Unlock()
+	if _, err := e.emit(CommitFailed{Header: e.header(NoteResync), Seqs: seqs}); err != nil {
+		return err
+	}
+	if err := e.discard(seqs, NoteResync, func(s *state) { s.log.Pending = nil }); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	sn := e.st.sync.VA
+	e.mu.Unlock()
+	rs := spdu.Frame{Kind: spdu.RS, Serial: sn, Resync: spdu.Restart}.With(spdu.PSerial, spdu.PResync)
+	return e.send(rs, e.after(p.Beat/2), NoteResync, func(*state) {
+		ss.purge, ss.resyncAt = true, sn
+	})
+}
+
+// answerResync answers the server's RS (restart at sn) with RA, which
+// sets V(A) = V(M) = sn, and goes on from just after point sn-1 with a
+// fresh cadence: the next sync point reuses the number sn.
+func (e *endpoint) answerResync(cs *clientSession, sn uint32, cad *cadence) error {
+	beat := e.pacing().Beat
+	ra := spdu.Frame{Kind: spdu.RA, Serial: sn, Resync: spdu.Restart}.With(spdu.PSerial, spdu.PResync)
+	if err := e.send(ra, e.after(beat), NoteResync, func(s *state) { s.sync.VA, s.sync.VM = sn, sn }); err != nil {
+		return err
+	}
+	cs.next = afterPoint(sn - 1)
+	cad.restart(e.after(beat))
+	return nil
+}
+
+// discard reports data packets thrown away (or, for the sender, to be
+// sent again) after apply changed the state.
+func (e *endpoint) discard(seqs []uint32, note Note, apply func(*state)) error {
+	if err := e.pace(e.after(0)); err != nil {
+		return err
+	}
+	e.update(apply)
+	_, err := e.emit(Discarded{Header: e.header(note), Seqs: seqs})
+	return err
+}

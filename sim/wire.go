@@ -1,0 +1,139 @@
+package sim
+
+import (
+	"context"
+	"net/netip"
+	"slices"
+	"sync"
+	"time"
+)
+
+// wire is the one record of what a run put on its connections: each
+// frame, FIN and RST from the moment it is written until the peer's event
+// takes it off, or its socket is gone. Events carry what it says (see
+// Wire), so that nobody downstream has to work it out again.
+//
+// It also keeps cause before effect: an event that takes something off
+// the wire is emitted only after the event that put it on (unpaced, the
+// reader can be quicker than the writer's own event).
+type wire struct {
+	mu    sync.Mutex
+	conns map[[2]netip.AddrPort]int // connection numbers, in order of first use
+	q     map[flow][]*carried       // per direction: on the wire, in order
+	fin   map[flow]bool             // a FIN already went out this way
+}
+
+// carried is one thing on the wire.
+type carried struct {
+	what    Carrier
+	wroteAt time.Time // wall clock when the write began, for the transit time
+	id      int       // the event that put it on; set by settle
+	settled chan struct{}
+}
+
+func newWire() *wire {
+	return &wire{conns: map[[2]netip.AddrPort]int{}, q: map[flow][]*carried{}, fin: map[flow]bool{}}
+}
+
+// connOf returns the number of the connection between a and b: 1 for the
+// run's first, 2 for the next.
+func (w *wire) connOf(a, b netip.AddrPort) int {
+	if b.Compare(a) < 0 {
+		a, b = b, a
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, ok := w.conns[[2]netip.AddrPort{a, b}]
+	if !ok {
+		n = len(w.conns) + 1
+		w.conns[[2]netip.AddrPort{a, b}] = n
+	}
+	return n
+}
+
+// put records that what is about to go out on f. Call it before the
+// socket operation; then settle it with the event's ID, or withdraw it if
+// the operation failed.
+func (w *wire) put(f flow, what Carrier) *carried {
+	c := &carried{what: what, wroteAt: time.Now(), settled: make(chan struct{})}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.q[f] = append(w.q[f], c)
+	if what == CarryFIN {
+		w.fin[f] = true
+	}
+	return c
+}
+
+// finSent reports whether a FIN already went out on f.
+func (w *wire) finSent(f flow) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.fin[f]
+}
+
+// settle records the ID of the event that put c on the wire (0: the event
+// was not sent, the run is over).
+func (c *carried) settle(id int) {
+	c.id = id
+	close(c.settled)
+}
+
+// withdraw takes c off again: the operation failed, nothing went out.
+func (w *wire) withdraw(f flow, c *carried) {
+	w.mu.Lock()
+	if i := slices.Index(w.q[f], c); i >= 0 {
+		w.q[f] = slices.Delete(w.q[f], i, i+1)
+	}
+	w.mu.Unlock()
+	c.settle(0)
+}
+
+// takeOff removes the first thing of kind what on f, and everything
+// before it, which will never be read (frames ahead of an RST). It
+// returns nil when nothing of that kind is on its way.
+func (w *wire) takeOff(f flow, what Carrier) (c *carried, lost []*carried) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	q := w.q[f]
+	for i, it := range q {
+		if it.what == what {
+			w.q[f] = q[i+1:]
+			return it, q[:i]
+		}
+	}
+	return nil, nil
+}
+
+// lostOn removes everything on its way on f: its reader's socket is gone.
+func (w *wire) lostOn(f flow) []*carried {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	q := w.q[f]
+	delete(w.q, f)
+	return q
+}
+
+// idOf waits until c's event is emitted and returns its ID (0: none).
+func idOf(ctx context.Context, c *carried) int {
+	if c == nil {
+		return 0
+	}
+	select {
+	case <-c.settled:
+		return c.id
+	case <-ctx.Done():
+		return 0
+	}
+}
+
+// idsOf is idOf for each, leaving out those never emitted.
+func idsOf(ctx context.Context, cs []*carried) []int {
+	var ids []int
+	for _, c := range cs {
+		if id := idOf(ctx, c); id > 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// fitHelp renders as many key bindings as fit in width, then an ellipsis.
+// (help.Model's own cut-off can run past its width when not even the
+// ellipsis fits.)
+func fitHelp(h help.Model, bindings []key.Binding, width int) string {
+	h.Width = 0
+	for n := len(bindings); n > 0; n-- {
+		s := h.ShortHelpView(bindings[:n])
+		if n < len(bindings) {
+			s += " " + h.Styles.Ellipsis.Render(h.Ellipsis)
+		}
+		if ansi.StringWidth(s) <= width {
+			return s
+		}
+	}
+	return ""
+}
+
+// clip keeps the first h lines. The renderer would drop extra lines from
+// the top, losing the header; the tests make sure nothing relies on this.
+func clip(s string, h int) string {
+	if i := nthIndex(s, '\n', h); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// nthIndex returns the index of the nth occurrence of c in s, or -1.
+func nthIndex(s string, c byte, n int) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			if n--; n == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// joinLines joins strings and slices of strings, one line each.
+func joinLines(parts ...any) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		switch v := p.(type) {
+		case string:
+			b.WriteString(v)
+		case []string:
+			b.WriteString(strings.Join(v, "\n"))
+		}
+	}
+	return b.String()
+}
+
+// trimRight drops the spaces at the end of every line, also those before a
+// closing style reset: the renderer clears the rest of a line itself, so
+// they would only be bytes written to the terminal.
+func trimRight(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		reset := ""
+		for strings.HasSuffix(l, "\x1b[0m") {
+			l = strings.TrimSuffix(l, "\x1b[0m")
+			reset += "\x1b[0m"
+			l = strings.TrimRight(l, " ")
+		}
+		lines[i] = strings.TrimRight(l, " ") + reset
+	}
+	return strings.Join(lines, "\n")
+}
