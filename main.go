@@ -1,6 +1,7 @@
 // Command sessionlab teaches the OSI session layer by running one: a real
-// server and client on loopback TCP speaking a session protocol, shown as
-// a terminal UI or, with --plain, as a transcript.
+// server and client on loopback TCP speaking the X.225 session protocol (a
+// subset) over RFC 1006, shown as a terminal UI or, with --plain, as a
+// transcript.
 //
 // Exit status: 0 when the lessons ran to their end (an abort that a fault
 // the learner asked for caused is an outcome of the lesson); 1 when
@@ -68,6 +69,7 @@ type env struct {
 // engine is what plain mode needs of a *sim.Sim.
 type engine interface {
 	Start(ctx context.Context) (<-chan sim.Event, error)
+	Port() uint16 // where the lessons' server listens, after Start
 	Wait()
 	Err() error
 	Unfired() []sim.Unfired
@@ -235,6 +237,12 @@ func runPlain(ctx context.Context, opts options, book *lessons.Book, e env) int 
 	}
 	tr := lessons.NewTranscript(e.stdout, book)
 	var failed, writeErr error
+	if port := s.Port(); port != 0 {
+		writeErr = tr.Hint(port)
+		if writeErr != nil {
+			cancel()
+		}
+	}
 	for ev := range events {
 		if ctx.Err() != nil {
 			continue // interrupted or stdout gone: drain quietly, print nothing half

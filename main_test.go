@@ -182,6 +182,7 @@ func (b brokenEngine) Start(context.Context) (<-chan sim.Event, error) {
 	return b.ch, nil
 }
 func (brokenEngine) Wait()                  {}
+func (brokenEngine) Port() uint16           { return 0 }
 func (brokenEngine) Err() error             { return nil }
 func (brokenEngine) Unfired() []sim.Unfired { return nil }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"sessionlab/sim"
+	"sessionlab/sim/spdu"
 )
 
 //go:embed content/*.md
@@ -148,9 +149,9 @@ func Keys(ev sim.Event) []string {
 		}
 		return []string{"end " + h.Scenario.String(), "end"}
 	case sim.Sent:
-		verb += " " + e.Frame.Kind.String()
+		verb += " " + mainKind(e.Frame)
 	case sim.Received:
-		verb += " " + e.Frame.Kind.String()
+		verb += " " + mainKind(e.Frame)
 		if note == "" && e.FramesInRead > 1 {
 			note = "same-read"
 		} else if e.FramesInRead > 1 {
@@ -169,11 +170,27 @@ func Keys(ev sim.Event) []string {
 		if note == "" && e.Reset {
 			note = "reset"
 		}
+	case sim.Listening:
+		// Opened for this part, or the one the run already had.
+		if e.Opened {
+			return append([]string{side + " listening opened"}, plainKeys(side, verb, note)...)
+		}
+	case sim.Accepted:
+		// A connection can be reset while it waits in the accept queue:
+		// then accept hands over one the kernel says is closed.
+		if t := h.TCP; t.Known && t.State != sim.StateEstablished {
+			return append([]string{side + " accepted " + t.State.String()}, plainKeys(side, verb, note)...)
+		}
 	case sim.Faulted:
 		verb += " " + e.Fault.String()
 	}
-	// A note says more about a step than the side that took it: a resent
-	// DT is first of all a resend.
+	return plainKeys(side, verb, note)
+}
+
+// plainKeys are the keys of an event by its side, verb and note. A note
+// says more about a step than the side that took it: a resent DT is first
+// of all a resend.
+func plainKeys(side, verb, note string) []string {
 	var keys []string
 	if note != "" {
 		keys = append(keys, side+" "+verb+" "+note, verb+" "+note, "note "+note)
@@ -257,3 +274,12 @@ func (f facts) must(name string) string {
 
 // Has reports whether the lesson runs scenario sc.
 func (l *Lesson) Has(sc sim.Scenario) bool { return slices.Contains(l.Scenarios, sc) }
+
+// mainKind names what a frame is for in a content key: its SPDU (DT of
+// GT+DT), or its TPDU when it carries none (CR, CC).
+func mainKind(f spdu.Frame) string {
+	if m, ok := f.Main(); ok {
+		return m.Kind.String()
+	}
+	return f.TPDU.Code.String()
+}

@@ -47,18 +47,58 @@ func (t *Transcript) Write(ev sim.Event) error {
 				t.buf.WriteByte('\n')
 			}
 			fmt.Fprintf(&t.buf, "== %s ==\n", l.Title)
+			for _, para := range strings.Split(l.Intro, "\n\n") {
+				t.buf.WriteString(Wrap(para, 78) + "\n\n")
+			}
 		}
 		fmt.Fprintf(&t.buf, "-- %s --\n", l.Line(ev))
 	default:
 		frame := ""
 		if f, _, ok := frameOf(ev); ok {
-			frame = f.Label()
+			frame = sim.ShortLabel(f)
 		}
 		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.At.Sub(t.start)), h.Side, frame, l.Line(ev))
 	}
 	t.any = true
 	_, err := io.WriteString(t.w, t.buf.String())
 	return err
+}
+
+// Hint writes, once at the top, how to watch the run in Wireshark: the
+// port is the one the lesson's server listens on.
+func (t *Transcript) Hint(port uint16) error {
+	t.any = true
+	_, err := fmt.Fprintf(t.w, "Watch the frames in Wireshark as they go (capturing on lo needs root or CAP_NET_RAW):\n  %s\n", TsharkCommand(port))
+	return err
+}
+
+// TsharkCommand is the command that shows a lesson's frames live, decoded
+// by Wireshark's own dissectors. SessionLab has no presentation layer:
+// without --disable-protocol pres, Wireshark would read each SPDU's user
+// data as presentation PDUs and call it malformed.
+func TsharkCommand(port uint16) string {
+	return fmt.Sprintf("tshark -i lo -d tcp.port==%d,tpkt --disable-protocol pres -Y ses", port)
+}
+
+// Wrap breaks text into lines of at most width characters, at spaces.
+func Wrap(text string, width int) string {
+	var b strings.Builder
+	col := 0
+	for _, w := range strings.Fields(text) {
+		n := len([]rune(w))
+		switch {
+		case col == 0:
+		case col+1+n > width:
+			b.WriteByte('\n')
+			col = 0
+		default:
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += n
+	}
+	return b.String()
 }
 
 // Offset writes a time since start as the transcript does: "+1.002s".

@@ -100,6 +100,7 @@ func (e *endpoint) reset(note Note, mark func()) (h Header, rst *carried, ok boo
 		_ = c.Close()
 	}
 	e.mu.Unlock()
+	e.letGo()
 	h = e.header(note)
 	if c == nil {
 		return h, nil, false
@@ -124,6 +125,7 @@ func (e *endpoint) forget() {
 		_ = c.Close()
 		e.r.wire.lostOn(e.in())
 	}
+	e.letGo()
 }
 
 // within runs op with a watchdog: if op has not returned after d of

@@ -2,6 +2,8 @@ package sim
 
 import (
 	"net"
+	"net/netip"
+	"syscall"
 	"time"
 )
 
@@ -62,14 +64,30 @@ func (e *endpoint) dial(due time.Duration, note Note) error {
 	if err := e.pace(due); err != nil {
 		return err
 	}
-	d := net.Dialer{}
+	target := e.r.sim.ln.target()
+	to, _ := netip.ParseAddrPort(target)
+	e.connNo = 0
+	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
+		// Numbered before the handshake, so that the server's accept finds
+		// the number: see wire.dialing.
+		if local, err := bindFirst(c, to); err == nil {
+			e.connNo = e.r.wire.dialing(local, to)
+		}
+		return nil
+	}}
 	e.r.sim.pacer.writing(listenerFlow)
 	start := time.Now()
-	c, err := d.DialContext(e.r.ctx, "tcp", e.r.sim.ln.target())
+	c, err := d.DialContext(e.r.ctx, "tcp", target)
 	if err != nil {
+		e.r.wire.undial(e.connNo)
+		e.connNo = 0
 		h := e.header(note)
 		_, _ = e.emit(ConnError{Header: h, Op: "dial", Err: err})
 		return e.r.ctxErr(err)
+	}
+	if e.connNo == 0 { // bindFirst is not available here
+		tc := c.(*net.TCPConn)
+		e.connNo = e.r.wire.dialing(tc.LocalAddr().(*net.TCPAddr).AddrPort(), tc.RemoteAddr().(*net.TCPAddr).AddrPort())
 	}
 	took := time.Since(start)
 	e.r.noteDialed(e.r.sim.clock.Now())

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/netip"
@@ -37,11 +38,26 @@ type endpoint struct {
 
 	conn          *net.TCPConn // set and cleared by the side's own goroutines, under mu
 	local, remote netip.AddrPort
+	// cctx lives as long as this side keeps its connection: a read waiting
+	// its turn ends with it when the side lets the connection go.
+	cctx    context.Context
+	cancelC context.CancelFunc
+	// The transport connection's references (ISO 8073): this side's own
+	// and its peer's.
+	ownRef, peerRef uint16
+	// awaitAEA: this side sent an AE; the SI 42 that answers it is an
+	// AEA. Under mu: the sender sets it, the reader reads it.
+	awaitAEA bool
+	connNo   int // the run's number for the side's connection (see wire.dialing)
 
 	mu      sync.Mutex // guards st, conn and the fault flags: faults act from other goroutines
 	st      state
 	faulted bool // a fault closed this side's connection under it
 	stopped bool // a fault stopped this side (the server)
+	// faultSaid is closed once the event of the fault that closed this
+	// side's connection is out: what the side reports about the loss must
+	// come after it (cause before effect).
+	faultSaid chan struct{}
 
 	inbox  []byte     // bytes read but not yet decoded
 	queued []Received // frames from the last read not yet handed over
@@ -92,9 +108,7 @@ func (e *endpoint) header(note Note) Header {
 	e.mu.Unlock()
 	h := Header{At: e.r.sim.clock.Now(), Scenario: e.r.scenario, Side: e.side, Local: e.local, Remote: e.remote,
 		Note: note, Speed: e.r.sim.pacer.getSpeed()}
-	if e.local.IsValid() {
-		h.Wire.Conn = e.r.wire.connOf(e.local, e.remote)
-	}
+	h.Wire.Conn = e.connNo
 	if conn != nil && !faulted {
 		h.TCP = tcpInfo(conn)
 		// Once the kernel moves a connection to TIME_WAIT it hands it to a
@@ -118,10 +132,15 @@ func (e *endpoint) attach(c *net.TCPConn) error {
 	if !e.r.track(c) {
 		return e.r.ctx.Err()
 	}
+	if e.side == Server {
+		e.connNo = e.r.wire.acceptedConn(c.LocalAddr().(*net.TCPAddr).AddrPort(), c.RemoteAddr().(*net.TCPAddr).AddrPort())
+	}
+	cctx, cancel := context.WithCancel(e.r.ctx)
 	e.mu.Lock()
 	e.conn, e.faulted = c, false
 	e.local = c.LocalAddr().(*net.TCPAddr).AddrPort()
 	e.remote = c.RemoteAddr().(*net.TCPAddr).AddrPort()
+	e.cctx, e.cancelC = cctx, cancel
 	e.mu.Unlock()
 	enableRxTimestamps(c)
 	e.inbox, e.queued = e.inbox[:0], nil
@@ -141,6 +160,27 @@ func (e *endpoint) detach() {
 	e.mu.Lock()
 	e.conn = nil
 	e.mu.Unlock()
+	e.letGo()
+}
+
+// letGo ends the connection's context: what waits on it stops.
+func (e *endpoint) letGo() {
+	e.mu.Lock()
+	cancel := e.cancelC
+	e.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// connCtx is the context of the side's current connection.
+func (e *endpoint) connCtx() context.Context {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cctx == nil {
+		return e.r.ctx
+	}
+	return e.cctx
 }
 
 // isFaulted reports whether a fault closed this side's connection.
@@ -158,13 +198,28 @@ func (e *endpoint) isStopped() bool {
 }
 
 // in and out name the directions of the side's connection.
-func (e *endpoint) in() flow  { return flowTo(e.local, e.remote, e.side) }
-func (e *endpoint) out() flow { return flowTo(e.local, e.remote, e.side.Peer()) }
+func (e *endpoint) in() flow  { return flowTo(e.connNo, e.local, e.remote, e.side) }
+func (e *endpoint) out() flow { return flowTo(e.connNo, e.local, e.remote, e.side.Peer()) }
 
 // lostHere takes off the wire, for the event about to be made, whatever
 // was on its way to this side: its socket is gone.
 func (e *endpoint) lostHere(h *Header) {
 	if e.local.IsValid() {
 		h.Wire.Lost = idsOf(e.r.ctx, e.r.wire.lostOn(e.in()))
+	}
+}
+
+// afterFault waits until the event of a fault that closed this side's
+// socket has been emitted, if one did: what the fault caused (a failed
+// read, an abort) is never told before the fault itself.
+func (e *endpoint) afterFault() {
+	e.mu.Lock()
+	said := e.faultSaid
+	e.mu.Unlock()
+	if said != nil {
+		select {
+		case <-said:
+		case <-e.r.ctx.Done():
+		}
 	}
 }

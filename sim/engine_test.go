@@ -49,7 +49,7 @@ func TestPanicEndsOnlyItsRun(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
-	other := make(chan []Event)
+	other := make(chan []Event, 1) // buffered: a failed test must not strand the sender
 	go func() {
 		evs, _, _ := Record(ctx, Config{Scenarios: []Scenario{Synchronize}, Unpaced: true})
 		other <- evs

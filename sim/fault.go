@@ -46,7 +46,9 @@ var faultTable = [...]faultInfo{
 // applyReset closes the client's connection with linger 0: an RST.
 func (r *run) applyReset() {
 	e := r.client
-	h, rst, ok := e.reset(NoteFault, func() { e.faulted = true })
+	said := make(chan struct{})
+	defer close(said)
+	h, rst, ok := e.reset(NoteFault, func() { e.faulted, e.faultSaid = true, said })
 	ev := Faulted{Header: h, Fault: FaultReset, None: !ok}
 	if ok {
 		ev.After = kernelState(e.local, e.remote)
@@ -57,7 +59,9 @@ func (r *run) applyReset() {
 // applyStop closes the server's listener and connection at once.
 func (r *run) applyStop() {
 	e := r.server
-	h, rst, ok := e.reset(NoteFault, func() { e.stopped = true })
+	said := make(chan struct{})
+	defer close(said)
+	h, rst, ok := e.reset(NoteFault, func() { e.stopped, e.faultSaid = true, said })
 	r.sim.ln.stop()
 	ev := Faulted{Header: h, Fault: FaultStop, None: !ok}
 	if ok {
@@ -105,9 +109,11 @@ func (k FaultKind) Summary() string {
 	return ""
 }
 
-// FaultAt is a fault to inject at a chosen moment of a run: right after
-// the event whose ID is After, or right after the first frame sent whose
-// label is Frame ("DT 3", "MIP 1").
+// FaultAt is a fault to inject at a chosen moment of a run: after the
+// event whose ID is After, or after the first frame sent whose label is
+// Frame ("DT 3", "MIP 1", "CR"). The fault then waits for its turn at the
+// pacer like any step, so a frame written in the same step as that event
+// (the MIP right behind its DT) still goes out first.
 type FaultAt struct {
 	Kind  FaultKind
 	After int
@@ -123,7 +129,7 @@ func (f FaultAt) String() string {
 }
 
 // FaultForms is how --fault is written, for messages.
-const FaultForms = "KIND@WHEN: KIND is reset, stall or stop; WHEN an event number (stall@12) or a frame the lesson sends (reset@DT3, stop@MIA1)"
+const FaultForms = "KIND@WHEN: KIND is reset, stall or stop; WHEN an event number (stall@12) or a frame the lesson sends (reset@DT3, stop@MIA1, reset@CR)"
 
 // ParseFault reads KIND@WHEN. It checks the form; Check tells whether a
 // lesson can ever get there.
@@ -157,7 +163,8 @@ func ParseFault(s string) (FaultAt, error) {
 			return f, fmt.Errorf("fault %q: %q is neither an event number nor a frame such as DT3 or MIA1", s, when)
 		}
 	}
-	if !slices.ContainsFunc(spdu.Kinds(), func(k spdu.Kind) bool { return k.String() == name }) {
+	transport := name == spdu.CodeCR.String() || name == spdu.CodeCC.String()
+	if !transport && !slices.ContainsFunc(spdu.Kinds(), func(k spdu.Kind) bool { return k.String() == name }) {
 		return f, fmt.Errorf("fault %q: %q is neither an event number nor a frame such as DT3 or MIA1", s, when)
 	}
 	f.Frame = strings.TrimSpace(name + " " + num)

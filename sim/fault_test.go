@@ -17,27 +17,39 @@ import (
 // receiver's log hold a duplicate or a gap.
 func TestFaultGuarantee(t *testing.T) {
 	want := []uint32{0, 1, 2, 3, 4}
-	for _, sc := range []Scenario{Synchronize, RecoverResync, RecoverReconnect} {
-		clean := runManual(t, Config{Scenarios: []Scenario{sc}})
+	for _, sc := range faultScenarios {
 		sent := map[string]bool{}
-		steps := len(clean)
-		for _, kind := range FaultKinds() {
-			for k := 1; k <= steps; k++ {
-				t.Run(fmt.Sprintf("%v/%v@%d", sc, kind, k), func(t *testing.T) {
+		for _, fc := range faultCases(t, sc) {
+			k, steps := fc.after, fc.steps
+			t.Run(fc.name, func(t *testing.T) {
+				{
 					before := openSockets(t)
-					evs := runManual(t, Config{Scenarios: []Scenario{sc}, Faults: []FaultAt{{Kind: kind, After: k}}})
+					evs := runManual(t, fc.cfg)
 					checkWire(t, evs)
 					for _, ev := range evs {
 						if s, ok := ev.(Sent); ok {
-							sent[s.Frame.Label()] = true
+							sent[ShortLabel(s.Frame)] = true
 						}
 					}
 					var committed []uint32
-					aborted := false
+					aborted, faulted := false, false
 					for _, ev := range evs {
-						switch e := ev.(type) {
+						switch ev.(type) {
+						case Faulted:
+							faulted = true
 						case Aborted:
 							aborted = true
+						}
+						// Cause before effect: what the fault brought about
+						// is never told before the fault itself. (Only
+						// RecoverReconnect breaks its connection on its own.)
+						switch ev.(type) {
+						case Aborted, ConnError:
+							if !faulted && sc != RecoverReconnect {
+								t.Fatalf("%s comes before the fault that caused it", label(ev))
+							}
+						}
+						switch e := ev.(type) {
 						case ScenarioEnded:
 							if e.Err != nil {
 								t.Fatalf("scenario failed: %v", e.Err)
@@ -66,8 +78,8 @@ func TestFaultGuarantee(t *testing.T) {
 					if after := openSockets(t); after != before {
 						t.Fatalf("%d sockets open, %d before", after, before)
 					}
-				})
-			}
+				}
+			})
 		}
 		// What the fault cases sent is what the scenario says it can send,
 		// so that --fault can reject a frame it never sends.
@@ -77,6 +89,34 @@ func TestFaultGuarantee(t *testing.T) {
 			}
 		}
 	}
+}
+
+// faultScenarios are the scenarios that move data, which the fault tests
+// break at every step.
+var faultScenarios = []Scenario{Synchronize, RecoverResync, RecoverReconnect}
+
+// faultCase is one scenario broken by one fault after one event.
+type faultCase struct {
+	name         string
+	cfg          Config
+	kind         FaultKind
+	after, steps int // the event the fault follows; how many events the clean run has
+}
+
+// faultCases are sc broken by each kind of fault after each event of its
+// clean run (on a manual clock, so the same on every machine).
+func faultCases(t *testing.T, sc Scenario) []faultCase {
+	t.Helper()
+	steps := len(runManual(t, Config{Scenarios: []Scenario{sc}}))
+	var out []faultCase
+	for _, kind := range FaultKinds() {
+		for k := 1; k <= steps; k++ {
+			out = append(out, faultCase{name: fmt.Sprintf("%v/%v@%d", sc, kind, k),
+				cfg:  Config{Scenarios: []Scenario{sc}, Faults: []FaultAt{{Kind: kind, After: k}}},
+				kind: kind, after: k, steps: steps})
+		}
+	}
+	return out
 }
 
 func TestParseFault(t *testing.T) {

@@ -2,9 +2,12 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +23,16 @@ func collect(t *testing.T, cfg Config) []Event {
 	defer cancel()
 	evs, _, err := Record(ctx, cfg)
 	if err != nil {
-		t.Fatalf("run: %v", err)
+		var b strings.Builder
+		for i, ev := range evs {
+			fmt.Fprintf(&b, "\n%2d %s %s %s", i, ev.Head().At.Format("05.000"), label(ev), ev.Head().Note)
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			// A hang: where every goroutine waits is the first clue.
+			b.WriteString("\n\ngoroutines:\n")
+			_ = pprof.Lookup("goroutine").WriteTo(&b, 1)
+		}
+		t.Fatalf("run: %v%s", err, b.String())
 	}
 	return evs
 }
@@ -41,9 +53,9 @@ func label(ev Event) string {
 	h := ev.Head()
 	switch e := ev.(type) {
 	case Sent:
-		return fmt.Sprintf("%v sent %v", h.Side, e.Frame.Label())
+		return fmt.Sprintf("%v sent %v", h.Side, ShortLabel(e.Frame))
 	case Received:
-		return fmt.Sprintf("%v received %v", h.Side, e.Frame.Label())
+		return fmt.Sprintf("%v received %v", h.Side, ShortLabel(e.Frame))
 	case ScenarioStarted:
 		return "start " + h.Scenario.String()
 	case ScenarioEnded:
@@ -90,4 +102,26 @@ func openSockets(t *testing.T) int {
 		}
 	}
 	return n
+}
+
+// loopbackPair returns both ends of a new loopback TCP connection, and
+// closes them (again) when the test ends.
+func loopbackPair(t *testing.T) (client, server net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	server, err = ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close() })
+	return client, server
 }

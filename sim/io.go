@@ -27,11 +27,18 @@ var (
 // the peer's answer may be read before this goroutine runs again. Data
 // packets keep their cadence exactly.
 func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*state)) error {
+	return e.sendThen(f, due, note, apply, nil)
+}
+
+// sendThen is send with a second change of state, after applies once the
+// write has succeeded: a data packet is pending only once it really went
+// out.
+func (e *endpoint) sendThen(f spdu.Frame, due time.Duration, note Note, apply, after func(*state)) error {
 	if e.socket() == nil {
 		return errFaulted // nothing to write on: no turn taken, no event
 	}
 	pace := e.r.sim.pacer.wait
-	if f.Kind == spdu.DT {
+	if mainOf(f).Kind == spdu.DT {
 		pace = e.r.sim.pacer.waitExact
 	}
 	if err := pace(e.r.ctx, due); err != nil {
@@ -45,7 +52,7 @@ func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*
 			return err
 		}
 	}
-	raw, err := spdu.Append(e.wbuf[:0], &f)
+	raw, err := spdu.AppendFrame(e.wbuf[:0], &f)
 	if err != nil {
 		return err
 	}
@@ -61,6 +68,7 @@ func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*
 		e.r.wire.withdraw(out, onWire)
 		return e.connError("write", err)
 	}
+	e.update(after)
 	h := e.header(note)
 	h.Wire.Put = CarryFrame
 	return e.emitWire(Sent{Header: h, Frame: f, Raw: slices.Clone(raw)}, onWire)
@@ -82,6 +90,7 @@ func (e *endpoint) connError(op string, err error) error {
 		err = errFaulted
 	}
 	reset := errors.Is(err, syscall.ECONNRESET)
+	e.afterFault()
 	h := e.header(NoteNone)
 	if reset {
 		rst, lost := e.r.wire.takeOff(e.in(), CarryRST)
@@ -147,6 +156,13 @@ func (e *endpoint) recvWith(note Note, decide func(*state, spdu.Frame) Note) (sp
 	}
 	rx := e.queued[0]
 	e.queued = e.queued[1:]
+	e.mu.Lock()
+	aea := e.awaitAEA
+	e.mu.Unlock()
+	if aea && mainOf(rx.Frame).Kind == spdu.MAA {
+		// SI 42 answers an AE here: only the state tells an AEA.
+		rx.Frame.SPDUs[rx.Frame.N-1].Kind = spdu.AEA
+	}
 	e.update(func(s *state) { note = decide(s, rx.Frame) })
 	from, lost := rx.Wire.From, rx.Wire.Lost // set by decodeInbox
 	rx.Header = e.header(note)
@@ -165,12 +181,12 @@ func (e *endpoint) fill(note Note) error {
 	}
 	p := e.r.sim.pacer
 	in := e.in()
-	readyErr, err := p.awaitData(e.r.ctx, in, func() error { return waitReadable(conn) }, e.pacing().Travel)
+	readyErr, err := p.awaitData(e.connCtx(), in, func() error { return waitReadable(conn) }, e.pacing().Travel)
 	if readyErr != nil {
 		return e.waitError("read", readyErr)
 	}
 	if err != nil {
-		return err
+		return e.r.ctxErr(errFaulted) // the side let this connection go while the read waited its turn
 	}
 	read := 0
 	for {
@@ -187,8 +203,11 @@ func (e *endpoint) fill(note Note) error {
 		e.inbox = e.inbox[:len(e.inbox)+n]
 		read += n
 		frames, err := e.decodeInbox(rxAt)
+		if errors.Is(err, errFaulted) {
+			return err // a fault closed the socket under this read: said already
+		}
 		if err != nil {
-			return e.connError("read", err)
+			return e.refuse(err)
 		}
 		if len(frames) > 0 {
 			for i := range frames {
@@ -210,19 +229,24 @@ func (e *endpoint) decodeInbox(rxAt time.Time) ([]Received, error) {
 	var out []Received
 	b := e.inbox
 	for len(b) > 0 {
-		n, err := spdu.FrameLen(b)
+		n, err := spdu.TPKTLen(b)
 		if errors.Is(err, spdu.ErrTruncated) || (err == nil && n > len(b)) {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		f, _, err := spdu.Decode(b[:n])
-		if err != nil {
+		rx := Received{Raw: slices.Clone(b[:n])}
+		if _, err := rx.Frame.Decode(b[:n]); err != nil {
 			return nil, err
 		}
-		rx := Received{Frame: f, Raw: slices.Clone(b[:n])}
 		c, lost := e.r.wire.takeOff(e.in(), CarryFrame)
+		if c == nil && e.isFaulted() {
+			// A fault closed this side's socket between the read and now,
+			// and reported what was on its way here as lost: a crashing
+			// process does not act on what it had just read.
+			return nil, errFaulted
+		}
 		rx.Wire.From, rx.Wire.Lost = idOf(e.r.ctx, c), idsOf(e.r.ctx, lost)
 		// The kernel stamps a read with its last segment's arrival, so only
 		// the read's last frame gets a transit time.
@@ -234,6 +258,21 @@ func (e *endpoint) decodeInbox(rxAt time.Time) ([]Received, error) {
 	}
 	e.inbox = append(e.inbox[:0], b...)
 	return out, nil
+}
+
+// refuse answers bytes from the peer that do not decode, as the
+// standards say: ER for a broken TPKT or TPDU (ISO 8073 class 0), AB with
+// "protocol error" for a broken SPDU (X.225). It reports what arrived
+// first, then sends the answer, and returns the protocol error.
+func (e *endpoint) refuse(cause error) error {
+	perr := &ProtocolError{Side: e.side, Want: "a well-formed frame", Got: cause.Error()}
+	err := e.connError("read", perr)
+	ans := spdu.NewFrame(spdu.SPDU{Kind: spdu.AB, Disconnect: spdu.ReleaseTransport | spdu.ProtocolErrorBit}.With(spdu.PDisconnect))
+	if errors.Is(cause, spdu.ErrTPKT) || errors.Is(cause, spdu.ErrTPDU) {
+		ans = spdu.Frame{TPDU: spdu.TPDU{Code: spdu.CodeER, Dst: e.peerRef}}
+	}
+	_ = e.send(ans, e.after(0), NoteAbort, nil)
+	return err
 }
 
 // peerClosed reports the end of the peer's byte stream: its FIN came off
@@ -251,7 +290,7 @@ func (e *endpoint) peerClosed(note Note) error {
 // expect receives a frame and fails unless it is one of kinds.
 func (e *endpoint) expect(note Note, apply func(*state, spdu.Frame), kinds ...spdu.Kind) (spdu.Frame, error) {
 	f, err := e.recv(note, func(s *state, f spdu.Frame) {
-		if apply != nil && slices.Contains(kinds, f.Kind) {
+		if apply != nil && slices.Contains(kinds, mainOf(f).Kind) {
 			apply(s, f)
 		}
 	})
@@ -261,8 +300,8 @@ func (e *endpoint) expect(note Note, apply func(*state, spdu.Frame), kinds ...sp
 	if err != nil {
 		return f, err
 	}
-	if !slices.Contains(kinds, f.Kind) {
-		return f, &ProtocolError{Side: e.side, Want: kindList(kinds), Got: f.Kind.String()}
+	if !slices.Contains(kinds, mainOf(f).Kind) {
+		return f, &ProtocolError{Side: e.side, Want: kindList(kinds), Got: f.Kinds()}
 	}
 	return f, nil
 }
@@ -276,7 +315,7 @@ func (e *endpoint) expectEOF(note Note) error {
 	if err != nil {
 		return err
 	}
-	return &ProtocolError{Side: e.side, Want: "end of stream", Got: f.Kind.String()}
+	return &ProtocolError{Side: e.side, Want: "end of stream", Got: f.Kinds()}
 }
 
 func kindList(kinds []spdu.Kind) string {

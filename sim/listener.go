@@ -139,3 +139,6 @@ func (s *Sim) Addr() net.Addr {
 	}
 	return ln.Addr()
 }
+
+// Port returns the port the server listens on (after Start), 0 before.
+func (s *Sim) Port() uint16 { return s.ln.local().Port() }

@@ -1,13 +1,15 @@
 package sim
 
 import (
+	"fmt"
+
 	"sessionlab/sim/spdu"
 )
 
 // What the two sides say when they set up a session.
 const (
 	// Version is the session protocol version both sides speak.
-	Version = 2
+	Version = spdu.Version2
 	// HelloText is the CN's user data, the article's client greeting.
 	HelloText = "Hello from the client!"
 	// WelcomeText is the AC's user data, the article's server greeting.
@@ -18,47 +20,65 @@ const (
 	// InitialSerial is the first sync point serial number both sides use.
 	InitialSerial = 1
 
-	// ProposedUnits are the functional units the client asks for.
+	// ProposedUnits are the functional units the client asks for; the
+	// Recover lesson's second part adds Activity management.
 	ProposedUnits = spdu.Duplex | spdu.Expedited | spdu.MinorSync | spdu.MajorSync |
 		spdu.Resynchronize | spdu.NegotiatedRelease
 	// ServerUnits are the functional units the server implements; it
 	// accepts the intersection with what is proposed.
-	ServerUnits = spdu.HalfDuplex | spdu.Duplex | spdu.MinorSync | spdu.MajorSync |
-		spdu.Resynchronize | spdu.NegotiatedRelease | spdu.TypedData
+	ServerUnits = spdu.Duplex | spdu.MinorSync | spdu.MajorSync |
+		spdu.Resynchronize | spdu.NegotiatedRelease | spdu.Activities
 )
 
+// refs are a session connection's references (the Connection Identifier
+// of CN and AC): the calling SS-user's, the called one's, and one common
+// to both. AR's Linking Information names an old session connection by
+// them.
+type refs struct{ calling, called, common []byte }
+
 func startSync(s *state, serial uint32) {
-	s.sync = SyncVars{Known: true, VM: serial, VA: serial, VR: serial}
+	// X.225 Table A-4: AC sets V(A) = V(M) = the initial serial number and
+	// V(R) = 0.
+	s.sync = SyncVars{Known: true, VM: serial, VA: serial, VR: 0}
 }
 
-// serverOpen waits for a connection, accepts it and reads the CN.
-func (e *endpoint) serverOpen() (spdu.Frame, error) {
-	if err := e.listen(NoteNone, e.r.opened); err != nil {
+// serverOpen waits for a connection, accepts it, sets up the transport
+// connection and reads the CN.
+func (e *endpoint) serverOpen(opened bool) (spdu.Frame, error) {
+	if err := e.listen(NoteNone, opened); err != nil {
 		return spdu.Frame{}, err
 	}
 	if err := e.accept(e.r.script.accept(e.pacing()), NoteNone); err != nil {
+		return spdu.Frame{}, err
+	}
+	if err := e.serverTransport(NoteNone); err != nil {
 		return spdu.Frame{}, err
 	}
 	return e.expect(NoteNone, nil, spdu.CN)
 }
 
 // serverAnswer accepts the session the CN asks for, or refuses it with RF
-// and closes the connection when the version is not one the server speaks.
-// It reports whether the session was accepted.
-func (e *endpoint) serverAnswer(cn spdu.Frame) (bool, error) {
+// and closes the connection when the client speaks no version the server
+// does. It reports whether the session was accepted, with its references.
+func (e *endpoint) serverAnswer(cnf spdu.Frame, note Note) (refs, bool, error) {
 	beat := e.pacing().Beat
-	if cn.Version != Version {
-		rf := spdu.Frame{Kind: spdu.RF, SessionID: cn.SessionID, Reason: spdu.ReasonVersionUnsupported,
-			Disconnect: spdu.ReleaseTransport}.With(spdu.PSessionID, spdu.PReason, spdu.PDisconnect)
+	cn := mainOf(cnf)
+	ref := refs{calling: cn.CallingRef, called: fmt.Appendf(nil, "server-%04x", e.r.sim.intN(0x10000)), common: cn.CommonRef}
+	if cn.Versions&Version == 0 {
+		rf := spdu.NewFrame(spdu.SPDU{Kind: spdu.RF, CalledRef: ref.called, Disconnect: spdu.ReleaseTransport,
+			Versions: Version, Reason: spdu.ReasonVersionUnsupported}.With(spdu.PCalledRef, spdu.PDisconnect, spdu.PVersion, spdu.PReason))
 		if err := e.send(rf, e.after(beat), NoteRefusal, nil); err != nil {
-			return false, err
+			return ref, false, err
 		}
-		return false, e.close(e.after(beat), false, NoteRefusal)
+		return ref, false, e.close(e.after(beat), false, NoteRefusal)
 	}
-	ac := spdu.Frame{Kind: spdu.AC, SessionID: cn.SessionID, Version: Version, Units: cn.Units & ServerUnits,
-		InitialSerial: InitialSerial, Data: []byte(WelcomeText)}.
-		With(spdu.PSessionID, spdu.PVersion, spdu.PRequirements, spdu.PInitialSerial, spdu.PUserData)
-	return true, e.send(ac, e.after(beat), NoteNone, func(s *state) { startSync(s, InitialSerial) })
+	ac := spdu.SPDU{Kind: spdu.AC, CalledRef: ref.called, CommonRef: ref.common, Versions: Version,
+		InitialSerial: InitialSerial, Units: cn.Units & ServerUnits, UserData: []byte(WelcomeText)}.
+		With(spdu.PCalledRef, spdu.POptions, spdu.PVersion, spdu.PInitialSerial, spdu.PRequirements, spdu.PUserData)
+	if len(ref.common) > 0 {
+		ac = ac.With(spdu.PCommonRef)
+	}
+	return ref, true, e.send(spdu.NewFrame(ac), e.after(beat), note, func(s *state) { startSync(s, InitialSerial) })
 }
 
 // server is the server of every scenario but the abort: open, answer,
@@ -66,39 +86,48 @@ func (e *endpoint) serverAnswer(cn spdu.Frame) (bool, error) {
 // says what kind of session (refuse a release once, fail a commit).
 func server(ss serverSession) func(*endpoint) error {
 	return func(e *endpoint) error {
-		cn, err := e.serverOpen()
+		cn, err := e.serverOpen(e.r.opened)
 		if err != nil {
 			return err
 		}
-		ok, err := e.serverAnswer(cn)
+		ref, ok, err := e.serverAnswer(cn, NoteNone)
 		if err != nil || !ok {
 			return err
 		}
 		s := ss // each run its own
-		s.id, s.units = cn.SessionID, cn.Units&ServerUnits
+		s.refs, s.units = ref, mainOf(cn).Units&ServerUnits
 		return e.serverSession(&s)
 	}
 }
 
-// clientOpen dials and sends CN for version, then reads the answer. It
-// returns the answer and the CN it sent.
-func (e *endpoint) clientOpen(version uint8, note Note) (ans, cn spdu.Frame, err error) {
+// clientOpen dials, sets up the transport connection, sends CN offering
+// versions and units, and reads the answer. It returns the answer and the
+// references of the session connection.
+func (e *endpoint) clientOpen(versions spdu.Versions, units spdu.Units, note Note) (spdu.Frame, refs, error) {
 	beat := e.pacing().Beat
+	var ref refs
 	if err := e.dial(e.after(beat), note); err != nil {
-		return ans, cn, err
+		return spdu.Frame{}, ref, err
 	}
-	cn = spdu.Frame{Kind: spdu.CN, SessionID: e.r.sim.rand.Uint64(), Version: version, Units: ProposedUnits,
-		InitialSerial: InitialSerial, Data: []byte(HelloText)}.
-		With(spdu.PSessionID, spdu.PVersion, spdu.PRequirements, spdu.PInitialSerial, spdu.PUserData)
+	if err := e.clientTransport(note); err != nil {
+		return spdu.Frame{}, ref, err
+	}
+	ref.calling = fmt.Appendf(nil, "client-%04x", e.r.sim.intN(0x10000))
+	ref.common = []byte(e.r.sim.clock.Now().UTC().Format("060102150405Z"))
+	cn := spdu.NewFrame(spdu.SPDU{Kind: spdu.CN, CallingRef: ref.calling, CommonRef: ref.common, Versions: versions,
+		InitialSerial: InitialSerial, Units: units, UserData: []byte(HelloText)}.
+		With(spdu.PCallingRef, spdu.PCommonRef, spdu.POptions, spdu.PVersion, spdu.PInitialSerial, spdu.PTokenSetting,
+			spdu.PRequirements, spdu.PUserData))
 	if err := e.send(cn, e.after(beat), note, nil); err != nil {
-		return ans, cn, err
+		return spdu.Frame{}, ref, err
 	}
-	ans, err = e.expect(note, func(s *state, f spdu.Frame) {
-		if f.Kind == spdu.AC {
-			startSync(s, f.InitialSerial)
+	ans, err := e.expect(note, func(s *state, f spdu.Frame) {
+		if ac := mainOf(f); ac.Kind == spdu.AC {
+			startSync(s, ac.InitialSerial)
 		}
 	}, spdu.AC, spdu.RF)
-	return ans, cn, err
+	ref.called = mainOf(ans).CalledRef
+	return ans, ref, err
 }
 
 // client is the client of every scenario but the refusal and the abort:
@@ -106,29 +135,31 @@ func (e *endpoint) clientOpen(version uint8, note Note) (ans, cn spdu.Frame, err
 // cs says what kind of session (done: no data; drop: the lesson's reset).
 func client(cs clientSession) func(*endpoint) error {
 	return func(e *endpoint) error {
-		ac, cn, err := e.clientOpen(Version, NoteNone)
+		ans, ref, err := e.clientOpen(Version, e.r.script.units, NoteNone)
 		if err != nil {
 			return err
 		}
+		ac := mainOf(ans)
 		if ac.Kind != spdu.AC {
-			return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
+			return &ProtocolError{Side: e.side, Want: "AC", Got: ans.Kinds()}
 		}
 		c := cs // each run its own
-		c.id, c.units, c.sentMax = cn.SessionID, ac.Units, -1
+		c.refs, c.units, c.sentMax = ref, ac.Units, -1
+		c.activities = ac.Units&spdu.Activities != 0
 		c.covers, c.mail = map[uint32]uint32{}, newMailbox[clientMail](e.r.sim.pacer)
 		return e.clientSession(&c)
 	}
 }
 
-// clientRefused proposes a version the server does not speak, reads the
-// RF and the server's FIN, and closes.
+// clientRefused offers only version 1, which the server does not speak;
+// it reads the RF and the server's FIN, and closes.
 func clientRefused(e *endpoint) error {
-	f, _, err := e.clientOpen(Version+1, NoteRefusal)
+	f, _, err := e.clientOpen(spdu.Version1, e.r.script.units, NoteRefusal)
 	if err != nil {
 		return err
 	}
-	if f.Kind != spdu.RF {
-		return &ProtocolError{Side: e.side, Want: "RF", Got: f.Kind.String()}
+	if mainOf(f).Kind != spdu.RF {
+		return &ProtocolError{Side: e.side, Want: "RF", Got: f.Kinds()}
 	}
 	if err := e.expectEOF(NoteRefusal); err != nil && err != errFaulted {
 		return err

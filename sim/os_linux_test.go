@@ -13,19 +13,7 @@ import (
 // connection's state, including TIME_WAIT and its timer, and on a
 // connection the kernel no longer holds.
 func TestKernelStateSources(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := loopbackPair(t)
 	local := c.LocalAddr().(*net.TCPAddr).AddrPort()
 	remote := c.RemoteAddr().(*net.TCPAddr).AddrPort()
 	for _, f := range []func(a, b netip.AddrPort) TCPInfo{kernelState, procState} {
@@ -55,7 +43,7 @@ func TestKernelStateSources(t *testing.T) {
 	if p := procState(local, remote); p.State != StateTimeWait || (p.TimerLeft-got.TimerLeft).Abs() > 2*time.Second {
 		t.Fatalf("/proc/net/tcp says %+v, sock_diag %+v", p, got)
 	}
-	// The server's side of it is gone; its port is still the listener's.
+	// The server's side of it, which closed second, is gone.
 	server := s.LocalAddr().(*net.TCPAddr).AddrPort()
 	if k := kernelState(server, local); k.State != StateClose {
 		t.Fatalf("server side after close: %+v", k)

@@ -54,11 +54,16 @@ type pacer struct {
 	holdSince time.Time     // when a step was first held back for an arriving reader
 }
 
-// flow is one direction of one connection, named by its two addresses in
-// a fixed order and the side it goes to; the zero addresses name the
-// listener, where dials go to the server. Marks on a connection that died
-// never match a reader again, so they cannot hold anything up.
+// flow is one direction of one connection: the run's number for the
+// connection (see wire.dialing), its two addresses in a fixed order, and
+// the side it goes to; the zero flow but for the side names the listener,
+// where dials go to the server. The number matters: after a reset the
+// kernel may give a new connection the same addresses, and a mark left
+// on the old one must never match the new one's reader. Marks on a
+// connection that died never match a reader again, so they cannot hold
+// anything up.
 type flow struct {
+	conn   int
 	lo, hi netip.AddrPort
 	to     Side
 }
@@ -66,13 +71,13 @@ type flow struct {
 // listenerFlow is where connections go to the server.
 var listenerFlow = flow{to: Server}
 
-// flowTo names the direction of the connection between a and b that goes
-// to side to.
-func flowTo(a, b netip.AddrPort, to Side) flow {
+// flowTo names the direction of connection conn, between a and b, that
+// goes to side to.
+func flowTo(conn int, a, b netip.AddrPort, to Side) flow {
 	if b.Compare(a) < 0 {
 		a, b = b, a
 	}
-	return flow{a, b, to}
+	return flow{conn, a, b, to}
 }
 
 // waiter is one action waiting in wait.

@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 func dtSends(evs []Event) []time.Time {
 	var at []time.Time
 	for _, ev := range evs {
-		if e, ok := ev.(Sent); ok && e.Frame.Kind == spdu.DT {
+		if e, ok := ev.(Sent); ok && mainOf(e.Frame).Kind == spdu.DT {
 			at = append(at, e.At)
 		}
 	}
@@ -40,13 +41,20 @@ func TestCadenceOnManualClock(t *testing.T) {
 func TestPacingOrdersEveryStep(t *testing.T) {
 	evs := runManual(t, Config{Scenarios: []Scenario{Establish}})
 	p := DefaultPacing()
+	// The server leaves the connection in the accept queue for 1 s; the
+	// transport connection (CR, CC) comes before the session's CN.
+	accepted := p.Beat + p.Accept
+	cc := accepted + p.Travel + p.Beat
 	want := map[string]time.Duration{
-		"server listening": 0,
-		"client dialed":    p.Beat,
-		"client sent CN":   2 * p.Beat,
-		// The server leaves the connection in the accept queue for 1 s.
-		"server accepted":    p.Beat + p.Accept,
-		"server received CN": p.Beat + p.Accept + p.Travel,
+		"server listening":   0,
+		"client dialed":      p.Beat,
+		"client sent CR":     2 * p.Beat,
+		"server accepted":    accepted,
+		"server received CR": accepted + p.Travel,
+		"server sent CC":     cc,
+		"client received CC": cc + p.Travel,
+		"client sent CN":     cc + p.Travel + p.Beat,
+		"server received CN": cc + 2*p.Travel + p.Beat,
 	}
 	for _, ev := range evs {
 		if d, ok := want[label(ev)]; ok {
@@ -94,10 +102,14 @@ func stepThrough(t *testing.T, sc Scenario) {
 		t.Fatalf("%s happened while paused, before any step", label(ev))
 	}
 	var stepped []Event
-	steps := 0
+	var n atomic.Int64
+	stuck := time.AfterFunc(within-time.Second, func() {
+		// Say where the pacer stands before the deadline unwinds it all.
+		t.Errorf("stepping stuck after %d events; pacer: %s", n.Load(), s.pacer.String())
+	})
+	defer stuck.Stop()
 	for {
 		s.Step()
-		steps++
 		ev, ok := <-ch
 		for ok && isMarker(ev) {
 			ev, ok = <-ch
@@ -106,10 +118,11 @@ func stepThrough(t *testing.T, sc Scenario) {
 			break
 		}
 		stepped = append(stepped, ev)
+		n.Add(1)
 	}
 	s.Wait()
 	if cancel(); ctx.Err() == context.DeadlineExceeded {
-		t.Fatal("stepping did not finish")
+		t.Fatalf("stepping did not finish; last events: %v", labels(stepped[max(0, len(stepped)-4):]))
 	}
 	if used := s.pacer.stepsUsed(); used != len(stepped) {
 		t.Errorf("%d events used %d steps", len(stepped), used)
@@ -127,4 +140,12 @@ func isMarker(ev Event) bool {
 		return true
 	}
 	return false
+}
+
+func labels(evs []Event) []string {
+	var out []string
+	for _, ev := range evs {
+		out = append(out, label(ev))
+	}
+	return out
 }

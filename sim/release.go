@@ -21,7 +21,7 @@ func (e *endpoint) serverRelease(ss *serverSession) error {
 			return err
 		}
 		// Released when DN is issued, whether or not the write gets through.
-		if err := e.send(spdu.Frame{Kind: spdu.DN}, e.after(beat), NoteNone, func(*state) { ss.released = true }); err != nil {
+		if err := e.send(spdu.NewFrame(spdu.SPDU{Kind: spdu.DN}), e.after(beat), NoteNone, func(*state) { ss.released = true }); err != nil {
 			return err
 		}
 	}
@@ -40,11 +40,11 @@ func (e *endpoint) refuseRelease(ss *serverSession) error {
 		return err
 	}
 	ss.refuse = false
-	nf := spdu.Frame{Kind: spdu.NF, Data: []byte("I still have a result to send")}.With(spdu.PUserData)
+	nf := spdu.NewFrame(spdu.SPDU{Kind: spdu.NF, UserData: []byte("I still have a result to send")}.With(spdu.PUserData))
 	if err := e.send(nf, e.after(beat), NoteRefused, nil); err != nil {
 		return err
 	}
-	result := spdu.Frame{Kind: spdu.DT, Seq: 0, Data: []byte(ResultText)}.With(spdu.PSeq, spdu.PUserData)
+	result := cat2(spdu.SPDU{Kind: spdu.DT, Info: []byte(ResultText)})
 	if err := e.send(result, e.after(beat), NoteResult, nil); err != nil {
 		return err
 	}
@@ -80,13 +80,13 @@ func (e *endpoint) clientRelease(cs *clientSession) error {
 // (NF) once the server's result has come.
 func (e *endpoint) askRelease(cs *clientSession) error {
 	beat := e.pacing().Beat
-	fn := spdu.Frame{Kind: spdu.FN, Disconnect: spdu.ReleaseTransport}.With(spdu.PDisconnect)
+	fn := spdu.NewFrame(spdu.SPDU{Kind: spdu.FN, Disconnect: spdu.ReleaseTransport}.With(spdu.PDisconnect))
 	if err := e.send(fn, e.after(beat), NoteNone, nil); err != nil {
 		return err
 	}
 	for !cs.released {
 		f, err := e.recvWith(NoteNone, func(_ *state, f spdu.Frame) Note {
-			switch f.Kind {
+			switch mainOf(f).Kind {
 			case spdu.NF:
 				return NoteRefused
 			case spdu.DT:
@@ -97,7 +97,7 @@ func (e *endpoint) askRelease(cs *clientSession) error {
 		if err != nil {
 			return err
 		}
-		switch f.Kind {
+		switch mainOf(f).Kind {
 		case spdu.DN:
 			cs.released = true
 		case spdu.NF:
@@ -107,7 +107,7 @@ func (e *endpoint) askRelease(cs *clientSession) error {
 				return err
 			}
 		default:
-			return &ProtocolError{Side: e.side, Want: "DN, NF or DT", Got: f.Kind.String()}
+			return &ProtocolError{Side: e.side, Want: "DN, NF or DT", Got: f.Kinds()}
 		}
 	}
 	return nil
@@ -116,18 +116,18 @@ func (e *endpoint) askRelease(cs *clientSession) error {
 // clientAbort sets up a session, sends one data packet, then aborts: AB,
 // and a close with linger 0 so the kernel resets the connection.
 func clientAbort(e *endpoint) error {
-	ac, _, err := e.clientOpen(Version, NoteNone)
+	ac, _, err := e.clientOpen(Version, e.r.script.units, NoteNone)
 	if err != nil {
 		return err
 	}
-	if ac.Kind != spdu.AC {
-		return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kind.String()}
+	if mainOf(ac).Kind != spdu.AC {
+		return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kinds()}
 	}
 	beat := e.pacing().Beat
-	if err := e.send(dataFrame(0), e.after(beat), NoteNone, func(s *state) { s.log.Pending = append(s.log.Pending, 0) }); err != nil {
+	if err := e.sendThen(dataFrame(0), e.after(beat), NoteNone, nil, func(s *state) { s.log.Pending = append(s.log.Pending, 0) }); err != nil {
 		return err
 	}
-	ab := spdu.Frame{Kind: spdu.AB, Disconnect: spdu.ReleaseTransport | spdu.UserAbort}.With(spdu.PDisconnect)
+	ab := abortFrame(spdu.UserAbort)
 	if err := e.send(ab, e.after(beat), NoteAbort, nil); err != nil {
 		return err
 	}
@@ -137,14 +137,19 @@ func clientAbort(e *endpoint) error {
 // serverAbort reads the data packet and the AB; its next read fails with
 // "connection reset by peer", and it closes its socket.
 func serverAbort(e *endpoint) error {
-	cn, err := e.serverOpen()
+	cn, err := e.serverOpen(e.r.opened)
 	if err != nil {
 		return err
 	}
-	if ok, err := e.serverAnswer(cn); err != nil || !ok {
+	if _, ok, err := e.serverAnswer(cn, NoteNone); err != nil || !ok {
 		return err
 	}
-	if _, err := e.expect(NoteNone, func(s *state, f spdu.Frame) { s.log.Pending = append(s.log.Pending, f.Seq) }, spdu.DT); err != nil {
+	held := func(s *state, f spdu.Frame) {
+		if n, ok := PacketOf(mainOf(f).Info); ok {
+			s.log.Pending = append(s.log.Pending, n)
+		}
+	}
+	if _, err := e.expect(NoteNone, held, spdu.DT); err != nil {
 		return err
 	}
 	if _, err := e.expect(NoteAbort, nil, spdu.AB); err != nil {
@@ -156,20 +161,47 @@ func serverAbort(e *endpoint) error {
 	return e.close(e.after(e.pacing().Beat), false, NoteAbort)
 }
 
+// abortFrame is AB asking to release the transport connection, with why.
+func abortFrame(why spdu.Disconnect) spdu.Frame {
+	return spdu.NewFrame(spdu.SPDU{Kind: spdu.AB, Disconnect: spdu.ReleaseTransport | why}.With(spdu.PDisconnect))
+}
+
 // userAbort ends the session with AB after the peer broke the protocol.
 func (e *endpoint) userAbort(cause error) error {
-	ab := spdu.Frame{Kind: spdu.AB, Disconnect: spdu.ReleaseTransport | spdu.UserAbort}.With(spdu.PDisconnect)
-	_ = e.send(ab, e.after(0), NoteAbort, nil)
+	_ = e.send(abortFrame(spdu.UserAbort), e.after(0), NoteAbort, nil)
 	_ = e.close(e.after(0), true, NoteAbort)
 	return e.abort(lostReason(cause))
 }
 
-// abort reports that the session ended without an orderly release, as
-// this side sees it, and returns errAborted.
+// abort reports that the session connection ended without an orderly
+// release, as this side sees it (S-P-ABORT), with the data packets not
+// confirmed or not committed, and returns errAborted.
 func (e *endpoint) abort(reason string) error {
 	e.mu.Lock()
 	pending := slices.Clone(e.st.log.Pending)
 	e.mu.Unlock()
-	_, _ = e.emit(Aborted{Header: e.header(NoteNone), Provider: true, Reason: reason, Lost: pending})
+	e.providerAbort(reason, pending, true)
 	return errAborted
+}
+
+// timedOut is abort when a watchdog gave up waiting (see within): the
+// watchdog took the step, so the abort is part of it and does not wait
+// for a turn of its own.
+func (e *endpoint) timedOut(reason string) error {
+	e.mu.Lock()
+	pending := slices.Clone(e.st.log.Pending)
+	e.mu.Unlock()
+	e.providerAbort(reason, pending, false)
+	return errAborted
+}
+
+// providerAbort reports an S-P-ABORT that lost the given data packets.
+// Like every step it takes its turn at the pacer first, unless paced is
+// false: the step that caused it was a watchdog's.
+func (e *endpoint) providerAbort(reason string, lost []uint32, paced bool) {
+	e.afterFault()
+	if paced && e.pace(e.after(0)) != nil {
+		return
+	}
+	_, _ = e.emit(Aborted{Header: e.header(NoteNone), Provider: true, Reason: reason, Lost: lost})
 }

@@ -28,7 +28,7 @@ func (e *endpoint) resync(ss *serverSession) error {
 	e.mu.Lock()
 	sn := e.st.sync.VA
 	e.mu.Unlock()
-	rs := spdu.Frame{Kind: spdu.RS, Serial: sn, Resync: spdu.Restart}.With(spdu.PSerial, spdu.PResync)
+	rs := cat2(spdu.SPDU{Kind: spdu.RS, Serial: sn, Resync: spdu.Restart}.With(spdu.PSerial, spdu.PResync))
 	return e.send(rs, e.after(p.Beat/2), NoteResync, func(*state) {
 		ss.purge, ss.resyncAt = true, sn
 	})
@@ -39,7 +39,7 @@ func (e *endpoint) resync(ss *serverSession) error {
 // fresh cadence: the next sync point reuses the number sn.
 func (e *endpoint) answerResync(cs *clientSession, sn uint32, cad *cadence) error {
 	beat := e.pacing().Beat
-	ra := spdu.Frame{Kind: spdu.RA, Serial: sn, Resync: spdu.Restart}.With(spdu.PSerial, spdu.PResync)
+	ra := withSerial(spdu.RA, sn)
 	if err := e.send(ra, e.after(beat), NoteResync, func(s *state) { s.sync.VA, s.sync.VM = sn, sn }); err != nil {
 		return err
 	}

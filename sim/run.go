@@ -144,6 +144,10 @@ func (r *run) spawn(e *endpoint, fn func(*endpoint) error, done func()) {
 	r.goCounted(func() {
 		defer done()
 		defer e.forget()
+		// A panic is the scenario's cause of failure: recorded before
+		// forget closes the socket, or the peer's read of that close
+		// would be taken for the cause.
+		defer r.recoverPanic()
 		err := fn(e)
 		switch {
 		case err == nil || r.ctx.Err() != nil:

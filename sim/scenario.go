@@ -1,6 +1,10 @@
 package sim
 
-import "time"
+import (
+	"time"
+
+	"sessionlab/sim/spdu"
+)
 
 // Scenario is one scripted session between the server and the client.
 type Scenario uint8
@@ -26,16 +30,20 @@ type script struct {
 	client func(*endpoint) error
 	// accept is how long the server leaves the finished connection queued.
 	accept func(Pacing) time.Duration
+	// units are the functional units the client proposes.
+	units spdu.Units
 	// sends lists the labels of every frame the scenario can send, faults
 	// included (a test holds it to what runs really send).
 	sends []string
 }
 
-// The frames every session sends, and those a broken one may add.
+// The frames (short labels) every session sends, and those a broken one
+// may add.
 var (
-	sendsSession = []string{"CN", "AC", "FN", "DN"}
-	sendsBroken  = []string{"RF", "AB"}
+	sendsSession = []string{"CR", "CC", "CN", "AC", "FN", "DN"}
+	sendsBroken  = []string{"RF", "AB", "ER"}
 	sendsData    = []string{"DT 0", "DT 1", "DT 2", "DT 3", "DT 4", "MIP 1", "MIP 2", "MAP 3", "MIA 1", "MIA 2", "MAA 3"}
+	sendsResume  = []string{"AS", "AR", "AE 3", "AEA 3", "MIP 3", "MIA 3", "AE 1", "AE 2", "AEA 1", "AEA 2"}
 )
 
 func join(lists ...[]string) []string {
@@ -49,26 +57,29 @@ func join(lists ...[]string) []string {
 var scripts = func() map[Scenario]script {
 	travel := func(p Pacing) time.Duration { return p.Travel }
 	queued := func(p Pacing) time.Duration { return p.Accept }
-	noData := clientSession{done: true, drop: -1, noData: true}
+	noData := clientSession{done: true, noData: true}
+	units := ProposedUnits
 	return map[Scenario]script{
-		Establish: {"establish", server(serverSession{done: true}), client(noData), queued,
+		Establish: {"establish", server(serverSession{done: true}), client(noData), queued, units,
 			join(sendsSession, sendsBroken)},
-		EstablishRefused: {"establish-refused", server(serverSession{done: true}), clientRefused, travel,
-			[]string{"CN", "RF"}},
-		Synchronize: {"synchronize", server(serverSession{}), client(clientSession{drop: -1}), travel,
+		EstablishRefused: {"establish-refused", server(serverSession{done: true}), clientRefused, travel, units,
+			[]string{"CR", "CC", "CN", "RF", "ER"}},
+		Synchronize: {"synchronize", server(serverSession{}), client(clientSession{}), travel, units,
 			join(sendsSession, sendsBroken, sendsData)},
 		// The server fails to commit at sync point 2 (after DT 3).
-		RecoverResync: {"recover-resync", server(serverSession{failAt: 2}), client(clientSession{drop: -1}), travel,
+		RecoverResync: {"recover-resync", server(serverSession{failAt: 2}), client(clientSession{}), travel, units,
 			join(sendsSession, sendsBroken, sendsData, []string{"RS 2", "RA 2"})},
-		// The client's connection is reset once the server has read DT 2.
-		RecoverReconnect: {"recover-reconnect", server(serverSession{}), client(clientSession{drop: 2}), travel,
-			join(sendsSession, sendsBroken, sendsData)},
-		TerminateOrderly: {"terminate", server(serverSession{done: true}), client(noData), travel,
+		// The transfer is an activity. The client's connection is reset
+		// once the server has confirmed sync point 2 and before its MIA is
+		// read; the activity is resumed on a new session connection.
+		RecoverReconnect: {"recover-reconnect", server(serverSession{}), client(clientSession{dropAt: 2}), travel,
+			units | spdu.Activities, join(sendsSession, sendsBroken, sendsData, sendsResume)},
+		TerminateOrderly: {"terminate", server(serverSession{done: true}), client(noData), travel, units,
 			join(sendsSession, sendsBroken)},
-		TerminateNegotiated: {"terminate-negotiated", server(serverSession{done: true, refuse: true}), client(noData), travel,
-			join(sendsSession, sendsBroken, []string{"NF", "DT 0"})},
-		TerminateAbort: {"terminate-abort", serverAbort, clientAbort, travel,
-			[]string{"CN", "AC", "DT 0", "AB", "RF"}},
+		TerminateNegotiated: {"terminate-negotiated", server(serverSession{done: true, refuse: true}), client(noData), travel, units,
+			join(sendsSession, sendsBroken, []string{"NF", "DT"})},
+		TerminateAbort: {"terminate-abort", serverAbort, clientAbort, travel, units,
+			[]string{"CR", "CC", "CN", "AC", "DT 0", "AB", "RF", "ER"}},
 	}
 }()
 

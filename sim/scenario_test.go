@@ -18,15 +18,17 @@ func TestScenariosOverLoopback(t *testing.T) {
 		server, client []string
 	}{
 		{Establish,
-			[]string{"server listening", "server accepted", "server received CN", "server sent AC", "server received FN",
-				"server sent DN", "server peerclosed", "server closed"},
-			[]string{"client dialed", "client sent CN", "client received AC", "client sent FN", "client received DN",
-				"client halfclosed", "client observed", "client peerclosed", "client closed"}},
+			[]string{"server listening", "server accepted", "server received CR", "server sent CC", "server received CN",
+				"server sent AC", "server received FN", "server sent DN", "server peerclosed", "server closed"},
+			[]string{"client dialed", "client sent CR", "client received CC", "client sent CN", "client received AC",
+				"client sent FN", "client received DN", "client halfclosed", "client observed", "client peerclosed", "client closed"}},
 		{EstablishRefused,
-			[]string{"server listening", "server accepted", "server received CN", "server sent RF", "server closed"},
-			[]string{"client dialed", "client sent CN", "client received RF", "client peerclosed", "client closed"}},
+			[]string{"server listening", "server accepted", "server received CR", "server sent CC", "server received CN",
+				"server sent RF", "server closed"},
+			[]string{"client dialed", "client sent CR", "client received CC", "client sent CN", "client received RF",
+				"client peerclosed", "client closed"}},
 		{Synchronize,
-			[]string{"server listening", "server accepted", "server received CN", "server sent AC",
+			[]string{"server listening", "server accepted", "server received CR", "server sent CC", "server received CN", "server sent AC",
 				"server received DT 0", "server received DT 1", "server received MIP 1", "server committed", "server sent MIA 1",
 				"server received DT 2", "server received DT 3", "server received MIP 2", "server committed", "server sent MIA 2",
 				"server received DT 4", "server received MAP 3", "server committed", "server sent MAA 3",
@@ -34,9 +36,10 @@ func TestScenariosOverLoopback(t *testing.T) {
 			nil}, // the client's sends and its reader's receives interleave by timing
 		{TerminateOrderly, nil, nil},
 		{TerminateAbort,
-			[]string{"server listening", "server accepted", "server received CN", "server sent AC",
-				"server received DT 0", "server received AB", "server connerror", "server closed"},
-			[]string{"client dialed", "client sent CN", "client received AC", "client sent DT 0", "client sent AB", "client closed"}},
+			[]string{"server listening", "server accepted", "server received CR", "server sent CC", "server received CN",
+				"server sent AC", "server received DT 0", "server received AB", "server connerror", "server closed"},
+			[]string{"client dialed", "client sent CR", "client received CC", "client sent CN", "client received AC",
+				"client sent DT 0", "client sent AB", "client closed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario.String(), func(t *testing.T) {
@@ -69,14 +72,14 @@ func checkHeader(t *testing.T, ev Event) {
 	}
 	switch e := ev.(type) {
 	case Sent:
-		raw, err := spdu.Append(nil, &e.Frame)
+		raw, err := spdu.AppendFrame(nil, &e.Frame)
 		if err != nil || string(raw) != string(e.Raw) {
 			t.Errorf("%s: raw bytes % x do not encode the frame (%v)", label(ev), e.Raw, err)
 		}
 		checkAddrs(t, ev)
 	case Received:
-		f, n, err := spdu.Decode(e.Raw)
-		if err != nil || n != len(e.Raw) || f.Kind != e.Frame.Kind {
+		f, n, err := spdu.DecodeFrame(e.Raw)
+		if err != nil || n != len(e.Raw) || f.Kinds() != e.Frame.Kinds() {
 			t.Errorf("%s: raw bytes % x do not decode to the frame (%v)", label(ev), e.Raw, err)
 		}
 		if e.ReadBytes < len(e.Raw) || e.Index >= e.FramesInRead {
@@ -118,31 +121,32 @@ func TestEstablishFacts(t *testing.T) {
 	if runtime.GOOS == "linux" && a.Queue < 1 {
 		t.Fatalf("accept queue before accept = %d, want at least 1", a.Queue)
 	}
-	cn, _ := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.CN })
-	ac, _ := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.AC })
-	if string(cn.Frame.Data) != HelloText || string(ac.Frame.Data) != WelcomeText {
-		t.Fatalf("greetings %q / %q", cn.Frame.Data, ac.Frame.Data)
+	cnr, _ := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.CN })
+	acr, _ := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.AC })
+	cn, ac := mainOf(cnr.Frame), mainOf(acr.Frame)
+	if string(cn.UserData) != HelloText || string(ac.UserData) != WelcomeText {
+		t.Fatalf("greetings %q / %q", cn.UserData, ac.UserData)
 	}
-	if ac.Frame.SessionID != cn.Frame.SessionID {
-		t.Fatalf("AC session %x, CN session %x", ac.Frame.SessionID, cn.Frame.SessionID)
+	if string(ac.CommonRef) != string(cn.CommonRef) || len(cn.CallingRef) == 0 || len(ac.CalledRef) == 0 {
+		t.Fatalf("references: CN %q %q, AC %q %q", cn.CallingRef, cn.CommonRef, ac.CalledRef, ac.CommonRef)
 	}
-	if ac.Frame.Units != ProposedUnits&ServerUnits || ac.Frame.Units&spdu.Expedited != 0 {
-		t.Fatalf("accepted units %v from proposed %v", ac.Frame.Units, cn.Frame.Units)
+	if ac.Units != ProposedUnits&ServerUnits || ac.Units&spdu.Expedited != 0 {
+		t.Fatalf("accepted units %v from proposed %v", ac.Units, cn.Units)
 	}
-	if !ac.Sync.Known || ac.Sync.VM != InitialSerial {
-		t.Fatalf("client sync vars after AC: %+v", ac.Sync)
+	if s := acr.Sync; !s.Known || s.VM != InitialSerial || s.VA != InitialSerial || s.VR != 0 {
+		t.Fatalf("client sync vars after AC: %+v, want V(M) = V(A) = 1, V(R) = 0 (Table A-4)", s)
 	}
 }
 
 func TestRefusalFacts(t *testing.T) {
 	evs := collect(t, Config{Scenarios: []Scenario{EstablishRefused}, Unpaced: true})
-	rf, ok := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.RF })
-	if !ok || rf.Frame.Reason != spdu.ReasonVersionUnsupported || rf.Note != NoteRefusal {
+	rf, ok := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.RF })
+	if !ok || mainOf(rf.Frame).Reason != spdu.ReasonVersionUnsupported || rf.Note != NoteRefusal {
 		t.Fatalf("client did not receive RF 132: %+v", rf)
 	}
-	cn, _ := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.CN })
-	if cn.Frame.Version == Version {
-		t.Fatalf("refused CN proposed the supported version %d", cn.Frame.Version)
+	cn, _ := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.CN })
+	if mainOf(cn.Frame).Versions&Version != 0 {
+		t.Fatalf("refused CN offered the supported version: %v", mainOf(cn.Frame).Versions)
 	}
 	if _, ok := find[Accepted](evs, nil); !ok {
 		t.Fatal("the TCP connection was not accepted: refusal must be a session-level answer")
@@ -155,12 +159,12 @@ func TestSynchronizeFacts(t *testing.T) {
 	for _, ev := range evs {
 		switch e := ev.(type) {
 		case Sent:
-			if e.Frame.Kind == spdu.DT {
-				sent = append(sent, e.Frame.Seq)
+			if n, ok := PacketOf(mainOf(e.Frame).Info); ok {
+				sent = append(sent, n)
 			}
 		case Received:
-			if e.Frame.Kind == spdu.DT {
-				got = append(got, e.Frame.Seq)
+			if n, ok := PacketOf(mainOf(e.Frame).Info); ok {
+				got = append(got, n)
 			}
 		}
 	}
@@ -181,18 +185,18 @@ func TestSynchronizeFacts(t *testing.T) {
 	var points, acks []string
 	for _, ev := range evs {
 		if e, ok := ev.(Sent); ok {
-			switch e.Frame.Kind {
+			switch mainOf(e.Frame).Kind {
 			case spdu.MIP, spdu.MAP:
-				points = append(points, e.Frame.Label())
+				points = append(points, ShortLabel(e.Frame))
 			case spdu.MIA, spdu.MAA:
-				acks = append(acks, e.Frame.Label())
+				acks = append(acks, ShortLabel(e.Frame))
 			}
 		}
 	}
 	if !slices.Equal(points, []string{"MIP 1", "MIP 2", "MAP 3"}) || !slices.Equal(acks, []string{"MIA 1", "MIA 2", "MAA 3"}) {
 		t.Fatalf("sync points %v, acks %v", points, acks)
 	}
-	maa, _ := find(evs, func(e Received) bool { return e.Frame.Kind == spdu.MAA })
+	maa, _ := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.MAA })
 	if s := maa.Sync; s.VM != 4 || s.VA != 4 || s.VR != 4 {
 		t.Fatalf("client V(M),V(A),V(R) after MAA = %d,%d,%d; want 4,4,4", s.VM, s.VA, s.VR)
 	}
@@ -327,7 +331,7 @@ func TestAckCheckSeesEverythingAcknowledged(t *testing.T) {
 	}
 	var mia bool
 	for ev := range ch {
-		if r, ok := ev.(Received); ok && r.Frame.Kind == spdu.MIA {
+		if r, ok := ev.(Received); ok && mainOf(r.Frame).Kind == spdu.MIA {
 			mia = true
 		}
 		if o, ok := ev.(Observed); ok && o.Note == NoteAckCheck {

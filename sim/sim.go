@@ -44,7 +44,8 @@ type Sim struct {
 	clock  Clock
 	pacer  *pacer
 	ln     listener
-	rand   *rand.Rand // session references; used only by client goroutines, one at a time
+	randMu sync.Mutex
+	rand   *rand.Rand // references (transport and session); under randMu: both sides draw from it
 	events chan Event
 	done   chan struct{}
 
@@ -245,4 +246,13 @@ func (s *Sim) emit(ctx context.Context, ev Event) (int, error) {
 	s.ids = id
 	s.scheduled(ev)
 	return id, nil
+}
+
+// intN returns a random number in [0, n) from the Sim's source, which a
+// Seed makes the same from run to run (on a ManualClock, where the sides
+// draw in a fixed order).
+func (s *Sim) intN(n int) int {
+	s.randMu.Lock()
+	defer s.randMu.Unlock()
+	return s.rand.IntN(n)
 }

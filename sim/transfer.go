@@ -39,22 +39,6 @@ func afterPoint(k uint32) int {
 	return len(transferPlan)
 }
 
-// lastBefore returns the last data packet before sync point k, and false
-// when there is none (k = 0).
-func lastBefore(k uint32) (uint32, bool) {
-	i := afterPoint(k)
-	for j := i - 1; j >= 0; j-- {
-		if !transferPlan[j].point {
-			return transferPlan[j].seq, true
-		}
-	}
-	return 0, false
-}
-
-func dataFrame(seq uint32) spdu.Frame {
-	return spdu.Frame{Kind: spdu.DT, Seq: seq, Data: fmt.Appendf(nil, "data packet %d", seq)}.With(spdu.PSeq, spdu.PUserData)
-}
-
 // confirmUpTo moves the data packets up to and including last from
 // Pending to Confirmed, keeping their order.
 func confirmUpTo(s *state, last uint32) {
@@ -69,22 +53,27 @@ func confirmUpTo(s *state, last uint32) {
 	})
 }
 
-// clientSession is what the client's session layer keeps across
-// connections.
+// clientSession is what the client's session layer keeps. The session
+// connection ends with its transport connection; what outlives it is the
+// activity, which a new session connection can resume (activities).
 type clientSession struct {
-	id       uint64
-	units    spdu.Units
-	next     int               // plan position of the next item to send
-	sentMax  int               // highest data packet ever sent; -1: none
-	pointMax uint32            // highest sync point ever sent
-	covers   map[uint32]uint32 // serial -> last data packet before that point; under endpoint.mu
-	mail     *mailbox[clientMail]
-	probed   bool // the TCP acknowledgement check was shown
-	drop     int  // Recover: reset the connection after sending this packet; -1: never
-	noData   bool // the session only opens and releases: it has no data to send
-	done     bool // MAA received: every packet confirmed
-	released bool // DN received: the session is over
-	gone     bool // the reader of this connection has said its last word
+	refs       refs              // this session connection's references
+	units      spdu.Units        // the functional units AC accepted
+	activities bool              // Activity management was selected
+	activity   []byte            // the activity in progress: started (AS) or resumed (AR); nil: none yet
+	activityN  int               // activity identifiers used so far
+	actRefs    refs              // the session connection the activity is (or was last) on
+	next       int               // plan position of the next item to send
+	sentMax    int               // highest data packet ever sent; -1: none
+	pointMax   uint32            // highest sync point ever sent
+	covers     map[uint32]uint32 // serial -> last data packet before that point; under endpoint.mu
+	mail       *mailbox[clientMail]
+	probed     bool   // the TCP acknowledgement check was shown
+	dropAt     uint32 // Recover: reset the connection once the server has confirmed this point; 0: never
+	done       bool   // MAA or AEA received: every packet confirmed
+	released   bool   // DN received: the session is over
+	noData     bool   // the session only opens and releases: it has no data to send
+	gone       bool   // the reader of this connection has said its last word
 }
 
 type mailKind int
@@ -104,14 +93,20 @@ type clientMail struct {
 	err    error
 }
 
-// clientSession runs the client of a transfer scenario after the session
-// was accepted: data, sync points, release, and recovery.
+// clientSession runs the client after the session was accepted: an
+// activity if the session has them, data and sync points, the release.
+// When the transport connection is lost, the session connection ends in
+// a provider abort (X.225 has no reconnect); an activity in progress is
+// then resumed on a new session connection.
 func (e *endpoint) clientSession(cs *clientSession) error {
 	for {
 		var err error
-		if !cs.done {
+		switch {
+		case cs.activities && cs.activity == nil && !cs.done:
+			err = e.startActivity(cs)
+		case !cs.done:
 			err = e.clientTransfer(cs)
-		} else {
+		default:
 			err = e.clientRelease(cs)
 		}
 		switch {
@@ -122,12 +117,19 @@ func (e *endpoint) clientSession(cs *clientSession) error {
 		case cs.released || e.r.ctx.Err() != nil:
 			e.forget()
 			return e.r.ctxErr(nil)
-		case errors.Is(err, errAborted):
-			return err
-		case !lost(err):
+		case errors.Is(err, errAborted), !lost(err):
 			return err
 		}
-		if err := e.clientResume(cs, err); err != nil {
+		e.forget()
+		if errors.Is(err, errTimeout) { // S-P-ABORT: the session connection is gone
+			_ = e.timedOut(lostReason(err))
+		} else {
+			_ = e.abort(lostReason(err))
+		}
+		if !cs.activities || cs.done {
+			return errAborted // nothing left that an activity could resume
+		}
+		if err := e.clientReconnect(cs); err != nil {
 			return err
 		}
 	}
@@ -227,7 +229,8 @@ func (e *endpoint) sendData(cs *clientSession, seq uint32, cad *cadence) error {
 	if int(seq) <= cs.sentMax {
 		note = NoteResend
 	}
-	err := e.send(dataFrame(seq), due, note, func(s *state) {
+	// Pending once it really went out: a write that fails sends nothing.
+	err := e.sendThen(dataFrame(seq), due, note, nil, func(s *state) {
 		if !slices.Contains(s.log.Pending, seq) && !slices.Contains(s.log.Confirmed, seq) {
 			s.log.Pending = append(s.log.Pending, seq)
 		}
@@ -237,45 +240,54 @@ func (e *endpoint) sendData(cs *clientSession, seq uint32, cad *cadence) error {
 	}
 	cs.sentMax = max(cs.sentMax, int(seq))
 	cs.next++
-	if int(seq) != cs.drop {
-		return nil
-	}
-	// Once the server has read this packet, and before anything confirms it.
-	cs.drop = -1
-	p := e.pacing()
-	if err := e.drop(due + p.Travel + p.Beat/6); err != nil {
-		return err
-	}
-	return errFaulted
+	return nil
 }
 
 // sendPoint sets a sync point right after the data before it (at due),
-// with the next serial number, V(M).
+// with the next serial number, V(M): MIP, MAP, or AE when it ends the
+// activity.
 func (e *endpoint) sendPoint(cs *clientSession, it planItem, due time.Duration) error {
 	kind := spdu.MIP
-	if it.major {
+	switch {
+	case it.major && cs.activity != nil:
+		kind = spdu.AE
+	case it.major:
 		kind = spdu.MAP
 	}
 	e.mu.Lock()
-	sp := spdu.Frame{Kind: kind, Serial: e.st.sync.VM}.With(spdu.PSerial)
-	cs.covers[sp.Serial] = transferPlan[cs.next-1].seq
+	sn := e.st.sync.VM
+	cs.covers[sn] = transferPlan[cs.next-1].seq
 	e.mu.Unlock()
 	note := NoteNone
-	if sp.Serial <= cs.pointMax {
+	if sn <= cs.pointMax {
 		note = NoteResend
 	}
-	if err := e.send(sp, due, note, func(s *state) { s.sync.VM++ }); err != nil {
+	// Set before the write: the reader may read the answer at once.
+	e.mu.Lock()
+	e.awaitAEA = kind == spdu.AE
+	e.mu.Unlock()
+	if err := e.send(withSerial(kind, sn), due, note, func(s *state) { s.sync.VM++ }); err != nil {
 		return err
 	}
-	cs.pointMax = max(cs.pointMax, sp.Serial)
+	cs.pointMax = max(cs.pointMax, sn)
 	cs.next++
+	p := e.pacing()
+	if sn == cs.dropAt {
+		// The lesson's own reset: after the server has committed point sn
+		// and sent its MIA, before the MIA is read.
+		cs.dropAt = 0
+		if err := e.drop(due + p.Travel + p.Commit + p.Beat/6); err != nil {
+			return err
+		}
+		return errFaulted
+	}
 	if cs.probed || kind != spdu.MIP {
 		return nil
 	}
 	// Shortly after the first sync point the server's kernel has
 	// acknowledged every byte, long before the server's MIA can come.
 	cs.probed = true
-	return e.observe(due+e.pacing().Travel/2, NoteAckCheck)
+	return e.observe(due+p.Travel/2, NoteAckCheck)
 }
 
 // clientReader reads confirmations and resynchronizations until the MAA,
@@ -295,17 +307,17 @@ func (e *endpoint) clientReader(cs *clientSession) {
 		case bad != nil:
 			cs.mail.post(clientMail{kind: mailAbort, err: &ProtocolError{Side: e.side, Want: "a valid confirmation", Got: bad.Error()}})
 			return
-		case f.Kind == spdu.MAA:
+		case mainOf(f).Kind == spdu.MAA, mainOf(f).Kind == spdu.AEA:
 			cs.mail.post(clientMail{kind: mailDone})
 			return
-		case f.Kind == spdu.RS:
+		case mainOf(f).Kind == spdu.RS:
 			e.mu.Lock()
 			resend := slices.Clone(e.st.log.Pending)
 			e.mu.Unlock()
 			if err := e.discard(resend, NoteResend, nil); err != nil {
 				return
 			}
-			cs.mail.post(clientMail{kind: mailResync, serial: f.Serial})
+			cs.mail.post(clientMail{kind: mailResync, serial: mainOf(f).Serial})
 		}
 	}
 }
@@ -313,15 +325,17 @@ func (e *endpoint) clientReader(cs *clientSession) {
 // clientConfirm applies a frame read during the transfer to the client's
 // state: MIA and MAA confirm, RS asks for a restart. It returns the note
 // for the frame, or what is wrong with it.
-func (e *endpoint) clientConfirm(cs *clientSession, s *state, f spdu.Frame) (Note, error) {
+func (e *endpoint) clientConfirm(cs *clientSession, s *state, fr spdu.Frame) (Note, error) {
+	f := mainOf(fr)
 	switch f.Kind {
-	case spdu.MIA, spdu.MAA:
+	case spdu.MIA, spdu.MAA, spdu.AEA:
 		if f.Serial < s.sync.VA || f.Serial >= s.sync.VM {
 			return NoteNone, fmt.Errorf("%v %d outside V(A)=%d..V(M)=%d", f.Kind, f.Serial, s.sync.VA, s.sync.VM)
 		}
 		// One acknowledgement confirms every earlier sync point too.
 		s.sync.VA = f.Serial + 1
-		if f.Kind == spdu.MAA {
+		if f.Kind != spdu.MIA {
+			// X.225 Table A-4: MAA (and AEA) set V(A) = V(R) = V(M).
 			s.sync.VA, s.sync.VR = s.sync.VM, s.sync.VM
 		}
 		confirmUpTo(s, cs.covers[f.Serial])
@@ -333,26 +347,32 @@ func (e *endpoint) clientConfirm(cs *clientSession, s *state, f spdu.Frame) (Not
 		// The variables change when this side answers with RA.
 		return NoteResync, nil
 	}
-	return NoteNone, fmt.Errorf("unexpected %v during the transfer", f.Kind)
+	return NoteNone, fmt.Errorf("unexpected %v during the transfer", fr.Kinds())
 }
 
-// serverSession is what the server's session layer keeps across
-// connections.
+// serverSession is what the server's session layer keeps. Its
+// activity, with what was committed in it, outlives a lost connection so
+// that a new session connection can resume it.
 type serverSession struct {
-	id       uint64
-	units    spdu.Units
-	failAt   uint32 // Recover: the sync point whose commit fails once; 0: none
-	purge    bool   // between RS and RA, data in transit is thrown away
-	resyncAt uint32 // the serial number of the RS awaiting its RA
-	done     bool   // MAA sent: everything committed
-	released bool   // DN sent: the session is over
-	refuse   bool   // Terminate: refuse the first FN with NF, send a result, then accept
+	refs       refs       // this session connection's references
+	units      spdu.Units // the functional units it accepted
+	activities bool       // Activity management was selected
+	activity   []byte     // the activity in progress; nil: none
+	actRefs    refs       // the session connection the activity is (or was last) on
+	committed  uint32     // the highest sync point committed and confirmed; 0: none
+	failAt     uint32     // Recover: the sync point whose commit fails once; 0: none
+	purge      bool       // between RS and RA, data in transit is thrown away
+	resyncAt   uint32     // the serial number of the RS awaiting its RA
+	done       bool       // MAA or AEA sent: everything committed
+	released   bool       // DN sent: the session is over
+	refuse     bool       // Terminate: refuse the first FN with NF, send a result, then accept
 }
 
-// serverSession runs the server of a transfer scenario after it accepted
-// the session: it receives and commits data, releases, and keeps the
-// session for a while when the connection breaks.
+// serverSession runs the server after it accepted the session: it
+// receives and commits data, releases, and, when the connection breaks
+// during an activity, waits for a new session connection to resume it.
 func (e *endpoint) serverSession(ss *serverSession) error {
+	ss.activities = ss.units&spdu.Activities != 0
 	for {
 		var err error
 		if !ss.done {
@@ -374,84 +394,114 @@ func (e *endpoint) serverSession(ss *serverSession) error {
 			return err
 		}
 		e.forget()
-		if err := e.serverAwaitResume(ss); err != nil || ss.released {
+		e.mu.Lock()
+		lost := slices.Clone(e.st.log.Pending)
+		e.st.log.Pending = nil // what was not committed is gone with the session connection
+		e.mu.Unlock()
+		e.providerAbort(lostReason(err), lost, !errors.Is(err, errTimeout))
+		if !ss.activities || ss.activity == nil || ss.released {
+			return errAborted
+		}
+		if err := e.serverAwaitResume(ss); err != nil {
 			return err
 		}
 	}
 }
 
-// held reports whether the receiver already has data packet seq.
-func held(s *state, seq uint32) bool {
-	return slices.Contains(s.log.Pending, seq) || slices.Contains(s.log.Confirmed, seq)
-}
-
-// serverReceive receives data until the MAA is sent: it holds data
-// packets, drops duplicates, commits at each sync point and confirms.
+// serverReceive receives data until the MAA or AEA is sent: it holds data
+// packets, recognises by serial number what it had already committed,
+// commits at each sync point and confirms.
 func (e *endpoint) serverReceive(ss *serverSession) error {
 	for {
 		var purged bool
+		var refused error
 		f, err := e.recvWith(NoteNone, func(s *state, f spdu.Frame) Note {
-			purged = ss.purge && f.Kind != spdu.RA
-			return e.serverApply(ss, s, f, purged)
+			purged = ss.purge && mainOf(f).Kind != spdu.RA
+			note, err := e.serverApply(ss, s, f, purged)
+			refused = err
+			return note
 		})
 		if err != nil {
 			return err
 		}
+		if refused != nil {
+			return e.userAbort(refused)
+		}
+		m := mainOf(f)
 		switch {
-		case purged, f.Kind == spdu.DT, f.Kind == spdu.RA:
+		case purged, m.Kind == spdu.DT, m.Kind == spdu.RA, m.Kind == spdu.AS, m.Kind == spdu.AR:
 			continue
-		case f.Kind != spdu.MIP && f.Kind != spdu.MAP:
-			return e.userAbort(&ProtocolError{Side: e.side, Want: "DT, MIP, MAP or RA", Got: f.Kind.String()})
-		case ss.failAt != 0 && f.Serial == ss.failAt:
+		case m.Kind != spdu.MIP && m.Kind != spdu.MAP && m.Kind != spdu.AE:
+			return e.userAbort(&ProtocolError{Side: e.side, Want: "DT, MIP, MAP, AE, AS, AR or RA", Got: f.Kinds()})
+		case ss.failAt != 0 && m.Serial == ss.failAt:
 			ss.failAt = 0
 			if err := e.resync(ss); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := e.confirm(ss, f); err != nil || f.Kind == spdu.MAP {
+		if err := e.confirm(ss, m); err != nil || m.Kind != spdu.MIP {
 			return err
 		}
 	}
 }
 
 // serverApply applies a frame read during the transfer to the server's
-// state and returns its note.
-func (e *endpoint) serverApply(ss *serverSession, s *state, f spdu.Frame, purged bool) Note {
+// state and returns its note, or why the frame cannot be taken.
+func (e *endpoint) serverApply(ss *serverSession, s *state, fr spdu.Frame, purged bool) (Note, error) {
+	f := mainOf(fr)
 	switch {
 	case purged:
-		return NotePurged
-	case f.Kind == spdu.DT && held(s, f.Seq):
-		return NoteDuplicate
+		return NotePurged, nil
+	case f.Kind == spdu.DT && s.sync.VM <= ss.committed:
+		// Data before a sync point already committed: it came again after
+		// a resume, because its confirmation was lost.
+		return NoteDuplicate, nil
 	case f.Kind == spdu.DT:
-		s.log.Pending = append(s.log.Pending, f.Seq)
-	case f.Kind == spdu.MIP || f.Kind == spdu.MAP:
+		if n, ok := PacketOf(f.Info); ok {
+			s.log.Pending = append(s.log.Pending, n)
+		}
+	case f.Kind == spdu.MIP, f.Kind == spdu.MAP, f.Kind == spdu.AE:
 		s.sync.VM = f.Serial + 1
+		if f.Serial <= ss.committed {
+			return NoteDuplicate, nil
+		}
 	case f.Kind == spdu.RA:
 		// The RS sender's variables change when the RA arrives.
 		ss.purge = false
 		s.sync.VA, s.sync.VM = ss.resyncAt, ss.resyncAt
-		return NoteResync
+		return NoteResync, nil
+	case f.Kind == spdu.AS:
+		ss.activity, ss.actRefs, ss.committed = f.Activity, ss.refs, 0
+		s.sync = SyncVars{Known: true, VA: 1, VM: 1, VR: 1} // X.225 Table A-4: AS
+	case f.Kind == spdu.AR:
+		return e.resumeActivity(ss, s, f)
 	}
-	return NoteNone
+	return NoteNone, nil
 }
 
-// confirm commits what the server holds and answers the sync point f with
-// MIA or MAA.
-func (e *endpoint) confirm(ss *serverSession, f spdu.Frame) error {
-	if err := e.commit(e.after(e.pacing().Commit)); err != nil {
-		return err
+// confirm answers the sync point f with MIA, MAA or AEA: after
+// committing what the server holds, or at once when the point was
+// committed before (its confirmation was lost on the old connection).
+func (e *endpoint) confirm(ss *serverSession, f spdu.SPDU) error {
+	again := f.Serial <= ss.committed
+	if !again {
+		if err := e.commit(e.after(e.pacing().Commit)); err != nil {
+			return err
+		}
 	}
-	ack := spdu.Frame{Kind: spdu.MIA, Serial: f.Serial}.With(spdu.PSerial)
-	if f.Kind == spdu.MAP {
-		ack.Kind = spdu.MAA
+	kind := map[spdu.Kind]spdu.Kind{spdu.MIP: spdu.MIA, spdu.MAP: spdu.MAA, spdu.AE: spdu.AEA}[f.Kind]
+	note := NoteCommitted
+	if again {
+		note = NoteDuplicate
 	}
 	// Like every SPDU, the MAA changes the state when it is issued: if the
 	// write then fails, the session is still complete, and a resumed
 	// connection goes straight to the release.
-	return e.send(ack, e.after(0), NoteCommitted, func(s *state) {
+	return e.send(withSerial(kind, f.Serial), e.after(0), note, func(s *state) {
 		s.sync.VA = f.Serial + 1
-		if f.Kind == spdu.MAP {
+		ss.committed = max(ss.committed, f.Serial)
+		if kind != spdu.MIA {
 			s.sync.VA, s.sync.VR = s.sync.VM, s.sync.VM
 			ss.done = true
 		}

@@ -17,10 +17,12 @@ import (
 // the wire is emitted only after the event that put it on (unpaced, the
 // reader can be quicker than the writer's own event).
 type wire struct {
-	mu    sync.Mutex
-	conns map[[2]netip.AddrPort]int // connection numbers, in order of first use
-	q     map[flow][]*carried       // per direction: on the wire, in order
-	fin   map[flow]bool             // a FIN already went out this way
+	mu       sync.Mutex
+	n        int                       // connections numbered so far
+	conns    map[[2]netip.AddrPort]int // the latest connection between two addresses
+	accepted map[[2]netip.AddrPort]int // the latest connection the server accepted between them
+	q        map[flow][]*carried       // per direction: on the wire, in order
+	fin      map[flow]bool             // a FIN already went out this way
 }
 
 // carried is one thing on the wire.
@@ -32,22 +34,57 @@ type carried struct {
 }
 
 func newWire() *wire {
-	return &wire{conns: map[[2]netip.AddrPort]int{}, q: map[flow][]*carried{}, fin: map[flow]bool{}}
+	return &wire{conns: map[[2]netip.AddrPort]int{}, accepted: map[[2]netip.AddrPort]int{},
+		q: map[flow][]*carried{}, fin: map[flow]bool{}}
 }
 
-// connOf returns the number of the connection between a and b: 1 for the
-// run's first, 2 for the next.
-func (w *wire) connOf(a, b netip.AddrPort) int {
+func pair(a, b netip.AddrPort) [2]netip.AddrPort {
 	if b.Compare(a) < 0 {
 		a, b = b, a
 	}
+	return [2]netip.AddrPort{a, b}
+}
+
+// Connections are numbered in the order the client makes them: 1 for the
+// run's first, 2 for the next. A new connection can get the same two
+// addresses as one before it (after a reset the kernel may hand out the
+// same port), so the number cannot be derived from the addresses.
+
+// dialing numbers the connection the client is about to make between a
+// and b. A dial that fails gives its number back with undial.
+func (w *wire) dialing(a, b netip.AddrPort) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	n, ok := w.conns[[2]netip.AddrPort{a, b}]
-	if !ok {
-		n = len(w.conns) + 1
-		w.conns[[2]netip.AddrPort{a, b}] = n
+	w.n++
+	w.conns[pair(a, b)] = w.n
+	return w.n
+}
+
+// undial gives back the number of a dial that failed, if no later one
+// took a number since.
+func (w *wire) undial(n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if n == w.n {
+		w.n--
 	}
+}
+
+// acceptedConn returns the number of the connection the server just
+// accepted: the one the client numbered between the same addresses before
+// its handshake. A connection no client of the run made (another
+// program's) gets a number of its own.
+func (w *wire) acceptedConn(a, b netip.AddrPort) int {
+	p := pair(a, b)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, ok := w.conns[p]
+	if !ok || n == w.accepted[p] {
+		w.n++
+		n = w.n
+		w.conns[p] = n
+	}
+	w.accepted[p] = n
 	return n
 }
 

@@ -38,9 +38,9 @@ func describe(msg tea.Msg) string {
 func label(ev sim.Event) string {
 	switch e := ev.(type) {
 	case sim.Sent:
-		return "sent " + e.Frame.Label()
+		return "sent " + sim.Label(e.Frame)
 	case sim.Received:
-		return "received " + e.Frame.Label()
+		return "received " + sim.Label(e.Frame)
 	}
 	return ev.Verb()
 }

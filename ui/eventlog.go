@@ -30,14 +30,17 @@ func (h *history) logLabel(i int) string {
 	case sim.Accepted:
 		what = "accepted"
 	case sim.Sent:
-		what = "→ " + e.Frame.Label()
+		what = "→ " + sim.Label(e.Frame)
 	case sim.Received:
-		what = "← " + e.Frame.Label()
+		what = "← " + sim.Label(e.Frame)
 	case sim.Committed:
 		what = "committed " + lessons.SeqList(e.Seqs)
 	case sim.Observed:
 		what = "TCP_INFO"
-		if hd.TCP.Known {
+		switch {
+		case hd.Note == sim.NoteAckCheck && hd.TCP.Known && hd.TCP.Source == "TCP_INFO":
+			what += fmt.Sprintf(" unacknowledged %d", hd.TCP.Unacked) // the number that matters here
+		case hd.TCP.Known:
 			what += " " + hd.TCP.State.String()
 		}
 	case sim.HalfClosed:

@@ -14,7 +14,6 @@ import (
 	"go.uber.org/goleak"
 
 	"sessionlab/sim"
-	"sessionlab/sim/spdu"
 )
 
 var pausedAt = regexp.MustCompile(`PAUSED  at event (\d+)`)
@@ -107,13 +106,13 @@ func TestFlowWithFakeRun(t *testing.T) {
 	for seq := uint32(0); seq < sim.Packets; seq++ {
 		for ; next < len(evs); next++ {
 			s.emit(evs[next])
-			if e, ok := evs[next].(sim.Sent); ok && e.Frame.Kind == spdu.DT && e.Frame.Seq == seq {
+			if e, ok := evs[next].(sim.Sent); ok && sim.ShortLabel(e.Frame) == fmt.Sprintf("DT %d", seq) {
 				next++
 				break
 			}
 		}
 		// The glyph on the wire, and the log line.
-		waitOutput(t, tm, fmt.Sprintf("[DT %d]▶", seq), fmt.Sprintf("client → DT %d", seq))
+		waitOutput(t, tm, fmt.Sprintf("[GT+DT %d]▶", seq), fmt.Sprintf("client → GT+DT %d", seq))
 	}
 
 	tm.Send(keyMsg("space"))
@@ -123,11 +122,11 @@ func TestFlowWithFakeRun(t *testing.T) {
 	}
 	tm.Send(keyMsg("right"))
 	waitUntil(t, tm, "a step", func() bool { _, steps, _, _ := s.state(); return steps == 1 })
-	if e, ok := evs[next].(sim.Sent); !ok || e.Frame.Kind != spdu.MAP {
+	if e, ok := evs[next].(sim.Sent); !ok || sim.ShortLabel(e.Frame) != "MAP 3" {
 		t.Fatalf("after DT 4 the recording has %T, not the MAP", evs[next])
 	}
 	s.emit(evs[next]) // what the step let happen
-	waitOutput(t, tm, "client → MAP 3")
+	waitOutput(t, tm, "client → GT+MAP 3")
 
 	tm.Send(keyMsg("left"))
 	waitOutput(t, tm, "REPLAY", "the network is not rewound")
@@ -166,7 +165,7 @@ func TestFlowWithRealEngine(t *testing.T) {
 	m := newModel(t, Deps{Book: testBook(t), Start: engineStarter(runs), Renderer: asciiRenderer(), Lesson: "synchronize", Speed: sim.MaxSpeed})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	for seq := 0; seq < sim.Packets; seq++ {
-		waitOutput(t, tm, fmt.Sprintf("client → DT %d", seq))
+		waitOutput(t, tm, fmt.Sprintf("client → GT+DT %d", seq))
 	}
 	// Paused, the run holds still: one step is exactly one more event.
 	tm.Send(keyMsg("space"))

@@ -11,6 +11,7 @@ import (
 type record struct {
 	ev    sim.Event
 	seen  time.Duration // the animation clock when it arrived
+	wall  time.Time     // the wall clock when it arrived: kernel timers run on it, paused or not
 	start int           // index of its scenario's ScenarioStarted record
 	// off is the index of the record that took what this one put on the
 	// wire off it again (read it, or lost it), as the engine reported; -1
@@ -29,8 +30,18 @@ type history struct {
 
 func (h *history) len() int { return len(h.recs) }
 
-// add records ev, which arrived at animation time seen.
-func (h *history) add(ev sim.Event, seen time.Duration) {
+// port is the server's listening port in this run, once it listens.
+func (h *history) port() (uint16, bool) {
+	for _, r := range h.recs {
+		if l, ok := r.ev.(sim.Listening); ok && l.Local.IsValid() {
+			return l.Local.Port(), true
+		}
+	}
+	return 0, false
+}
+
+// add records ev, which arrived at animation time seen and wall time wall.
+func (h *history) add(ev sim.Event, seen time.Duration, wall time.Time) {
 	i := len(h.recs)
 	if h.byID == nil {
 		h.byID = map[int]int{}
@@ -44,7 +55,7 @@ func (h *history) add(ev sim.Event, seen time.Duration) {
 			h.recs[j].off = i
 		}
 	}
-	h.recs = append(h.recs, record{ev: ev, seen: seen, start: h.start, off: -1})
+	h.recs = append(h.recs, record{ev: ev, seen: seen, wall: wall, start: h.start, off: -1})
 	h.byID[ev.Head().ID] = i
 }
 
@@ -69,6 +80,22 @@ func (h *history) inFlight(c int) []int {
 		}
 	}
 	return out
+}
+
+// acked reports whether the kernel has said, by event c, that what record
+// i put on the wire has arrived: a later TCP_INFO reading of the sender's
+// socket with nothing unacknowledged. The drawing slows a frame down for
+// the eye; it must not show it still crossing once the kernel says
+// otherwise.
+func (h *history) acked(i, c int) bool {
+	hi := h.recs[i].ev.Head()
+	for j := i + 1; j <= c && j < len(h.recs); j++ {
+		o, ok := h.recs[j].ev.(sim.Observed)
+		if ok && o.Side == hi.Side && o.Wire.Conn == hi.Wire.Conn && o.TCP.Known && o.TCP.Unacked == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // sideAt returns the latest header from side at or before c, in c's

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"sessionlab/lessons"
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
 )
@@ -18,11 +19,18 @@ func (m *lessonModel) inspectorLines(width, height int) []string {
 		// While the run goes on, frames follow each other faster than a
 		// field table can be read, and the log already names each one;
 		// with the focus here (tab), the inspector follows them anyway.
-		return prefix("", strings.Split(st.Muted.Render(ansi.Wordwrap("Pause (space), step back (←) or press tab to see the frames here, byte by byte.", width, "")), "\n"))
+		text := "Pause (space), step back (←) or press tab to see the frames here, byte by byte."
+		if port, ok := m.hist.port(); ok {
+			text += "\n\nOr watch them in Wireshark's own decoder (capturing on lo needs root or CAP_NET_RAW):\n" + lessons.TsharkCommand(port)
+		}
+		return strings.Split(st.Muted.Render(ansi.Wordwrap(text, width, "")), "\n")
 	}
 	i, ok := m.hist.lastFrame(m.cursor)
 	if !ok {
 		return []string{st.Muted.Render("No frame yet.")}
+	}
+	if i != m.inspAt {
+		m.inspAt, m.inspTop = i, 0
 	}
 	// A frame is described by its direction, not by whether this event
 	// wrote or read it: the bytes are the same either way, and the pane
@@ -36,35 +44,100 @@ func (m *lessonModel) inspectorLines(width, height int) []string {
 	case sim.Received:
 		raw, f, how = e.Raw, e.Frame, e.Side.Peer().String()+" → "+e.Side.String()
 	}
-	title := fmt.Sprintf("%s · %s · %d bytes", st.Bold.Render(f.Label()), how, len(raw))
+	title := fmt.Sprintf("%s · %s · %d bytes", st.Bold.Render(sim.Label(f)), how, len(raw))
 	lines := []string{ansi.Truncate(title, width, "…")}
 	fields, err := spdu.Describe(raw)
 	if err != nil {
 		return append(lines, st.Error.Render(err.Error()))
 	}
+	lines = append(lines, fieldLines(raw, fields, width, st)...)
+	more := "↓ %d more lines (tab, then ↓)"
+	if m.focus == paneInspector {
+		more = "↓ %d more lines"
+	}
+	return window(lines, m.inspTop, height, more, st)
+}
+
+// fieldLines lays fields out in three columns: the octets in hex, the
+// field's name indented by its depth, and its meaning.
+func fieldLines(raw []byte, fields []spdu.Field, width int, st *Styles) []string {
+	var lines []string
 	per := 4 // bytes of hex per row
-	if width >= 64 {
-		per = 8
+	if width >= 72 {
+		per = 6
 	}
 	hexW := per*3 - 1
-	nameW := 16
-	valueW := max(width-hexW-nameW-2, 8)
+	nameW := 0
 	for _, fd := range fields {
-		for row := 0; row*per < len(fd.Bytes) || row == 0; row++ {
-			chunk := fd.Bytes[row*per : min((row+1)*per, len(fd.Bytes))]
-			hex := fmt.Sprintf("% x", chunk)
-			line := st.Hex.Render(hex) + strings.Repeat(" ", hexW-len(hex)+1)
-			if row == 0 {
-				line += st.Field.Render(padRight(fd.Name, nameW)) + " " + ansi.Truncate(fd.Value, valueW, "…")
+		nameW = max(nameW, 2*fd.Depth+ansi.StringWidth(fd.Name))
+	}
+	// A name longer than its column takes its own row (a PGI's name, at
+	// narrow widths): cut, it would not say what the octets are.
+	nameW = min(nameW, max((width-hexW-2)*2/5, 8))
+	valueW := max(width-hexW-nameW-2, 8)
+	for n, fd := range fields {
+		b := raw[fd.Offset : fd.Offset+fd.Len]
+		if n+1 < len(fields) && fields[n+1].Depth > fd.Depth && fd.Depth > 0 {
+			b = raw[fd.Offset:fields[n+1].Offset] // a PGI: its members show the rest
+		}
+		name := strings.Repeat("  ", fd.Depth) + fd.Name
+		// The meaning is what teaches, so it wraps rather than being cut;
+		// long octet runs (user data) show their start only.
+		value := strings.Split(ansi.Wordwrap(fd.Value, valueW, "+"), "\n")
+		if ansi.StringWidth(name) > nameW {
+			value = append([]string{""}, value...)
+		}
+		hexRows := min((len(b)+per-1)/per, 3)
+		for row := 0; row < max(hexRows, len(value), 1); row++ {
+			hex := ""
+			if row < hexRows {
+				hex = fmt.Sprintf("% x", b[row*per:min((row+1)*per, len(b))])
 			}
-			lines = append(lines, line)
+			line := st.Hex.Render(hex) + strings.Repeat(" ", hexW-len(hex)+1)
+			switch {
+			case row == 0 && ansi.StringWidth(name) > nameW:
+				line += st.Field.Render(ansi.Truncate(name, width-hexW-1, "…"))
+			case row == 0:
+				line += st.Field.Render(padRight(name, nameW))
+			default:
+				line += strings.Repeat(" ", nameW)
+			}
+			if row < len(value) {
+				line += " " + ansi.Truncate(value[row], valueW, "…")
+			}
+			lines = append(lines, strings.TrimRight(line, " "))
+		}
+		if rest := len(b) - hexRows*per; rest > 0 {
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more bytes", rest)))
 		}
 	}
-	if len(lines) > height {
-		more := len(lines) - height + 1
-		lines = append(lines[:height-1], st.Muted.Render(fmt.Sprintf("… %d more lines", more)))
-	}
 	return lines
+}
+
+// window shows height lines of lines from top (which it keeps within
+// range), the title first, with a note of what is above and below (more
+// is the note below, with a %d for the count).
+func window(lines []string, top, height int, more string, st *Styles) []string {
+	if len(lines) <= height || height < 3 {
+		return lines[:min(len(lines), max(height, 1))]
+	}
+	title, body := lines[0], lines[1:]
+	room := height - 1
+	top = min(top, len(body)-room+1)
+	var out []string
+	if top > 0 {
+		out = append(out, st.Muted.Render(fmt.Sprintf("↑ %d more lines", top)))
+		room--
+	}
+	end := min(top+room, len(body))
+	if end < len(body) {
+		end--
+	}
+	out = append(out, body[top:end]...)
+	if rest := len(body) - end; rest > 0 {
+		out = append(out, st.Muted.Render(fmt.Sprintf(more, rest)))
+	}
+	return append([]string{title}, out...)
 }
 
 func padRight(s string, w int) string {

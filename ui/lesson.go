@@ -58,6 +58,8 @@ type lessonModel struct {
 	log       viewport.Model
 	logHeight int    // the pane height the log content was built for
 	logFree   bool   // the user scrolled the log away from the cursor
+	inspTop   int    // the first inspector line shown, scrolled with ↑/↓ when it has the focus
+	inspAt    int    // the record the inspector shows; a new one starts at the top
 	hint      string // a one-line note about the last key, cleared by the next
 }
 
@@ -153,7 +155,7 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 // about the last key gives way to what happens next.
 func (m *lessonModel) add(ev sim.Event) {
 	m.hint = ""
-	m.hist.add(ev, m.anim(m.now))
+	m.hist.add(ev, m.anim(m.now), m.now)
 	if m.live {
 		m.cursor = m.hist.len() - 1
 	}
@@ -191,8 +193,8 @@ func (m *lessonModel) moving() bool {
 }
 
 // timerLeft is what is left of a kernel timer reported by record at: live
-// it runs down on the animation clock (standing still while paused); in
-// a replay it is shown as it was at that event.
+// it runs down on the wall clock, as the kernel's does, even while the
+// lesson is paused; in a replay it is shown as it was at that event.
 func (m *lessonModel) timerLeft(t sim.TCPInfo, at int) time.Duration {
 	if t.TimerLeft <= 0 {
 		return 0
@@ -200,13 +202,14 @@ func (m *lessonModel) timerLeft(t sim.TCPInfo, at int) time.Duration {
 	if !m.live {
 		return t.TimerLeft
 	}
-	return max(t.TimerLeft-(m.anim(m.now)-m.hist.recs[at].seen), 0)
+	// The kernel's timer does not pause with the lesson.
+	return max(t.TimerLeft-m.now.Sub(m.hist.recs[at].wall), 0)
 }
 
 // countdown keeps a once-a-second tick going while a kernel timer runs
-// down on screen, and lets it stop otherwise.
+// down on screen, paused or not, and lets it stop otherwise.
 func (m *lessonModel) countdown() tea.Cmd {
-	if m.counting || m.paused || !m.live {
+	if m.counting || !m.live {
 		return nil
 	}
 	for _, side := range []sim.Side{sim.Client, sim.Server} {
@@ -250,12 +253,18 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	case key.Matches(msg, keys.Reset, keys.Stall, keys.Kill):
 		return m.fault(msg, keys)
 	case key.Matches(msg, keys.Up, keys.Down):
-		if m.focus == paneLog {
-			var cmd tea.Cmd
-			m.log, cmd = m.log.Update(msg)
-			m.logFree = true
-			return m, cmd
+		if m.focus == paneInspector {
+			if key.Matches(msg, keys.Up) {
+				m.inspTop = max(m.inspTop-1, 0)
+			} else {
+				m.inspTop++ // inspectorLines stops it at the last page
+			}
+			return m, nil
 		}
+		var cmd tea.Cmd
+		m.log, cmd = m.log.Update(msg)
+		m.logFree = true
+		return m, cmd
 	}
 	return m, nil
 }

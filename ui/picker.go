@@ -61,7 +61,7 @@ func (p picker) update(msg tea.KeyMsg, k *keyMap) (picker, *lessons.Lesson) {
 func (p picker) view(st *Styles, width, height int, help string) string {
 	head := []string{
 		" " + st.Title.Render("SessionLab") + st.Muted.Render(" · the OSI session layer, live"),
-		" " + ansi.Truncate("Each lesson runs a real server and client on loopback TCP, speaking an X.225-inspired session protocol.", width-2, "…"),
+		" " + ansi.Truncate("A real server and client on loopback, speaking X.225 (a subset) over RFC 1006.", width-2, "…"),
 		"",
 	}
 	var list []string

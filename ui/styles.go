@@ -48,19 +48,24 @@ type Styles struct {
 type frameClass int
 
 const (
-	classConnect frameClass = iota // CN AC RF
-	classData                      // DT
-	classSync                      // MIP MIA MAP MAA RS RA
-	classRelease                   // FN DN NF
-	classAbort                     // AB, and TCP's RST
-	classTCP                       // TCP's own FIN
+	classTransport frameClass = iota // COTP's CR CC DR ER
+	classConnect                     // CN AC RF
+	classData                        // DT
+	classSync                        // MIP MIA MAP MAA RS RA
+	classRelease                     // FN DN NF
+	classAbort                       // AB, and TCP's RST
+	classTCP                         // TCP's own FIN
 )
 
-func classOf(k spdu.Kind) frameClass {
-	switch k {
+func classOf(f spdu.Frame) frameClass {
+	m, ok := f.Main()
+	if !ok {
+		return classTransport
+	}
+	switch m.Kind {
 	case spdu.DT:
 		return classData
-	case spdu.MIP, spdu.MIA, spdu.MAP, spdu.MAA, spdu.RS, spdu.RA:
+	case spdu.MIP, spdu.MIA, spdu.MAP, spdu.MAA, spdu.RS, spdu.RA, spdu.AS, spdu.AR, spdu.AE, spdu.AEA:
 		return classSync
 	case spdu.FN, spdu.DN, spdu.NF:
 		return classRelease
@@ -74,12 +79,13 @@ func classOf(k spdu.Kind) frameClass {
 
 // brackets are each class's shape, so that frames differ without colour.
 var brackets = map[frameClass][2]string{
-	classConnect: {"«", "»"},
-	classData:    {"[", "]"},
-	classSync:    {"{", "}"},
-	classRelease: {"(", ")"},
-	classAbort:   {"!", "!"},
-	classTCP:     {"·", "·"},
+	classTransport: {"‹", "›"},
+	classConnect:   {"«", "»"},
+	classData:      {"[", "]"},
+	classSync:      {"{", "}"},
+	classRelease:   {"(", ")"},
+	classAbort:     {"!", "!"},
+	classTCP:       {"·", "·"},
 }
 
 // NewStyles builds the styles for one terminal.
@@ -102,12 +108,13 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		Field:    r.NewStyle().Bold(true),
 		Selected: r.NewStyle().Bold(true).Foreground(colAccent),
 		Frames: map[frameClass]lipgloss.Style{
-			classConnect: r.NewStyle().Bold(true).Foreground(colControl),
-			classData:    r.NewStyle().Bold(true).Foreground(colData),
-			classSync:    r.NewStyle().Bold(true).Foreground(colSync),
-			classRelease: r.NewStyle().Bold(true).Foreground(colControl),
-			classAbort:   r.NewStyle().Bold(true).Foreground(colDanger),
-			classTCP:     r.NewStyle().Foreground(colMuted),
+			classTransport: r.NewStyle().Foreground(colControl),
+			classConnect:   r.NewStyle().Bold(true).Foreground(colControl),
+			classData:      r.NewStyle().Bold(true).Foreground(colData),
+			classSync:      r.NewStyle().Bold(true).Foreground(colSync),
+			classRelease:   r.NewStyle().Bold(true).Foreground(colControl),
+			classAbort:     r.NewStyle().Bold(true).Foreground(colDanger),
+			classTCP:       r.NewStyle().Foreground(colMuted),
 		},
 	}
 	s.Help = help.Styles{

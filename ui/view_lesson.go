@@ -184,12 +184,15 @@ func (m *lessonModel) narrationLines(width, maxLines int) []string {
 			text = "Opening a listening socket…"
 		case sim.ScenarioEnded:
 			// The last thing that happened stays on screen, and how to go on.
+			// A fault that never fired comes first: it explains why the
+			// run looks normal, and must not be cut off.
 			title = "What happened"
-			if p, ok := m.hist.lastNonMarker(m.cursor); ok {
-				text = m.lesson.Narration(m.hist.recs[p].ev) + "\n\n"
-			}
+			text = ""
 			for _, u := range m.unfired {
 				text += fmt.Sprintf("The fault %v you asked for never fired: %s.\n\n", u.Fault, u.Why)
+			}
+			if p, ok := m.hist.lastNonMarker(m.cursor); ok {
+				text += m.lesson.Narration(m.hist.recs[p].ev) + "\n\n"
 			}
 			text += "This run is over: r runs the lesson again, esc chooses another."
 		default:

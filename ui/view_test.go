@@ -31,14 +31,17 @@ func upTo(t *testing.T, evs []sim.Event, ok func(sim.Event) bool) []sim.Event {
 func sent(k spdu.Kind, seq uint32) func(sim.Event) bool {
 	return func(ev sim.Event) bool {
 		s, ok := ev.(sim.Sent)
-		return ok && s.Frame.Kind == k && (k != spdu.DT || s.Frame.Seq == seq)
+		m, _ := s.Frame.Main()
+		n, _ := sim.PacketOf(m.Info)
+		return ok && m.Kind == k && (k != spdu.DT || n == seq)
 	}
 }
 
 func received(side sim.Side, k spdu.Kind) func(sim.Event) bool {
 	return func(ev sim.Event) bool {
 		r, ok := ev.(sim.Received)
-		return ok && r.Side == side && r.Frame.Kind == k
+		m, _ := r.Frame.Main()
+		return ok && r.Side == side && m.Kind == k
 	}
 }
 

@@ -26,7 +26,7 @@ func (m *lessonModel) glyphFor(r record) glyph {
 	var class frameClass
 	switch e := r.ev.(type) {
 	case sim.Sent:
-		label, class = e.Frame.Label(), classOf(e.Frame.Kind)
+		label, class = sim.Label(e.Frame), classOf(e.Frame)
 	default:
 		label, class = "FIN", classTCP
 		if r.ev.Head().Wire.Put == sim.CarryRST {
@@ -55,7 +55,7 @@ func (m *lessonModel) wireLines(width int) []string {
 		r := m.hist.recs[i]
 		g := m.glyphFor(r)
 		g.pos = 1 // in replay, or once across: waiting in the receiver's kernel
-		if m.live {
+		if m.live && !m.hist.acked(i, m.cursor) {
 			// Whole steps, so that the glyph moves only when a frame is due.
 			step := math.Floor(float64(now-r.seen) / float64(m.travel()) * travelSteps)
 			g.pos = min(step/travelSteps, 1)
@@ -116,14 +116,12 @@ func lane(gs []glyph, width int, leftward bool) string {
 }
 
 // wireCaption says how the wire is drawn: slowed for the eye, with the
-// measured transit time beside it; frozen while paused; replayed.
+// measured transit time beside it; paused (the program, not the kernel);
+// replayed.
 func (m *lessonModel) wireCaption() string {
 	st := m.c.styles
-	switch {
-	case !m.live:
+	if !m.live {
 		return st.Replay.Render(" REPLAY ") + st.Muted.Render(" recorded events, shown again; the network is not rewound")
-	case m.paused:
-		return st.Paused.Render(" PAUSED ") + st.Muted.Render(" nothing happens on the sockets until → or space")
 	}
 	s := "drawn slowed for your eyes"
 	if d, ok := m.hist.medianTransit(m.cursor); ok {
@@ -131,6 +129,9 @@ func (m *lessonModel) wireCaption() string {
 		// loopback better than the latest sample and does not jump with
 		// scheduling noise. Each frame's own figure is in the narration.
 		s += " · loopback really takes ≈" + lessons.Micros(max(d.Round(10*time.Microsecond), 10*time.Microsecond)) + " (measured median)"
+	}
+	if m.paused {
+		return st.Paused.Render(" PAUSED ") + st.Muted.Render(" the program makes no socket calls until → or space · "+s)
 	}
 	return st.Muted.Render(s)
 }

@@ -2,72 +2,64 @@ package spdu
 
 import (
 	"bytes"
-	"errors"
+	"reflect"
 	"testing"
 )
 
-// FuzzDecode feeds arbitrary bytes to Decode and the stream Reader. Neither
-// may panic; every error must be one of the package's classes. Whatever
-// decodes must encode, decode again to an equal frame, and encode again to
-// the very same bytes (Decode takes parameters in any order; Append writes
-// them in one order, so the input itself need not come back). The seeds
-// reach every kind of SPDU.
+// FuzzDecode feeds arbitrary octets to DecodeFrame and the stream Reader.
+// Neither may panic; every error must be one of the package's classes.
+// Whatever decodes must encode, decode again to an equal frame, and encode
+// again to the very same octets (decoding takes parameters in any order;
+// encoding writes them in the table's order, so the input itself need
+// not come back). The seeds are every vector (so every SPDU and TPDU
+// kind), the corpus of the earlier format in testdata, and broken TPKTs
+// and TPDUs.
 func FuzzDecode(f *testing.F) {
-	seeded := map[Kind]bool{}
-	for _, fr := range []Frame{
-		cn(),
-		{Kind: AC, SessionID: 7, Version: 2, Units: Duplex, Data: []byte("Welcome to the session!")},
-		{Kind: RF, Reason: ReasonVersionUnsupported},
-		{Kind: DT, Seq: 4, Data: []byte{0, 1, 2}},
-		{Kind: MIP, Serial: 1}, {Kind: MIA, Serial: 2}, {Kind: MAP, Serial: 3}, {Kind: MAA, Serial: 3},
-		{Kind: RS, Serial: 2, Resync: Restart}, {Kind: RA, Serial: 2},
-		{Kind: FN, Disconnect: ReleaseTransport}, {Kind: DN}, {Kind: NF}, {Kind: AB, Disconnect: ReleaseTransport | UserAbort},
-	} {
-		fr.Has |= rules[fr.Kind].required
-		if fr.Data != nil {
-			fr.Has |= SetOf(PUserData)
-		}
-		if fr.Kind == RF || fr.Kind == AB {
-			fr.Has |= SetOf(PReason, PDisconnect) & rules[fr.Kind].allowed
-		}
-		if fr.Kind == FN {
-			fr.Has |= SetOf(PDisconnect)
-		}
-		f.Add(mustAppend(f, fr))
-		seeded[fr.Kind] = true
+	for _, v := range vectors {
+		f.Add(unhex(f, v.hex))
 	}
-	for _, k := range Kinds() {
-		if !seeded[k] {
-			f.Fatalf("no seed for %v", k)
-		}
+	for _, broken := range []string{
+		"04 00 00 07 02 f0 80",                      // TPKT version 4
+		"03 01 00 07 02 f0 80",                      // reserved octet not 0
+		"03 00 00 06 02 f0",                         // TPKT length below 7
+		"03 00 ff ff 02 f0 80 0a 00",                // TPKT length over the limit
+		"03 00 00 09 02 50 80 0a 00",                // a TPDU code class 0 has not
+		"03 00 00 09 04 f0 80 0a 00",                // DT with LI 4
+		"03 00 00 09 02 f0 00 0a 00",                // DT without EOT
+		"03 00 00 0a 02 f0 80 08 ff 01",             // LI escape cut short
+		"03 00 00 0b 02 f0 80 08 ff 00 05",          // LI escape that says more than there is
+		"03 00 00 09 02 f0 80 31 00",                // MIP without its GT
+		"03 00 00 0d 02 f0 80 01 00 01 00 01 00",    // three SPDUs
+		"03 00 00 0e 09 e0 00 00 12 34 00 c0 02 0b", // CR with a bad parameter length
+	} {
+		f.Add(unhex(f, broken))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fr, n, err := Decode(b)
+		fr, n, err := DecodeFrame(b)
 		if err != nil {
-			if !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrUnknownKind) &&
-				!errors.Is(err, ErrOversized) && !errors.Is(err, ErrBadParam) {
-				t.Fatalf("Decode: unclassified error %v", err)
+			if !isClass(err) {
+				t.Fatalf("DecodeFrame: unclassified error %v", err)
 			}
 		} else {
-			again, err := Append(nil, &fr)
+			if n > len(b) || n < MinTPKT {
+				t.Fatalf("n = %d for %d octets", n, len(b))
+			}
+			again, err := AppendFrame(nil, &fr)
 			if err != nil {
 				t.Fatalf("decoded %+v but cannot encode it: %v", fr, err)
 			}
-			back, _, err := Decode(again)
-			if err != nil || !equal(back, fr) {
+			back, _, err := DecodeFrame(again)
+			if err != nil || !reflect.DeepEqual(normal(back), normal(fr)) {
 				t.Fatalf("re-decode of %+v: %+v, %v", fr, back, err)
 			}
-			if twice, err := Append(nil, &back); err != nil || !bytes.Equal(twice, again) {
+			if twice, err := AppendFrame(nil, &back); err != nil || !bytes.Equal(twice, again) {
 				t.Fatalf("encoding is not stable: % x, then % x (%v)", again, twice, err)
 			}
-			if n > len(b) || n < HeaderLen {
-				t.Fatalf("n = %d for %d bytes", n, len(b))
-			}
 		}
-		// The stream reader must agree with Decode on the first frame.
+		// The stream reader must agree with DecodeFrame on the first frame.
 		sf, _, serr := NewReader(bytes.NewReader(b)).ReadFrame()
-		if (err == nil) != (serr == nil) || (err == nil && !equal(sf, fr)) {
-			t.Fatalf("Reader and Decode disagree: %v / %v", serr, err)
+		if (err == nil) != (serr == nil) || (err == nil && !reflect.DeepEqual(normal(sf), normal(fr))) {
+			t.Fatalf("Reader and DecodeFrame disagree: %v / %v", serr, err)
 		}
 	})
 }

@@ -1,113 +1,139 @@
 package spdu
 
-import "strings"
-
-// Param is a parameter identifier (PI).
-type Param uint8
-
-// Parameters. Codes below 0xC0 are the X.225 PI codes for the same purpose;
-// 0xE0 and up are SessionLab's own.
-const (
-	PSessionID     Param = 10   // X.225 Calling SS-user Reference: our session ID, 8 bytes
-	PDisconnect    Param = 17   // X.225 Transport Disconnect: 1 byte of flags
-	PRequirements  Param = 20   // X.225 Session User Requirements: functional units, 2 bytes
-	PVersion       Param = 22   // X.225 Version Number: 1 byte
-	PInitialSerial Param = 23   // X.225 Initial Serial Number: 4 bytes
-	PResync        Param = 27   // X.225 Resync Type: 1 byte
-	PSerial        Param = 42   // X.225 Serial Number: 4 bytes, 0–999 999
-	PReason        Param = 50   // X.225 Reason Code: 1 byte
-	PSeq           Param = 0xE0 // SessionLab: data packet sequence number, 4 bytes
-	PResume        Param = 0xE1 // SessionLab: CN asks to resume an earlier session, no value
-	PUserData      Param = 193  // X.225 User Data: 0–255 bytes
+import (
+	"strconv"
+	"strings"
 )
 
-// MaxSerial is the largest serial number X.225 allows (Table A-4).
-const MaxSerial = 999_999
+// PGI codes: parameter groups (X.225 8.2; ISO 8327 Table 10).
+const (
+	PGIConnectionID  byte = 1   // Connection Identifier: CN, AC, RF
+	PGIConnectAccept byte = 5   // Connect/Accept Item: CN, AC
+	PGILinking       byte = 33  // Linking Information: AR
+	PGIUserData      byte = 193 // User Data
+)
 
-// MaxUserData is the longest user data one frame carries.
-const MaxUserData = 255
+// Param is one parameter of an SPDU. Inside a group its PI code may mean
+// something else than alone (41 is the old activity inside Linking
+// Information, the new one outside), so Params are the codec's own
+// numbering; Code gives the PI code.
+type Param uint8
 
-// paramInfo is what the codec needs to know of a parameter: its bit in a
-// Set, its fixed value length (-1: variable), and its name for errors.
+// The parameters SessionLab uses.
+const (
+	PCalledRef     Param = iota // 9 Called SS-user Reference
+	PCallingRef                 // 10 Calling SS-user Reference
+	PCommonRef                  // 11 Common Reference
+	PAdditionalRef              // 12 Additional Reference Information
+	POptions                    // 19 Protocol Options
+	PVersion                    // 22 Version Number
+	PInitialSerial              // 23 Initial Serial Number
+	PTokenSetting               // 26 Token Setting Item
+	PTokenItem                  // 16 Token Item
+	PSyncType                   // 15 Sync Type Item
+	PDisconnect                 // 17 Transport Disconnect
+	PRequirements               // 20 Session User Requirements
+	PResync                     // 27 Resync Type
+	PSerial                     // 42 Serial Number
+	PReason                     // 50 Reason Code
+	PActivity                   // 41 Activity Identifier (in AR: the new one)
+	POldActivity                // 41 inside Linking Information: the activity resumed
+	PUserData                   // 193 User Data (a PGI holding the octets themselves)
+	numParams
+)
+
+// paramInfo is what the codec knows of a parameter: its PI code, its name,
+// and how long its value may be.
 type paramInfo struct {
-	bit  Set
-	size int
-	name string
+	code     byte
+	name     string
+	min, max int
 }
 
-var params = func() (t [256]paramInfo) {
-	for p, info := range map[Param]paramInfo{
-		PSessionID:     {1 << 0, 8, "session ID"},
-		PDisconnect:    {1 << 1, 1, "transport disconnect"},
-		PRequirements:  {1 << 2, 2, "functional units"},
-		PVersion:       {1 << 3, 1, "version"},
-		PInitialSerial: {1 << 4, 4, "initial serial number"},
-		PResync:        {1 << 5, 1, "resync type"},
-		PSerial:        {1 << 6, 4, "serial number"},
-		PReason:        {1 << 7, 1, "reason"},
-		PSeq:           {1 << 8, 4, "sequence number"},
-		PResume:        {1 << 9, 0, "resume"},
-		PUserData:      {1 << 10, -1, "user data"},
-	} {
-		t[p] = info
-	}
-	return t
-}()
+var params = [numParams]paramInfo{
+	PCalledRef:     {9, "Called SS-user Reference", 1, 64},
+	PCallingRef:    {10, "Calling SS-user Reference", 1, 64},
+	PCommonRef:     {11, "Common Reference", 1, 64},
+	PAdditionalRef: {12, "Additional Reference Information", 1, 4},
+	POptions:       {19, "Protocol Options", 1, 1},
+	PVersion:       {22, "Version Number", 1, 1},
+	PInitialSerial: {23, "Initial Serial Number", 1, 6},
+	PTokenSetting:  {26, "Token Setting Item", 1, 1},
+	PTokenItem:     {16, "Token Item", 1, 1},
+	PSyncType:      {15, "Sync Type Item", 1, 1},
+	PDisconnect:    {17, "Transport Disconnect", 1, 1},
+	PRequirements:  {20, "Session User Requirements", 2, 2},
+	PResync:        {27, "Resync Type", 1, 1},
+	PSerial:        {42, "Serial Number", 1, 6},
+	PReason:        {50, "Reason Code", 1, 1},
+	PActivity:      {41, "Activity Identifier", 1, 6},
+	POldActivity:   {41, "Old Activity Identifier", 1, 6},
+	PUserData:      {PGIUserData, "User Data", 0, MaxUserData},
+}
 
-// encodeOrder is the order in which Append writes parameters; a
-// parameter's bit in a Set is 1 << its position here, so that the present
-// ones can be visited without looking at the others.
-var encodeOrder = [...]Param{PSessionID, PDisconnect, PRequirements, PVersion, PInitialSerial,
-	PResync, PSerial, PReason, PSeq, PResume, PUserData}
+// Code returns the parameter's PI code.
+func (p Param) Code() byte { return params[p].code }
+
+// String returns the parameter's name, as X.225 writes it.
+func (p Param) String() string {
+	if p >= numParams {
+		return "PI?"
+	}
+	return params[p].name
+}
 
 // Set is a set of parameters, one bit each.
-type Set uint16
+type Set uint32
 
 // SetOf returns the set holding ps.
 func SetOf(ps ...Param) Set {
 	var s Set
 	for _, p := range ps {
-		s |= params[p].bit
+		s |= 1 << p
 	}
 	return s
 }
 
 // Has reports whether p is in s.
-func (s Set) Has(p Param) bool {
-	b := params[p].bit
-	return b != 0 && s&b != 0
-}
+func (s Set) Has(p Param) bool { return s&(1<<p) != 0 }
 
-// String names a parameter.
-func (p Param) String() string {
-	if info := params[p]; info.bit != 0 {
-		return info.name
+// MaxSerial is the largest serial number X.225 allows (Table A-4).
+const MaxSerial = 999_999
+
+// MaxUserData is the longest User Data SessionLab puts in or takes from
+// one SPDU (X.225 allows up to 10 240 octets with protocol version 2).
+const MaxUserData = 10240
+
+// appendSerial writes a serial number as X.225 encodes it: IA5 decimal
+// digits, no leading zeros.
+func appendSerial(dst []byte, n uint32) []byte { return strconv.AppendUint(dst, uint64(n), 10) }
+
+func serialLen(n uint32) int {
+	l := 1
+	for n >= 10 {
+		n /= 10
+		l++
 	}
-	return "PI(" + itoa(uint64(p)) + ")"
+	return l
 }
 
-// rule says which parameters a kind of SPDU must carry and which it may.
-type rule struct{ required, allowed Set }
-
-var rules = [...]rule{
-	CN:  {SetOf(PSessionID, PVersion, PRequirements), SetOf(PSessionID, PVersion, PRequirements, PInitialSerial, PResume, PUserData)},
-	AC:  {SetOf(PSessionID, PVersion, PRequirements), SetOf(PSessionID, PVersion, PRequirements, PInitialSerial, PUserData)},
-	RF:  {SetOf(PReason), SetOf(PSessionID, PReason, PDisconnect, PUserData)},
-	FN:  {0, SetOf(PDisconnect, PUserData)},
-	DN:  {0, SetOf(PUserData)},
-	NF:  {0, SetOf(PReason, PUserData)},
-	AB:  {0, SetOf(PDisconnect, PReason, PUserData)},
-	DT:  {SetOf(PSeq), SetOf(PSeq, PUserData)},
-	MIP: {SetOf(PSerial), SetOf(PSerial, PUserData)},
-	MIA: {SetOf(PSerial), SetOf(PSerial, PUserData)},
-	MAP: {SetOf(PSerial), SetOf(PSerial, PUserData)},
-	MAA: {SetOf(PSerial), SetOf(PSerial, PUserData)},
-	RS:  {SetOf(PSerial, PResync), SetOf(PSerial, PResync, PUserData)},
-	RA:  {SetOf(PSerial), SetOf(PSerial, PResync, PUserData)},
+// parseSerial reads IA5 decimal digits.
+func parseSerial(v []byte) (uint32, bool) {
+	if len(v) == 0 || len(v) > 6 {
+		return 0, false
+	}
+	var n uint32
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n, n <= MaxSerial
 }
 
-// Units is a set of X.225 functional units, as the Session User Requirements
-// bits (X.225 PI 20) encode them.
+// Units is a set of X.225 functional units, as the Session User
+// Requirements bits (PI 20) encode them.
 type Units uint16
 
 // Functional units.
@@ -150,43 +176,80 @@ func (u Units) String() string {
 		}
 	}
 	if rest := u &^ (SymmetricSync<<1 - 1); rest != 0 {
-		parts = append(parts, "0x"+hex16(uint16(rest)))
+		parts = append(parts, "0x"+strconv.FormatUint(uint64(rest), 16))
 	}
 	return strings.Join(parts, "+")
 }
 
-func hex16(v uint16) string {
-	const digits = "0123456789abcdef"
-	return string([]byte{digits[v>>12], digits[v>>8&15], digits[v>>4&15], digits[v&15]})
+// Versions is the Version Number parameter: a bit mask of protocol
+// versions, bit 1 for version 1 and bit 2 for version 2.
+type Versions byte
+
+// Protocol versions.
+const (
+	Version1 Versions = 0x01
+	Version2 Versions = 0x02
+)
+
+// String lists the versions ("version 2", "versions 1 and 2").
+func (v Versions) String() string {
+	var vs []string
+	for i := range 8 {
+		if v&(1<<i) != 0 {
+			vs = append(vs, strconv.Itoa(i+1))
+		}
+	}
+	switch len(vs) {
+	case 0:
+		return "no version"
+	case 1:
+		return "version " + vs[0]
+	}
+	return "versions " + strings.Join(vs[:len(vs)-1], ", ") + " and " + vs[len(vs)-1]
 }
 
-// Reason is a reason code (X.225 PI 50).
+// Reason is a reason code (PI 50) of RF.
 type Reason uint8
 
-// Reason codes used by SessionLab, from X.225's refuse reasons.
+// Reason codes (ISO 8327 8.3.3).
 const (
 	ReasonNone               Reason = 0
 	ReasonCongestion         Reason = 1
-	ReasonSelectorUnknown    Reason = 129
-	ReasonVersionUnsupported Reason = 132
+	ReasonUser               Reason = 2
+	ReasonSelectorUnknown    Reason = 128 + 1
+	ReasonNotAttached        Reason = 128 + 2
+	ReasonSPMCongestion      Reason = 128 + 3
+	ReasonVersionUnsupported Reason = 128 + 4
+	ReasonSPM                Reason = 128 + 5
+	ReasonRestriction        Reason = 128 + 6
 )
 
 // String describes the reason code.
 func (r Reason) String() string {
 	switch r {
 	case ReasonNone:
-		return "no reason given"
+		return "rejected by the called SS-user, no reason given"
 	case ReasonCongestion:
-		return "temporary congestion"
+		return "rejected by the called SS-user: temporary congestion"
+	case ReasonUser:
+		return "rejected by the called SS-user"
 	case ReasonSelectorUnknown:
 		return "session selector unknown"
+	case ReasonNotAttached:
+		return "SS-user not attached to the SSAP"
+	case ReasonSPMCongestion:
+		return "SPM congestion at connect time"
 	case ReasonVersionUnsupported:
-		return "proposed protocol version not supported"
+		return "proposed protocol versions not supported"
+	case ReasonSPM:
+		return "rejected by the SPM, no reason given"
+	case ReasonRestriction:
+		return "rejected by the SPM: implementation restriction"
 	}
-	return "reason " + itoa(uint64(r))
+	return "reason " + strconv.Itoa(int(r))
 }
 
-// ResyncType is the kind of resynchronization an RS asks for (X.225 PI 27).
+// ResyncType is the kind of resynchronization an RS asks for (PI 27).
 type ResyncType uint8
 
 // Resynchronize options.
@@ -206,14 +269,63 @@ func (t ResyncType) String() string {
 	case SetTo:
 		return "set"
 	}
-	return "resync " + itoa(uint64(t))
+	return "resync type " + strconv.Itoa(int(t))
 }
 
-// Disconnect is the Transport Disconnect flags (X.225 PI 17) of FN, RF and AB.
+// Disconnect is the Transport Disconnect parameter (PI 17) of RF, FN and
+// AB.
 type Disconnect uint8
 
-// Transport Disconnect flags.
+// Transport Disconnect bits.
 const (
-	ReleaseTransport Disconnect = 0x01 // the transport connection is released, not kept for reuse
-	UserAbort        Disconnect = 0x02 // the abort comes from the session user
+	ReleaseTransport Disconnect = 0x01 // the transport connection is released (else kept for reuse)
+	UserAbort        Disconnect = 0x02 // AB: the abort comes from the session user
+	ProtocolErrorBit Disconnect = 0x04 // AB: a protocol error
+	NoReason         Disconnect = 0x08 // AB: no reason
 )
+
+// String describes the flags.
+func (d Disconnect) String() string {
+	s := "keep the transport connection"
+	if d&ReleaseTransport != 0 {
+		s = "release the transport connection"
+	}
+	if d&UserAbort != 0 {
+		s += ", user abort"
+	}
+	if d&ProtocolErrorBit != 0 {
+		s += ", protocol error"
+	}
+	if d&NoReason != 0 {
+		s += ", no reason"
+	}
+	return s
+}
+
+// Sync Type Item values (PI 15).
+const (
+	// SyncConfirm, in MIP: the sync point asks for explicit confirmation.
+	SyncConfirm byte = 0x00
+	// SyncNoConfirm, in MIP: no explicit confirmation is asked for.
+	SyncNoConfirm byte = 0x01
+	// SyncActivityGoesOn, in MAP: the activity is not ended; without it an
+	// SPDU with SI 41 is an ACTIVITY END.
+	SyncActivityGoesOn byte = 0x01
+)
+
+// Token bits of a Token Item (PI 16): which tokens a GT gives.
+const (
+	TokenData    byte = 0x01
+	TokenMinor   byte = 0x04
+	TokenMajor   byte = 0x10 // major/activity
+	TokenRelease byte = 0x40
+)
+
+// TokenSetting describes a Token Setting Item (PI 26): for each token,
+// two bits saying where it starts (00 the initiator, 01 the responder, 10
+// the called SS-user's choice).
+func TokenSetting(b byte) string {
+	where := [4]string{"initiator", "responder", "responder's choice", "reserved"}
+	return "release: " + where[b>>6&3] + ", major/activity: " + where[b>>4&3] +
+		", minor sync: " + where[b>>2&3] + ", data: " + where[b&3]
+}
