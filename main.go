@@ -28,6 +28,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"sessionlab/lessons"
 	"sessionlab/sim"
@@ -52,6 +53,8 @@ type options struct {
 	speed  float64
 	addr   string
 	faults []sim.FaultAt
+	live   bool   // lessons start playing instead of guided
+	theme  string // auto, dark, light or high-contrast
 }
 
 // env is what a run of the program takes from the outside world, so that
@@ -64,6 +67,8 @@ type env struct {
 	newSim func(sim.Config) (engine, error)
 	// debugLog is where DEBUG=1 writes the UI's log ("": no log).
 	debugLog string
+	// getenv reads the environment (SESSIONLAB_THEME, TERM, COLORFGBG).
+	getenv func(string) string
 }
 
 // engine is what plain mode needs of a *sim.Sim.
@@ -77,7 +82,7 @@ type engine interface {
 
 func main() {
 	e := env{stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stdout),
-		newSim: func(cfg sim.Config) (engine, error) { return sim.New(cfg) }}
+		newSim: func(cfg sim.Config) (engine, error) { return sim.New(cfg) }, getenv: os.Getenv}
 	if os.Getenv("DEBUG") != "" {
 		e.debugLog = filepath.Join(os.TempDir(), fmt.Sprintf("sessionlab-debug-%d.log", os.Getpid()))
 	}
@@ -91,7 +96,10 @@ func run(args []string, e env) int {
 		fmt.Fprintf(e.stderr, "sessionlab: lesson content is broken: %v\n", err)
 		return exitFailed
 	}
-	opts, err := parseFlags(args, book, e.stdout)
+	if e.getenv == nil {
+		e.getenv = func(string) string { return "" }
+	}
+	opts, err := parseFlags(args, book, e.stdout, e.getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
@@ -169,7 +177,12 @@ func runTUI(ctx context.Context, opts options, book *lessons.Book, e env) int {
 		}
 		return r, nil
 	}
-	deps := ui.Deps{Book: book, Start: start, Renderer: lipgloss.NewRenderer(os.Stdout), Speed: opts.speed, Faults: opts.faults}
+	renderer := lipgloss.NewRenderer(e.stdout)
+	theme := chooseTheme(opts.theme, renderer, e.getenv)
+	renderer.SetHasDarkBackground(theme.Dark)
+	var plans lessons.Plans
+	deps := ui.Deps{Book: book, Start: start, Renderer: renderer, Theme: theme, Speed: opts.speed, Faults: opts.faults,
+		Live: opts.live, Plan: plans.For}
 	if opts.lesson != nil {
 		deps.Lesson = opts.lesson.ID
 	}
@@ -203,6 +216,27 @@ func runTUI(ctx context.Context, opts options, book *lessons.Book, e env) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// chooseTheme resolves --theme (checked already by parseFlags). For auto
+// it asks the terminal for its background before the program takes the
+// terminal over; with NO_COLOR there is nothing to choose.
+func chooseTheme(name string, r *lipgloss.Renderer, getenv func(string) string) ui.Theme {
+	if !strings.EqualFold(name, "auto") {
+		t, _ := ui.ThemeFor(name, true)
+		return t
+	}
+	dark := true
+	if r.ColorProfile() != termenv.Ascii {
+		var tty *os.File
+		if f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+			tty = f
+			defer f.Close()
+		}
+		dark, _ = ui.DetectDark(tty, getenv)
+	}
+	t, _ := ui.ThemeFor("auto", dark)
+	return t
 }
 
 // checkAddr tries to listen on addr.
@@ -290,8 +324,11 @@ func addrProblem(addr string, err error) string {
 	return fmt.Sprintf("cannot listen on %q: %s (--addr takes HOST:PORT on this machine, e.g. 127.0.0.1:0 for any free port)", addr, reason)
 }
 
-func parseFlags(args []string, book *lessons.Book, stdout io.Writer) (options, error) {
-	opts := options{speed: 1, addr: defaultAddr}
+func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func(string) string) (options, error) {
+	opts := options{speed: 1, addr: defaultAddr, theme: "auto"}
+	if v := getenv("SESSIONLAB_THEME"); v != "" {
+		opts.theme = v
+	}
 	fs := flag.NewFlagSet("sessionlab", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	ids := strings.Join(book.IDs(), ", ")
@@ -299,6 +336,8 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer) (options, e
 	lesson := fs.String("lesson", "", "open this lesson directly: "+ids+" (plain mode: all lessons when not given)")
 	speed := fs.String("speed", "1", fmt.Sprintf("pacing speed, from %g to %g", sim.MinSpeed, sim.MaxSpeed))
 	fs.StringVar(&opts.addr, "addr", opts.addr, "HOST:PORT for the lesson's server to listen on")
+	fs.BoolVar(&opts.live, "live", false, "start lessons playing, each step held long enough to read (default: paused, a step per key)")
+	fs.StringVar(&opts.theme, "theme", opts.theme, "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: asks the terminal for its background; also SESSIONLAB_THEME)")
 	fs.Func("fault", "break the lesson on purpose: "+sim.FaultForms+"; may be repeated", func(v string) error {
 		f, err := sim.ParseFault(v)
 		if err != nil {
@@ -332,6 +371,9 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer) (options, e
 		return opts, fmt.Errorf("--speed %q is not a number from %g to %g", *speed, sim.MinSpeed, sim.MaxSpeed)
 	}
 	opts.speed = x
+	if _, err := ui.ThemeFor(opts.theme, true); err != nil {
+		return opts, fmt.Errorf("--theme: %v", err)
+	}
 	var scenarios []sim.Scenario
 	for _, l := range book.Lessons() {
 		if opts.lesson == nil || opts.lesson == l {

@@ -77,6 +77,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--lesson", "terminate", "--fault", "stall@AB7"}, "never sends AB 7"},
 		{[]string{"--fault", "reset@"}, "is not KIND@WHEN"},
 		{[]string{"--fault", "boom@3"}, `fault kind "boom" is not reset, stall or stop`},
+		{[]string{"--theme", "sepia"}, `--theme: unknown theme "sepia" (choose auto, dark, light, high-contrast)`},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tt.args, testEnv(&stdout, &stderr))
@@ -89,6 +90,20 @@ func TestBadInput(t *testing.T) {
 		msg := stderr.String()
 		if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "sessionlab: ") || !strings.Contains(msg, tt.want) {
 			t.Errorf("%v: stderr %q, want one line with %q", tt.args, msg, tt.want)
+		}
+	}
+	// The theme can come from the environment too, and is checked alike.
+	{
+		var stdout, stderr bytes.Buffer
+		e := testEnv(&stdout, &stderr)
+		e.getenv = func(k string) string {
+			if k == "SESSIONLAB_THEME" {
+				return "neon"
+			}
+			return ""
+		}
+		if code := run(nil, e); code != exitUsage || !strings.Contains(stderr.String(), `unknown theme "neon"`) {
+			t.Errorf("SESSIONLAB_THEME=neon: exit %d, stderr %q", code, stderr.String())
 		}
 	}
 }

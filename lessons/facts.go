@@ -279,7 +279,7 @@ func (f facts) eventFact(name string) (string, bool) {
 	case sim.ConnError:
 		switch name {
 		case "err":
-			return plainError(e.Err), e.Err != nil
+			return PlainError(e.Err), e.Err != nil
 		case "op":
 			return e.Op, true
 		}
@@ -305,10 +305,10 @@ func afterState(t sim.TCPInfo) string {
 	return "the kernel reports " + t.State.String()
 }
 
-// plainError says what a socket error means without Go's wrapping
+// PlainError says what a socket error means without Go's wrapping
 // ("write tcp 127.0.0.1:46022->…: write: broken pipe"): the system's own
 // words, or the protocol error.
-func plainError(err error) string {
+func PlainError(err error) string {
 	var se *os.SyscallError
 	var pe *sim.ProtocolError
 	switch {

@@ -21,6 +21,9 @@ type Lesson struct {
 	Summary   string // one line, for the lesson picker
 	Intro     string // what the lesson is about, shown before it starts
 	Scenarios []sim.Scenario
+	// Takeaways are what the summary card says to remember, from the
+	// file's "## takeaways" list.
+	Takeaways []string
 
 	texts  map[string]entry
 	common map[string]entry
@@ -34,7 +37,8 @@ type entry struct {
 
 // Book is every lesson, in order.
 type Book struct {
-	lessons []*Lesson
+	lessons  []*Lesson
+	glossary []Term
 }
 
 // Builtin loads the lessons embedded in the program.
@@ -65,9 +69,16 @@ func Load(fsys fs.FS) (*Book, error) {
 	}
 	slices.Sort(names)
 	book := &Book{}
+	if b, err := fs.ReadFile(fsys, "glossary.md"); err == nil {
+		if book.glossary, err = parseGlossary("glossary.md", string(b)); err != nil {
+			return nil, err
+		}
+	} else if !errorsIsNotExist(err) {
+		return nil, err
+	}
 	seen := map[sim.Scenario]string{}
 	for _, name := range names {
-		if name == "common.md" {
+		if name == "common.md" || name == "glossary.md" {
 			continue
 		}
 		b, err := fs.ReadFile(fsys, name)
@@ -270,6 +281,20 @@ func fallback(ev sim.Event) string {
 func (f facts) must(name string) string {
 	v, _ := f.get(name)
 	return v
+}
+
+// Card is what the lesson's intro card says: the introduction's first
+// paragraph.
+func (l *Lesson) Card() string {
+	first, _, _ := strings.Cut(l.Intro, "\n\n")
+	return first
+}
+
+// PartName names part sc of the lesson in a few words: its start line up
+// to the colon ("Negotiated release").
+func (l *Lesson) PartName(sc sim.Scenario) string {
+	name, _, _ := strings.Cut(l.Line(sim.ScenarioStarted{Header: sim.Header{Scenario: sc}}), ":")
+	return name
 }
 
 // Has reports whether the lesson runs scenario sc.

@@ -41,6 +41,19 @@ func parseFile(name, text string) (*Lesson, error) {
 		for i++; i < len(lines) && !strings.HasPrefix(lines[i], "## "); i++ {
 			body = append(body, lines[i])
 		}
+		if key == "takeaways" {
+			for _, ln := range body {
+				if t, ok := strings.CutPrefix(strings.TrimSpace(ln), "- "); ok {
+					l.Takeaways = append(l.Takeaways, strings.TrimSpace(t))
+				} else if strings.TrimSpace(ln) != "" && len(l.Takeaways) > 0 {
+					last := len(l.Takeaways) - 1
+					l.Takeaways[last] += " " + strings.TrimSpace(ln)
+				} else if strings.TrimSpace(ln) != "" {
+					return nil, fmt.Errorf("%s:%d: takeaways are a list of \"- \" lines", name, start)
+				}
+			}
+			continue
+		}
 		e, err := parseEntry(body)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s: %w", name, start, key, err)

@@ -9,6 +9,7 @@ import (
 // may nest.
 type template struct {
 	parts []part
+	src   string // as written, for checks of the lesson text itself
 }
 
 // part is literal text, a placeholder, or an optional group.
@@ -31,7 +32,7 @@ func parseTemplate(s string) (template, error) {
 	if rest != "" {
 		return template{}, fmt.Errorf("unmatched ] in %q", s)
 	}
-	return template{parts: parts}, nil
+	return template{parts: parts, src: s}, nil
 }
 
 // parseParts parses until the end of s or an unmatched "]", which it

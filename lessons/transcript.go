@@ -14,7 +14,7 @@ import (
 type Transcript struct {
 	w     io.Writer
 	book  *Book
-	start time.Time
+	start time.Duration // the lesson clock at the current scenario's start
 	buf   strings.Builder
 	any   bool // something was written: lessons after the first get a blank line before them
 }
@@ -39,9 +39,9 @@ func (t *Transcript) Write(ev sim.Event) error {
 		if e.Err == nil {
 			return nil // the next heading or the end of output says it
 		}
-		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.At.Sub(t.start)), "-", "", l.Line(ev))
+		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.Paced-t.start), "-", "", l.Line(ev))
 	case sim.ScenarioStarted:
-		t.start = h.At
+		t.start = h.Paced
 		if l.Scenarios[0] == h.Scenario {
 			if t.any {
 				t.buf.WriteByte('\n')
@@ -57,7 +57,7 @@ func (t *Transcript) Write(ev sim.Event) error {
 		if f, _, ok := frameOf(ev); ok {
 			frame = sim.ShortLabel(f)
 		}
-		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.At.Sub(t.start)), h.Side, frame, l.Line(ev))
+		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.Paced-t.start), h.Side, frame, l.Line(ev))
 	}
 	t.any = true
 	_, err := io.WriteString(t.w, t.buf.String())

@@ -90,7 +90,10 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 func (e *endpoint) reset(note Note, mark func()) (h Header, rst *carried, ok bool) {
 	c := e.socket()
 	if c != nil {
-		e.r.sim.pacer.writing(e.out()) // before the RST can wake the peer
+		// Before the RST can wake the peer's reader, and before the close
+		// wakes this side's own: a step waits for both.
+		e.r.sim.pacer.writing(e.out())
+		e.r.sim.pacer.writing(e.in())
 		rst = e.r.wire.put(e.out(), CarryRST)
 	}
 	e.mu.Lock()
@@ -120,6 +123,7 @@ func (e *endpoint) forget() {
 	e.mu.Unlock()
 	if c != nil {
 		e.r.sim.pacer.writing(e.out())
+		e.r.sim.pacer.writing(e.in()) // this side's own reader wakes too
 		e.r.untrack(c)
 		_ = c.SetLinger(0)
 		_ = c.Close()

@@ -77,7 +77,12 @@ type Header struct {
 	Log      Ledger   // this side's data packets after the event
 	Wire     Wire     // what the event put on the wire or took off it
 	Speed    float64  // the pacing speed when it happened: paced waits took 1/Speed of their time at 1x
-	Note     Note
+	// Paced is the event's time on the lesson clock: the time the run has
+	// taken, not counting pauses, a step counting as long as its wait would
+	// have taken. Stepped or played, an event has the same Paced time (at
+	// the same speed); At is when it really happened.
+	Paced time.Duration
+	Note  Note
 }
 
 // Carrier is something that crosses the wire between the two endpoints.
@@ -331,8 +336,8 @@ func (e Faulted) WithHeader(h Header) Event         { e.Header = h; return e }
 func (e Aborted) WithHeader(h Header) Event         { e.Header = h; return e }
 
 // withID numbers ev.
-func withID(ev Event, id int) Event {
+func withID(ev Event, id int, paced time.Duration) Event {
 	h := ev.Head()
-	h.ID = id
+	h.ID, h.Paced = id, paced
 	return ev.WithHeader(h)
 }

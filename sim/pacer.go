@@ -44,6 +44,7 @@ type pacer struct {
 	paused    bool
 	speed     float64
 	vBase     time.Duration // virtual time at rBase
+	pBase     time.Duration // the lesson clock at rBase (see pacedLocked)
 	rBase     time.Time
 	steps     int           // steps granted and not yet used
 	used      int           // steps used, for tests
@@ -103,8 +104,21 @@ func (p *pacer) vnowLocked() time.Duration {
 	return p.vBase + time.Duration(float64(p.clock.Now().Sub(p.rBase))*p.speed)
 }
 
+// pacedLocked is the lesson clock (Header.Paced): the time the run has
+// taken, not counting pauses, with a step counting as long as its wait
+// would have taken at the current speed. Unlike the virtual timeline it
+// runs at the speed of the clock, so a 1 s pause at 4x is 250 ms on it,
+// as the narration says.
+func (p *pacer) pacedLocked() time.Duration {
+	if p.paused {
+		return p.pBase
+	}
+	return p.pBase + p.clock.Now().Sub(p.rBase)
+}
+
 func (p *pacer) rebaseLocked() {
 	p.vBase = p.vnowLocked()
+	p.pBase = p.pacedLocked()
 	p.rBase = p.clock.Now()
 }
 
@@ -131,10 +145,14 @@ func (p *pacer) dispatchLocked() {
 	if !holding {
 		p.holdSince = time.Time{}
 	}
+	// A waiter whose context was cancelled (its connection let go) is
+	// about to wake and is as good as at work: it may act before the
+	// action due first, so nothing moves until it has left.
+	waking := slices.ContainsFunc(p.waiting, func(w *waiter) bool { return w.ctx.Err() != nil })
 	if p.manual != nil {
-		p.manual.setBusy(p.active > 0 || holding)
+		p.manual.setBusy(p.active > 0 || holding || waking)
 	}
-	if !p.paused || p.steps == 0 || len(p.waiting) == 0 || p.active > 0 {
+	if !p.paused || p.steps == 0 || len(p.waiting) == 0 || p.active > 0 || waking {
 		return
 	}
 	if holding {
@@ -158,7 +176,10 @@ func (p *pacer) dispatchLocked() {
 	p.steps--
 	p.used++
 	p.active++ // it is at work from this moment, so no second step goes out
-	p.vBase = max(p.vBase, w.due)
+	if w.due > p.vBase {
+		p.pBase += Scaled(w.due-p.vBase, p.speed)
+		p.vBase = w.due
+	}
 	poke(w)
 }
 
@@ -179,6 +200,13 @@ func (p *pacer) removeLocked(w *waiter) {
 	if i := slices.Index(p.waiting, w); i >= 0 {
 		p.waiting = slices.Delete(p.waiting, i, i+1)
 	}
+}
+
+// paced returns the lesson clock.
+func (p *pacer) paced() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pacedLocked()
 }
 
 // now returns the current virtual time.

@@ -98,8 +98,9 @@ func stepThrough(t *testing.T, sc Scenario) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ev := <-ch; !isMarker(ev) {
-		t.Fatalf("%s happened while paused, before any step", label(ev))
+	start := <-ch
+	if !isMarker(start) {
+		t.Fatalf("%s happened while paused, before any step", label(start))
 	}
 	var stepped []Event
 	var n atomic.Int64
@@ -132,6 +133,27 @@ func stepThrough(t *testing.T, sc Scenario) {
 			t.Errorf("%v stepped:\n %q\nfree:\n %q", side, b, a)
 		}
 	}
+	// On the lesson clock, each step happens when it would have running:
+	// the same time, stepped or free.
+	for _, side := range []Side{Server, Client} {
+		a, b := pacedAt(free, side, free[0].Head().Paced), pacedAt(stepped, side, start.Head().Paced)
+		for i := range min(len(a), len(b)) {
+			if d := a[i] - b[i]; d.Abs() > time.Millisecond {
+				t.Errorf("%v's event %d: %v on the lesson clock running, %v stepped", side, i+1, a[i], b[i])
+				break
+			}
+		}
+	}
+}
+
+// pacedAt lists side's events' times on the lesson clock, from base.
+func pacedAt(evs []Event, side Side, base time.Duration) (out []time.Duration) {
+	for _, ev := range evs {
+		if h := ev.Head(); h.Side == side {
+			out = append(out, h.Paced-base)
+		}
+	}
+	return out
 }
 
 func isMarker(ev Event) bool {

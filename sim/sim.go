@@ -237,7 +237,7 @@ func (s *Sim) emit(ctx context.Context, ev Event) (int, error) {
 	s.emitMu.Lock()
 	defer s.emitMu.Unlock()
 	id := s.ids + 1
-	ev = withID(ev, id)
+	ev = withID(ev, id, s.pacer.paced())
 	select {
 	case s.events <- ev:
 	case <-ctx.Done():

@@ -42,6 +42,8 @@ type Model struct {
 	screen   screen
 	picker   picker
 	lesson   lessonModel
+	gloss    *glossary // open over the screen, or nil
+	blank    bool      // the screen is blanked (. or b), as slide software does
 	quitting bool
 }
 
@@ -50,6 +52,7 @@ type helpKey struct {
 	width  int
 	screen screen
 	all    bool
+	gloss  bool
 }
 
 // New returns a Model showing the picker, or deps.Lesson if set. Book,
@@ -71,7 +74,10 @@ func New(deps Deps) (Model, error) {
 	if deps.Speed == 0 {
 		deps.Speed = 1
 	}
-	c := &common{deps: deps, styles: NewStyles(deps.Renderer), keys: newKeyMap()}
+	if deps.Theme.Name == "" {
+		deps.Theme, _ = ThemeFor("auto", deps.Renderer.HasDarkBackground())
+	}
+	c := &common{deps: deps, styles: NewStyles(deps.Renderer, deps.Theme), keys: newKeyMap()}
 	h := help.New()
 	h.Styles = c.styles.Help
 	return Model{c: c, help: h, picker: newPicker(deps.Book)}, nil
@@ -104,12 +110,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.key(msg)
 	case openMsg:
 		cmd = m.open(msg.id)
+	case nextLessonMsg:
+		if n, ok := m.lesson.nextLesson(); ok && m.screen == lessonScreen {
+			cmd = m.open(n.ID)
+		}
 	default:
 		// Everything else belongs to the lesson's run; a run that is no
 		// longer wanted is recognised there by its generation.
 		m.lesson, cmd = m.lesson.update(msg)
 	}
 	m.refreshHelp()
+	if m.gloss != nil {
+		w, h := m.size()
+		m.gloss.clamp(m.c.styles, w, h-2)
+	}
 	if m.screen == lessonScreen {
 		w, h := m.size()
 		m.lesson.relayout(w, h, strings.Count(m.helpLine, "\n")+1)
@@ -120,7 +134,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // refreshHelp renders the help bar again when what it depends on changed.
 func (m *Model) refreshHelp() {
 	w, _ := m.size()
-	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll}
+	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil}
 	if key == m.helpFor && m.helpLine != "" {
 		return
 	}
@@ -134,11 +148,28 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Abort):
 		m.quitting = true
 		return m, tea.Interrupt
+	case m.blank:
+		m.blank = false // any key brings the screen back, and does nothing else
+		return m, nil
+	case m.help.ShowAll:
+		m.help.ShowAll = false // any key closes the full help
+		return m, nil
+	case m.gloss != nil:
+		if !m.gloss.update(msg) {
+			m.gloss = nil
+		}
+		return m, nil
 	case key.Matches(msg, k.Quit):
 		m.quitting = true
 		return m, tea.Quit
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
+		return m, nil
+	case key.Matches(msg, k.Blank):
+		m.blank = true
+		return m, nil
+	case key.Matches(msg, k.Glossary):
+		m.gloss = newGlossary(m.c.deps.Book.Glossary())
 		return m, nil
 	}
 	if m.screen == pickerScreen {
@@ -148,7 +179,7 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if key.Matches(msg, k.Lessons) {
+	if key.Matches(msg, k.Lessons) && !m.lesson.menu {
 		m.screen = pickerScreen
 		return m, m.lesson.stop()
 	}
@@ -186,19 +217,17 @@ func (m Model) size() (int, int) {
 }
 
 func (m Model) helpView(width int) string {
-	var keys help.KeyMap = lessonKeys{&m.c.keys}
+	if m.gloss != nil {
+		return m.c.styles.Muted.Render("esc closes the glossary · ctrl+c quits")
+	}
+	short := lessonKeys{&m.c.keys}.ShortHelp()
 	if m.screen == pickerScreen {
-		keys = pickerKeys{&m.c.keys}
+		short = pickerKeys{&m.c.keys}.ShortHelp()
 	}
 	if m.help.ShowAll {
-		m.help.Width = width
-		lines := strings.Split(m.help.FullHelpView(keys.FullHelp()), "\n")
-		for i, l := range lines {
-			lines[i] = ansi.Truncate(l, width, "…")
-		}
-		return strings.Join(lines, "\n")
+		return m.c.styles.Muted.Render("any key closes the help · ctrl+c quits")
 	}
-	return fitHelp(m.help, keys.ShortHelp(), width)
+	return fitHelp(m.help, short, m.c.keys.Help, width)
 }
 
 // View draws the screen.
@@ -215,6 +244,17 @@ func (m Model) View() string {
 		help = " " + strings.ReplaceAll(m.helpView(w-1), "\n", "\n ")
 	}
 	var s string
+	switch {
+	case m.blank:
+		return "" // a blank screen, until any key
+	case m.gloss != nil:
+		title := " " + m.c.styles.Title.Render("SessionLab")
+		s = joinLines(title, m.gloss.lines(m.c.styles, w, h-2), help)
+		return trimRight(clip(padTo(s, h), h))
+	case m.help.ShowAll:
+		s = joinLines(m.helpScreen(w, h-1), help)
+		return trimRight(clip(padTo(s, h), h))
+	}
 	if m.screen == pickerScreen {
 		s = m.picker.view(m.c.styles, w, h, help)
 	} else {

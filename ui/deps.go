@@ -36,20 +36,38 @@ var _ Session = (*sim.Run)(nil)
 // the engine's configuration (the address, the exact cadence).
 type Starter func(cfg sim.Config, paused bool) (Session, error)
 
+// Planner counts how many steps (events) each of a lesson's parts takes
+// on its normal path, for "step 12 of 20": by rehearsing it, which opens
+// sockets, so the UI calls it from a command.
+type Planner func(l *lessons.Lesson) (map[sim.Scenario]int, error)
+
 // Deps is what a Model needs from the outside.
 type Deps struct {
 	Book     *lessons.Book
 	Start    Starter
 	Renderer *lipgloss.Renderer
+	// Theme is the palette; the zero Theme means dark or light by the
+	// renderer's background.
+	Theme Theme
 	// Now is the clock for animation; nil means time.Now.
 	Now func() time.Time
 	// Lesson, when set, opens that lesson directly instead of the picker.
 	Lesson string
 	// Speed is the starting pacing speed; 0 means 1.
 	Speed float64
+	// Live starts lessons playing instead of guided (paused, a step per
+	// key).
+	Live bool
+	// Plan, when set, gives the step counts of the header; without it the
+	// header counts steps without a total.
+	Plan Planner
 	// Faults are injected into the first run of the lesson opened first,
 	// at the moments they name (--fault); restarts run clean.
 	Faults []sim.FaultAt
+	// Reading, when set, is how long a step of so many words stays on
+	// screen while playing; nil means a comfortable reading pace, scaled
+	// by the speed. Tests make it short.
+	Reading func(words int) time.Duration
 	// Travel is how long a frame is drawn travelling along the wire at
 	// speed 1; 0 means the engine's travel pacing.
 	Travel time.Duration

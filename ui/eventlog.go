@@ -101,28 +101,30 @@ var noteTags = map[sim.Note]string{
 	sim.NoteResult:    "result",
 }
 
-// refreshLog rebuilds the log pane's content and keeps the cursor's line
-// in view. Once the log is longer than the pane, blank lines follow the
-// last event, so that the pane can move on past it (see logJump).
+// refreshLog rebuilds the log pane's content, up to the newest record
+// shown (the ones waiting their turn are not told yet), and keeps the
+// cursor's line in view. Once the log is longer than the pane, blank
+// lines follow the last event, so that the pane can move on past it (see
+// logJump).
 func (m *lessonModel) refreshLog() {
 	var b strings.Builder
 	st := m.c.styles
-	for i := range m.hist.recs {
+	for i := 0; i <= m.shown && i < m.hist.len(); i++ {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
 		line := m.hist.logLabel(i)
-		// Following the run, the newest line is the one shown; the mark
-		// is for when the cursor is elsewhere (and it would make each
-		// event change two lines of the terminal instead of one).
-		if i == m.cursor && !(m.live && !m.paused) {
+		// Playing, the newest line is the one shown; the mark is for when
+		// the cursor is elsewhere (and it would make each event change
+		// two lines of the terminal instead of one).
+		if i == m.cursor && !(m.playing && !m.replaying()) {
 			b.WriteString(st.Cursor.Render("▸" + line))
 		} else {
 			b.WriteString(" " + line)
 		}
 	}
 	h := m.log.Height
-	if n := m.hist.len(); h > 0 && n > h {
+	if n := m.shown + 1; h > 0 && n > h {
 		b.WriteString(strings.Repeat("\n", logJump(h)))
 	}
 	m.log.SetContent(b.String())

@@ -27,7 +27,13 @@ import (
 // last frame has one.
 func recorded(t testing.TB, scenarios ...sim.Scenario) []sim.Event {
 	t.Helper()
-	evs := simtest.Stable(simtest.Paced(t, sim.Config{Scenarios: scenarios}))
+	return recordedWith(t, sim.Config{Scenarios: scenarios})
+}
+
+// recordedWith is recorded for any configuration, faults included.
+func recordedWith(t testing.TB, cfg sim.Config) []sim.Event {
+	t.Helper()
+	evs := simtest.Stable(simtest.Paced(t, cfg))
 	for i, ev := range evs {
 		switch e := ev.(type) {
 		case sim.Observed:
@@ -215,6 +221,10 @@ func (hs *harness) key(k string) tea.Cmd {
 		return hs.send(tea.KeyMsg{Type: tea.KeyPgDown})
 	case "pgup":
 		return hs.send(tea.KeyMsg{Type: tea.KeyPgUp})
+	case "up":
+		return hs.send(tea.KeyMsg{Type: tea.KeyUp})
+	case "backspace":
+		return hs.send(tea.KeyMsg{Type: tea.KeyBackspace})
 	case "ctrl+c":
 		return hs.send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	}
@@ -225,14 +235,15 @@ func (hs *harness) key(k string) tea.Cmd {
 // would; it returns the session.
 func (hs *harness) open(id string) *fakeSession {
 	hs.send(openMsg{id: id})
-	s, _ := hs.starter.start(sim.Config{Speed: 1}, false)
+	s, _ := hs.starter.start(sim.Config{Speed: 1}, true)
 	hs.send(startedMsg{gen: hs.m.lesson.gen, session: s})
 	return s.(*fakeSession)
 }
 
-// play feeds events to the open lesson, moving the clock to each event's
-// time as it arrives.
-func (hs *harness) play(evs ...sim.Event) {
+// feed hands events to the open lesson as the run would, moving the
+// clock to each event's time as it arrives. Guided, they wait their turn
+// unless a step asked for them.
+func (hs *harness) feed(evs ...sim.Event) {
 	for _, ev := range evs {
 		if at := ev.Head().At; at.After(hs.clock.t) {
 			hs.clock.t = at
@@ -240,6 +251,20 @@ func (hs *harness) play(evs ...sim.Event) {
 		hs.send(eventMsg{gen: hs.m.lesson.gen, ev: ev})
 	}
 }
+
+// play feeds events and shows each one as it comes, as a learner pressing
+// → once per step would see them, ending on the last.
+func (hs *harness) play(evs ...sim.Event) {
+	for _, ev := range evs {
+		hs.feed(ev)
+		if l := &hs.m.lesson; l.shown < l.hist.len()-1 {
+			hs.key("right")
+		}
+	}
+}
+
+// settle lets the frame of the step on screen finish crossing the wire.
+func (hs *harness) settle() { hs.at(hs.clock.t.Add(hs.m.lesson.travel())) }
 
 // at moves the clock and lets the model see it.
 func (hs *harness) at(t time.Time) {

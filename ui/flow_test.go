@@ -13,10 +13,9 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"go.uber.org/goleak"
 
+	"sessionlab/lessons"
 	"sessionlab/sim"
 )
-
-var pausedAt = regexp.MustCompile(`PAUSED  at event (\d+)`)
 
 // teatest waits for SIGINT on a goroutine it never ends.
 var teatestSignal = goleak.IgnoreAnyFunction("github.com/charmbracelet/x/exp/teatest.NewTestModel.func2")
@@ -85,9 +84,12 @@ func keyMsg(k string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
+// quickly is a reading time for tests: playing goes on at once.
+func quickly(int) time.Duration { return time.Millisecond }
+
 // TestFlowWithFakeRun drives the whole program against a run the test
-// feeds: data packets in order, pause, step, step back, restart, resize
-// down to too small, quit.
+// feeds: the intro card, a step per PgDn with the data packets crossing
+// in order, a step back, restart, resize down to too small, quit.
 func TestFlowWithFakeRun(t *testing.T) {
 	evs := recorded(t, sim.Synchronize)
 	st := &fakeStarter{}
@@ -99,12 +101,15 @@ func TestFlowWithFakeRun(t *testing.T) {
 		}
 	})
 	waitUntil(t, tm, "the lesson starts a run", func() bool { return st.count() == 1 })
+	waitOutput(t, tm, "introduction", "→ or PgDn: next step")
 	s := st.session(0)
 
-	// Feed events up to each data packet and see it on screen, in order.
+	// Each PgDn asks for a step; the fake answers it with the next event.
 	next := 0
 	for seq := uint32(0); seq < sim.Packets; seq++ {
 		for ; next < len(evs); next++ {
+			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
+			waitUntil(t, tm, "a step", func() bool { _, steps, _, _ := s.state(); return steps == next+1 })
 			s.emit(evs[next])
 			if e, ok := evs[next].(sim.Sent); ok && sim.ShortLabel(e.Frame) == fmt.Sprintf("DT %d", seq) {
 				next++
@@ -114,21 +119,10 @@ func TestFlowWithFakeRun(t *testing.T) {
 		// The glyph on the wire, and the log line.
 		waitOutput(t, tm, fmt.Sprintf("[GT+DT %d]▶", seq), fmt.Sprintf("client → GT+DT %d", seq))
 	}
-
-	tm.Send(keyMsg("space"))
-	waitOutput(t, tm, "PAUSED")
 	if paused, _, _, _ := s.state(); !paused {
-		t.Fatal("the run was not paused")
+		t.Fatal("guided, the run was not paused")
 	}
-	tm.Send(keyMsg("right"))
-	waitUntil(t, tm, "a step", func() bool { _, steps, _, _ := s.state(); return steps == 1 })
-	if e, ok := evs[next].(sim.Sent); !ok || sim.ShortLabel(e.Frame) != "MAP 3" {
-		t.Fatalf("after DT 4 the recording has %T, not the MAP", evs[next])
-	}
-	s.emit(evs[next]) // what the step let happen
-	waitOutput(t, tm, "client → GT+MAP 3")
-
-	tm.Send(keyMsg("left"))
+	tm.Send(tea.KeyMsg{Type: tea.KeyPgUp})
 	waitOutput(t, tm, "REPLAY", "the network is not rewound")
 
 	tm.Send(keyMsg("r"))
@@ -138,6 +132,8 @@ func TestFlowWithFakeRun(t *testing.T) {
 	}
 	st.session(1).emit(evs[0])
 	st.session(1).emit(evs[1])
+	tm.Send(keyMsg("right"))
+	tm.Send(keyMsg("right"))
 	waitOutput(t, tm, "server listening")
 
 	tm.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
@@ -150,42 +146,83 @@ func TestFlowWithFakeRun(t *testing.T) {
 	tm.Send(keyMsg("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 	final := tm.FinalModel(t).(Model)
-	if final.lesson.hist.len() != 2 {
-		t.Fatalf("final model shows %d events of the new run", final.lesson.hist.len())
+	if final.lesson.hist.len() != 2 || final.lesson.cursor != 1 {
+		t.Fatalf("final model shows %d events of the new run, cursor %d", final.lesson.hist.len(), final.lesson.cursor)
 	}
 }
 
-// TestFlowWithRealEngine opens Synchronize on real sockets at the highest
-// speed, sees the data packets cross in order, pauses, steps, and quits
-// with every socket and goroutine gone.
+// TestFlowWithRealEngine plays Synchronize on real sockets at the highest
+// speed, sees the data packets cross in order, then PgDn pauses and steps
+// once more, and it quits with every socket and goroutine gone.
 func TestFlowWithRealEngine(t *testing.T) {
 	existing := goleak.IgnoreCurrent()
 	ctx, cancel := context.WithCancel(context.Background())
 	runs := sim.NewRuns(ctx)
-	m := newModel(t, Deps{Book: testBook(t), Start: engineStarter(runs), Renderer: asciiRenderer(), Lesson: "synchronize", Speed: sim.MaxSpeed})
+	m := newModel(t, Deps{Book: testBook(t), Start: engineStarter(runs), Renderer: asciiRenderer(), Lesson: "synchronize",
+		Speed: sim.MaxSpeed, Live: true, Reading: quickly})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	for seq := 0; seq < sim.Packets; seq++ {
 		waitOutput(t, tm, fmt.Sprintf("client → GT+DT %d", seq))
 	}
-	// Paused, the run holds still: one step is exactly one more event.
-	tm.Send(keyMsg("space"))
+	tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
 	var n int
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		m := pausedAt.FindSubmatch(b)
-		if m != nil {
+		m := stepAt.FindSubmatch(b)
+		if m != nil && bytes.Contains(b, []byte("PAUSED")) {
 			n, _ = strconv.Atoi(string(m[1]))
+			return true
 		}
-		return m != nil
+		return false
 	}, teatest.WithDuration(flowWait), teatest.WithCheckInterval(10*time.Millisecond))
-	tm.Send(keyMsg("right"))
-	waitOutput(t, tm, fmt.Sprintf("PAUSED  at event %d", n+1))
 	tm.Send(keyMsg("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 	final := tm.FinalModel(t).(Model)
 	cancel()
 	runs.Wait()
-	if got := final.lesson.hist.len(); !final.lesson.paused || got != n+1 {
-		t.Fatalf("paused at event %d, stepped once, quit with %d events (paused %v)", n, got, final.lesson.paused)
+	if l := final.lesson; l.playing || l.cursor+1 != n {
+		t.Fatalf("PgDn while playing: playing %v, step %d on screen, cursor %d", l.playing, n, l.cursor)
 	}
+	noLeaks(t, existing)
+}
+
+var stepAt = regexp.MustCompile(`step (\d+)`)
+
+// TestFlowClickerOnly runs Establish on real sockets from the picker to
+// the next lesson with PgDn alone, as an instructor with a clicker would:
+// every step is shown, the summary card comes, and PgDn opens Synchronize.
+func TestFlowClickerOnly(t *testing.T) {
+	existing := goleak.IgnoreCurrent()
+	ctx, cancel := context.WithCancel(context.Background())
+	runs := sim.NewRuns(ctx)
+	var plans lessons.Plans
+	m := newModel(t, Deps{Book: testBook(t), Start: engineStarter(runs), Renderer: asciiRenderer(), Speed: sim.MaxSpeed, Plan: plans.For})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	pgdn := func() { tm.Send(tea.KeyMsg{Type: tea.KeyPgDown}) }
+	waitOutput(t, tm, "1. Establish")
+	pgdn()
+	waitOutput(t, tm, "Establish · introduction")
+	est, _ := testBook(t).Lesson("establish")
+	total, err := plans.For(est)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := 0
+	for _, sc := range est.Scenarios {
+		for k := 1; k <= total[sc]; k++ {
+			pgdn()
+			steps++
+			if steps == total[est.Scenarios[0]]+total[est.Scenarios[1]] {
+				break // the last step is the summary card
+			}
+			waitOutput(t, tm, fmt.Sprintf("step %d of %d", k, total[sc]))
+		}
+	}
+	waitOutput(t, tm, "■ finished", "Next: Synchronize")
+	pgdn()
+	waitOutput(t, tm, "Synchronize · introduction")
+	tm.Send(keyMsg("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+	cancel()
+	runs.Wait()
 	noLeaks(t, existing)
 }

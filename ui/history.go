@@ -10,9 +10,8 @@ import (
 // record is one event the UI has seen.
 type record struct {
 	ev    sim.Event
-	seen  time.Duration // the animation clock when it arrived
-	wall  time.Time     // the wall clock when it arrived: kernel timers run on it, paused or not
-	start int           // index of its scenario's ScenarioStarted record
+	wall  time.Time // the wall clock when it arrived: kernel timers run on it, paused or not
+	start int       // index of its scenario's ScenarioStarted record
 	// off is the index of the record that took what this one put on the
 	// wire off it again (read it, or lost it), as the engine reported; -1
 	// while it is still on its way.
@@ -40,8 +39,8 @@ func (h *history) port() (uint16, bool) {
 	return 0, false
 }
 
-// add records ev, which arrived at animation time seen and wall time wall.
-func (h *history) add(ev sim.Event, seen time.Duration, wall time.Time) {
+// add records ev, which arrived at wall time wall.
+func (h *history) add(ev sim.Event, wall time.Time) {
 	i := len(h.recs)
 	if h.byID == nil {
 		h.byID = map[int]int{}
@@ -55,7 +54,7 @@ func (h *history) add(ev sim.Event, seen time.Duration, wall time.Time) {
 			h.recs[j].off = i
 		}
 	}
-	h.recs = append(h.recs, record{ev: ev, seen: seen, wall: wall, start: h.start, off: -1})
+	h.recs = append(h.recs, record{ev: ev, wall: wall, start: h.start, off: -1})
 	h.byID[ev.Head().ID] = i
 }
 
@@ -166,10 +165,11 @@ func (h *history) medianTransit(c int) (time.Duration, bool) {
 	return ds[len(ds)/2], true
 }
 
-// offset is the time of record i since its scenario started.
+// offset is the time of record i since its scenario started, on the
+// lesson clock: the same live, stepped and replayed.
 func (h *history) offset(i int) time.Duration {
 	r := h.recs[i]
-	return r.ev.Head().At.Sub(h.recs[r.start].ev.Head().At)
+	return r.ev.Head().Paced - h.recs[r.start].ev.Head().Paced
 }
 
 // lastNonMarker returns the latest record before c that is not a
@@ -183,4 +183,15 @@ func (h *history) lastNonMarker(c int) (int, bool) {
 		return i, true
 	}
 	return 0, false
+}
+
+// faultedSince reports whether a fault struck between records from and
+// to: the path of the run is no longer the normal one.
+func (h *history) faultedSince(from, to int) bool {
+	for i := max(from, 0); i <= to && i < len(h.recs); i++ {
+		if _, ok := h.recs[i].ev.(sim.Faulted); ok {
+			return true
+		}
+	}
+	return false
 }

@@ -15,7 +15,7 @@ import (
 // in hex, field by field, beside what they mean.
 func (m *lessonModel) inspectorLines(width, height int) []string {
 	st := m.c.styles
-	if m.live && !m.paused && !m.done && m.focus != paneInspector {
+	if m.playing && !m.replaying() && m.focus != paneInspector {
 		// While the run goes on, frames follow each other faster than a
 		// field table can be read, and the log already names each one;
 		// with the focus here (tab), the inspector follows them anyway.

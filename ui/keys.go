@@ -2,21 +2,30 @@ package ui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// keyMap is every key SessionLab answers to.
+// keyMap is every key SessionLab answers to. A presentation clicker sends
+// PgDn and PgUp (some also . or b to blank the screen): those alone step
+// through a whole lesson and on to the next one.
 type keyMap struct {
-	Pause   key.Binding
-	Forward key.Binding
-	Back    key.Binding
-	Restart key.Binding
-	Faster  key.Binding
-	Slower  key.Binding
-	Focus   key.Binding
-	Reset   key.Binding
-	Stall   key.Binding
-	Kill    key.Binding
-	Up      key.Binding
-	Down    key.Binding
-	Open    key.Binding
+	Forward  key.Binding
+	Back     key.Binding
+	Play     key.Binding
+	NextPart key.Binding
+	PrevPart key.Binding
+	Next     key.Binding // at a lesson's end: open the next lesson
+	Restart  key.Binding
+	Faster   key.Binding
+	Slower   key.Binding
+	View     key.Binding
+	Focus    key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	Glossary key.Binding
+	Faults   key.Binding
+	Blank    key.Binding
+	// Fault shortcuts, capitals so that they are never hit by accident
+	// next to navigation keys; the menu (f) explains each.
+	Reset, Stall, Stop key.Binding
+	Open               key.Binding
 	// The picker's own moves.
 	PickUp, PickDown, PickFirst, PickLast key.Binding
 	Lessons                               key.Binding
@@ -27,22 +36,29 @@ type keyMap struct {
 
 func newKeyMap() keyMap {
 	return keyMap{
-		Pause:     key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "pause/run")),
-		Forward:   key.NewBinding(key.WithKeys("right", "n", "pgdown"), key.WithHelp("→/n", "step")),
-		Back:      key.NewBinding(key.WithKeys("left", "p", "pgup"), key.WithHelp("←/p", "back (replay)")),
+		Forward:   key.NewBinding(key.WithKeys("right", "n", "pgdown", "l"), key.WithHelp("→/PgDn", "next")),
+		Back:      key.NewBinding(key.WithKeys("left", "p", "pgup", "h"), key.WithHelp("←/PgUp", "back")),
+		Play:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "play/pause")),
+		NextPart:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next part")),
+		PrevPart:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous part")),
+		Next:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next lesson")),
 		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
 		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
 		Slower:    key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),
-		Focus:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "log/inspector")),
-		Reset:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "fault: reset")),
-		Stall:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "fault: stall")),
-		Kill:      key.NewBinding(key.WithKeys("k"), key.WithHelp("k", "fault: stop server")),
-		Up:        key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "scroll up")),
+		View:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "wire/ladder")),
+		Focus:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
-		Open:      key.NewBinding(key.WithKeys("enter", "right", "l", "pgdown"), key.WithHelp("enter/→", "open lesson")),
+		Glossary:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "glossary")),
+		Faults:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "faults")),
+		Blank:     key.NewBinding(key.WithKeys(".", "b"), key.WithHelp("./b", "blank")),
+		Reset:     key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "fault: reset")),
+		Stall:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "fault: stall")),
+		Stop:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "fault: stop server")),
+		Open:      key.NewBinding(key.WithKeys("enter", "right", "l", "pgdown"), key.WithHelp("enter/PgDn", "open")),
 		PickUp:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "up")),
 		PickDown:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PickFirst: key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "first")),
+		PickFirst: key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first")),
 		PickLast:  key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
 		Lessons:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "lessons")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
@@ -51,29 +67,17 @@ func newKeyMap() keyMap {
 	}
 }
 
-// lessonKeys is the help for the lesson screen.
+// lessonKeys is the help for the lesson screen. The short help lists the
+// keys in order of need: fitHelp drops from the end, but always keeps ?.
 type lessonKeys struct{ k *keyMap }
 
 func (h lessonKeys) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Pause, h.k.Forward, h.k.Back, h.k.Restart, h.k.Faster, h.k.Slower, h.k.Lessons, h.k.Help, h.k.Quit}
-}
-
-func (h lessonKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{h.k.Pause, h.k.Forward, h.k.Back, h.k.Restart},
-		{h.k.Faster, h.k.Slower, h.k.Focus, h.k.Up, h.k.Down},
-		{h.k.Reset, h.k.Stall, h.k.Kill},
-		{h.k.Lessons, h.k.Help, h.k.Quit, h.k.Abort},
-	}
+	return []key.Binding{h.k.Forward, h.k.Back, h.k.Play, h.k.Blank, h.k.Glossary, h.k.Help, h.k.View, h.k.Faults, h.k.Lessons, h.k.Quit}
 }
 
 // pickerKeys is the help for the lesson picker.
 type pickerKeys struct{ k *keyMap }
 
 func (h pickerKeys) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.PickUp, h.k.PickDown, h.k.Open, h.k.Help, h.k.Quit}
-}
-
-func (h pickerKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{h.k.PickUp, h.k.PickDown, h.k.PickFirst, h.k.PickLast, h.k.Open}, {h.k.Help, h.k.Quit, h.k.Abort}}
+	return []key.Binding{h.k.PickUp, h.k.PickDown, h.k.Open, h.k.Glossary, h.k.Help, h.k.Quit}
 }

@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -25,28 +23,41 @@ const (
 
 // lessonModel is the lesson screen: one lesson's run, everything it has
 // shown so far, and where in it the screen is.
+//
+// Records (events) arrive from the run into hist and are shown one at a
+// time, each a stop with its own narration: cursor is the record on
+// screen, shown the furthest one ever shown. Records after shown have
+// arrived but wait their turn, so that no narration is skipped. Guided
+// (the default), the run is paused and each forward key shows the next
+// record, asking the run for one more step when none waits; playing, the
+// records are shown one after another, each held long enough to read,
+// and the run is paused while records wait. See stepping.go.
 type lessonModel struct {
 	lesson *lessons.Lesson
 	c      *common
 
 	gen      int           // generation of the current run; messages of older runs are dropped
 	faults   []sim.FaultAt // for the next run only (--fault)
+	first    int           // the lesson part the current run starts with (] and [ start later or earlier ones)
 	session  Session
 	starting bool
 	err      error
 	done     bool          // the run has ended
 	unfired  []sim.Unfired // faults asked for (--fault) whose moment never came
+	plan     map[sim.Scenario]int
 
-	hist   history
-	cursor int  // the record on screen; -1 before the first
-	live   bool // the cursor follows the newest record
+	hist      history
+	cursor    int       // the record on screen; -1: the lesson's intro card
+	shown     int       // the furthest record shown so far
+	shownAt   time.Time // when the cursor reached its record: its frame crosses the wire from then
+	playing   bool      // live play; else guided, with the run paused
+	want      int       // guided: steps asked of the run whose first record has not come yet
+	holding   bool      // playing: the record on screen is being read
+	holdTag   int
+	runPaused bool // the run is paused: always while guided; while playing, when records wait to be read
 
-	paused      bool
-	animBase    time.Time // when the run started, on the animation clock
-	pausedAt    time.Time
-	pausedTotal time.Duration // animation time does not pass while paused
-	speed       float64
-	now         time.Time // the clock at the last message: View draws from it
+	speed float64
+	now   time.Time // the clock at the last message: View draws from it
 
 	frameTag int // tag of the running animation loop
 	framing  bool
@@ -55,42 +66,41 @@ type lessonModel struct {
 
 	lay       layout
 	focus     pane
+	pic       picture // wire or ladder, where there is room for only one
 	log       viewport.Model
 	logHeight int    // the pane height the log content was built for
 	logFree   bool   // the user scrolled the log away from the cursor
 	inspTop   int    // the first inspector line shown, scrolled with ↑/↓ when it has the focus
 	inspAt    int    // the record the inspector shows; a new one starts at the top
 	hint      string // a one-line note about the last key, cleared by the next
+	menu      bool   // the fault menu is open
 }
 
 func newLessonModel(c *common, l *lessons.Lesson, speed float64) lessonModel {
-	return lessonModel{lesson: l, c: c, cursor: -1, live: true, speed: speed, log: viewport.New(0, 0)}
+	return lessonModel{lesson: l, c: c, cursor: -1, shown: -1, speed: speed, playing: c.deps.Live, log: viewport.New(0, 0)}
 }
 
-// anim is the animation clock: the time since the run started, not
-// counting pauses.
-func (m *lessonModel) anim(now time.Time) time.Duration {
-	if m.paused {
-		now = m.pausedAt
-	}
-	return now.Sub(m.animBase) - m.pausedTotal
-}
+// replaying reports whether the cursor is back on a record already shown.
+func (m *lessonModel) replaying() bool { return m.cursor < m.shown }
 
-// start begins a new run, stopping the old one first.
+// start begins a new run of the lesson from part m.first, stopping the
+// old one first. It opens on the intro card (or the part's first stop).
 func (m *lessonModel) start() tea.Cmd {
 	old := m.session
 	m.gen++
 	m.session, m.err, m.done, m.starting, m.unfired = nil, nil, false, true, nil
 	m.hist = history{}
-	m.cursor, m.live, m.logFree = -1, true, false
-	m.pausedTotal, m.animBase = 0, m.now
-	if m.paused {
-		m.pausedAt = m.now
-	}
+	m.cursor, m.shown, m.shownAt = -1, -1, m.now
+	m.want, m.holding, m.logFree, m.menu = 0, false, false, false
+	m.runPaused = true // every run starts paused
 	m.refreshLog()
-	cfg := sim.Config{Scenarios: m.lesson.Scenarios, Speed: m.speed, Faults: m.faults}
+	cfg := sim.Config{Scenarios: m.lesson.Scenarios[m.first:], Speed: m.speed, Faults: m.faults}
 	m.faults = nil // a restart runs clean
-	return tea.Sequence(stopCmd(old), startCmd(m.c.deps.Start, m.gen, cfg, m.paused))
+	cmds := []tea.Cmd{stopCmd(old), startCmd(m.c.deps.Start, m.gen, cfg, true)}
+	if m.plan == nil && m.c.deps.Plan != nil {
+		cmds = append(cmds, planCmd(m.c.deps.Plan, m.gen, m.lesson))
+	}
+	return tea.Sequence(cmds...)
 }
 
 // stop ends the run; the returned command waits for its sockets to close.
@@ -98,7 +108,7 @@ func (m *lessonModel) stop() tea.Cmd {
 	old := m.session
 	m.session = nil
 	m.gen++
-	m.framing = false
+	m.framing, m.holding = false, false
 	return stopCmd(old)
 }
 
@@ -114,13 +124,24 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 			return m, nil
 		}
 		m.session = msg.session
-		return m, waitForEvent(m.gen, m.session.Events())
+		cmds := []tea.Cmd{waitForEvent(m.gen, m.session.Events())}
+		if m.playing {
+			// The intro card is read first; then the run goes.
+			cmds = append(cmds, m.hold())
+		}
+		return m, tea.Batch(cmds...)
+	case planMsg:
+		if msg.gen == m.gen && msg.err == nil {
+			m.plan = msg.plan
+		}
+		return m, nil
 	case eventMsg:
 		if msg.gen != m.gen {
 			return m, nil
 		}
-		m.add(msg.ev)
-		return m, tea.Batch(waitForEvent(m.gen, m.session.Events()), m.animate(), m.countdown())
+		m.hist.add(msg.ev, m.now)
+		cmd := m.arrived()
+		return m, tea.Batch(waitForEvent(m.gen, m.session.Events()), cmd)
 	case doneMsg:
 		if msg.gen == m.gen {
 			m.done = true
@@ -129,6 +150,11 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 			}
 		}
 		return m, nil
+	case holdMsg:
+		if msg.tag != m.holdTag || !m.holding {
+			return m, nil
+		}
+		return m.held()
 	case countdownMsg:
 		if msg.tag != m.countTag || !m.counting {
 			return m, nil
@@ -149,214 +175,4 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 		return m.key(msg)
 	}
 	return m, nil
-}
-
-// add records an event and moves the cursor with it when live. A hint
-// about the last key gives way to what happens next.
-func (m *lessonModel) add(ev sim.Event) {
-	m.hint = ""
-	m.hist.add(ev, m.anim(m.now), m.now)
-	if m.live {
-		m.cursor = m.hist.len() - 1
-	}
-	m.refreshLog()
-}
-
-// animate keeps the frame loop running while a frame is moving on the
-// wire, and lets it stop when nothing moves.
-func (m *lessonModel) animate() tea.Cmd {
-	if !m.moving() {
-		m.framing = false
-		return nil
-	}
-	if m.framing {
-		return nil // the running loop will pick it up
-	}
-	m.framing = true
-	m.frameTag++
-	return frameCmd(m.frameTag, m.travel()/travelSteps)
-}
-
-// moving reports whether any glyph on the wire has not yet reached the
-// far end.
-func (m *lessonModel) moving() bool {
-	if m.paused || !m.live {
-		return false
-	}
-	now := m.anim(m.now)
-	for _, i := range m.hist.inFlight(m.cursor) {
-		if now-m.hist.recs[i].seen < m.travel() {
-			return true
-		}
-	}
-	return false
-}
-
-// timerLeft is what is left of a kernel timer reported by record at: live
-// it runs down on the wall clock, as the kernel's does, even while the
-// lesson is paused; in a replay it is shown as it was at that event.
-func (m *lessonModel) timerLeft(t sim.TCPInfo, at int) time.Duration {
-	if t.TimerLeft <= 0 {
-		return 0
-	}
-	if !m.live {
-		return t.TimerLeft
-	}
-	// The kernel's timer does not pause with the lesson.
-	return max(t.TimerLeft-m.now.Sub(m.hist.recs[at].wall), 0)
-}
-
-// countdown keeps a once-a-second tick going while a kernel timer runs
-// down on screen, paused or not, and lets it stop otherwise.
-func (m *lessonModel) countdown() tea.Cmd {
-	if m.counting || !m.live {
-		return nil
-	}
-	for _, side := range []sim.Side{sim.Client, sim.Server} {
-		if t, at, ok := m.hist.lastTCP(m.cursor, side); ok && m.timerLeft(t, at) > 0 {
-			m.counting = true
-			m.countTag++
-			return countdownCmd(m.countTag)
-		}
-	}
-	return nil
-}
-
-// travel is how long a glyph takes to cross the wire at the current speed.
-func (m *lessonModel) travel() time.Duration {
-	t := m.c.deps.Travel
-	if t == 0 {
-		t = sim.DefaultPacing().Travel
-	}
-	return time.Duration(float64(t) / m.speed)
-}
-
-func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
-	keys := &m.c.keys
-	m.hint = ""
-	switch {
-	case key.Matches(msg, keys.Pause):
-		return m.togglePause()
-	case key.Matches(msg, keys.Forward):
-		return m.forward()
-	case key.Matches(msg, keys.Back):
-		return m.back()
-	case key.Matches(msg, keys.Restart):
-		return m, m.start()
-	case key.Matches(msg, keys.Faster):
-		return m.setSpeed(+1)
-	case key.Matches(msg, keys.Slower):
-		return m.setSpeed(-1)
-	case key.Matches(msg, keys.Focus):
-		m.focus = 1 - m.focus
-		return m, nil
-	case key.Matches(msg, keys.Reset, keys.Stall, keys.Kill):
-		return m.fault(msg, keys)
-	case key.Matches(msg, keys.Up, keys.Down):
-		if m.focus == paneInspector {
-			if key.Matches(msg, keys.Up) {
-				m.inspTop = max(m.inspTop-1, 0)
-			} else {
-				m.inspTop++ // inspectorLines stops it at the last page
-			}
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.log, cmd = m.log.Update(msg)
-		m.logFree = true
-		return m, cmd
-	}
-	return m, nil
-}
-
-// fault breaks the run on purpose: it happens at the run's next step.
-func (m lessonModel) fault(msg tea.KeyMsg, keys *keyMap) (lessonModel, tea.Cmd) {
-	if m.session == nil || m.done {
-		m.hint = "No run to break: r starts the lesson again."
-		return m, nil
-	}
-	kind, what := sim.FaultReset, "reset the client's connection"
-	switch {
-	case key.Matches(msg, keys.Stall):
-		kind, what = sim.FaultStall, "hold the next frame back"
-	case key.Matches(msg, keys.Kill):
-		kind, what = sim.FaultStop, "stop the server"
-	}
-	m.session.Inject(kind)
-	m.hint = "Fault: " + what + ", at the next step."
-	if m.paused {
-		m.hint += " Paused: press → to let it happen."
-	}
-	return m, nil
-}
-
-func (m lessonModel) togglePause() (lessonModel, tea.Cmd) {
-	if m.session == nil {
-		return m, nil
-	}
-	if !m.paused {
-		m.session.Pause()
-		m.paused, m.pausedAt, m.framing = true, m.now, false
-		m.refreshLog()
-		return m, nil
-	}
-	m.session.Resume()
-	m.pausedTotal += m.now.Sub(m.pausedAt)
-	m.paused = false
-	m.live, m.cursor = true, m.hist.len()-1
-	m.refreshLog()
-	return m, tea.Batch(m.animate(), m.countdown())
-}
-
-func (m lessonModel) forward() (lessonModel, tea.Cmd) {
-	switch {
-	case m.cursor < m.hist.len()-1:
-		m.cursor++
-		m.live = m.cursor == m.hist.len()-1
-		m.refreshLog()
-	case !m.paused:
-		m.hint = "Running: press space to pause, then → steps one event."
-	case m.done || m.session == nil:
-		m.hint = "The run has ended: r runs it again."
-	default:
-		m.session.Step()
-		m.live = true
-	}
-	return m, nil
-}
-
-func (m lessonModel) back() (lessonModel, tea.Cmd) {
-	if m.cursor <= 0 {
-		m.hint = "This is the first event."
-		return m, nil
-	}
-	if !m.paused && m.session != nil {
-		m.session.Pause() // hold the network while looking back
-		m.paused, m.pausedAt = true, m.now
-	}
-	m.cursor--
-	m.live, m.framing = false, false
-	m.refreshLog()
-	return m, nil
-}
-
-func (m lessonModel) setSpeed(dir int) (lessonModel, tea.Cmd) {
-	i := 0
-	for i < len(speeds)-1 && speeds[i] < m.speed {
-		i++
-	}
-	i = max(0, min(len(speeds)-1, i+dir))
-	if speeds[i] == m.speed {
-		m.hint = fmt.Sprintf("Speed is already %s, the limit.", speedLabel(m.speed))
-		return m, nil
-	}
-	m.speed = speeds[i]
-	if m.session != nil {
-		_ = m.session.SetSpeed(m.speed)
-	}
-	return m, nil
-}
-
-func speedLabel(x float64) string {
-	return fmt.Sprintf("%gx", x)
 }

@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"sessionlab/lessons"
 	"sessionlab/sim"
 )
 
@@ -77,4 +78,23 @@ const travelSteps = 2
 
 func frameCmd(tag int, d time.Duration) tea.Cmd {
 	return tea.Tick(d, func(t time.Time) tea.Msg { return frameMsg{tag: tag, at: t} })
+}
+
+// nextLessonMsg: the learner goes on from a lesson's summary card to the
+// next lesson.
+type nextLessonMsg struct{}
+
+// planMsg: the normal path of the lesson's parts, counted in steps.
+type planMsg struct {
+	gen  int
+	plan map[sim.Scenario]int
+	err  error
+}
+
+// planCmd counts each part's steps on its normal path (Deps.Plan).
+func planCmd(plan Planner, gen int, l *lessons.Lesson) tea.Cmd {
+	return func() tea.Msg {
+		p, err := plan(l)
+		return planMsg{gen: gen, plan: p, err: err}
+	}
 }

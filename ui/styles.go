@@ -7,21 +7,6 @@ import (
 	"sessionlab/sim/spdu"
 )
 
-// Palette. Adaptive colours pick the light or dark variant from the
-// terminal's background; with NO_COLOR, or on a terminal without colour,
-// lipgloss drops them and what remains must still read: frames differ by
-// their brackets and labels, states by their words.
-var (
-	colAccent  = lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#B7A4FF"}
-	colClient  = lipgloss.AdaptiveColor{Light: "#0B5FA5", Dark: "#6CB6FF"}
-	colServer  = lipgloss.AdaptiveColor{Light: "#9A4B00", Dark: "#FFB86C"}
-	colData    = lipgloss.AdaptiveColor{Light: "#1F7A1F", Dark: "#7EE787"}
-	colSync    = lipgloss.AdaptiveColor{Light: "#8A2BE2", Dark: "#D2A8FF"}
-	colControl = lipgloss.AdaptiveColor{Light: "#005F87", Dark: "#79C0FF"}
-	colDanger  = lipgloss.AdaptiveColor{Light: "#B00020", Dark: "#FF7B72"}
-	colMuted   = lipgloss.AdaptiveColor{Light: "#5F5F5F", Dark: "#9E9E9E"}
-)
-
 // Styles is every style the UI uses, built once from one renderer.
 type Styles struct {
 	Title    lipgloss.Style
@@ -39,6 +24,7 @@ type Styles struct {
 	Wire     lipgloss.Style
 	Hex      lipgloss.Style
 	Field    lipgloss.Style
+	Term     lipgloss.Style // a glossary term where the narration explains it
 	Selected lipgloss.Style // picker: chosen lesson
 	Frames   map[frameClass]lipgloss.Style
 	Help     help.Styles
@@ -88,8 +74,12 @@ var brackets = map[frameClass][2]string{
 	classTCP:       {"·", "·"},
 }
 
-// NewStyles builds the styles for one terminal.
-func NewStyles(r *lipgloss.Renderer) *Styles {
+// NewStyles builds the styles for one terminal, in theme t. The wire and
+// the key bar use the terminal's own text colour, not a grey: on a
+// projector a grey fades.
+func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
+	colAccent, colClient, colServer, colData := t.Accent, t.Client, t.Server, t.Data
+	colSync, colControl, colDanger, colMuted := t.Sync, t.Control, t.Danger, t.Muted
 	s := &Styles{
 		Title:    r.NewStyle().Bold(true).Foreground(colAccent),
 		Muted:    r.NewStyle().Foreground(colMuted),
@@ -103,9 +93,10 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 		Replay:   r.NewStyle().Bold(true).Reverse(true).Foreground(colSync),
 		Cursor:   r.NewStyle().Bold(true),
 		Error:    r.NewStyle().Bold(true).Foreground(colDanger),
-		Wire:     r.NewStyle().Foreground(colMuted),
+		Wire:     r.NewStyle(),
 		Hex:      r.NewStyle().Foreground(colControl),
 		Field:    r.NewStyle().Bold(true),
+		Term:     r.NewStyle().Bold(true).Underline(true),
 		Selected: r.NewStyle().Bold(true).Foreground(colAccent),
 		Frames: map[frameClass]lipgloss.Style{
 			classTransport: r.NewStyle().Foreground(colControl),
@@ -114,12 +105,12 @@ func NewStyles(r *lipgloss.Renderer) *Styles {
 			classSync:      r.NewStyle().Bold(true).Foreground(colSync),
 			classRelease:   r.NewStyle().Bold(true).Foreground(colControl),
 			classAbort:     r.NewStyle().Bold(true).Foreground(colDanger),
-			classTCP:       r.NewStyle().Foreground(colMuted),
+			classTCP:       r.NewStyle().Foreground(colControl),
 		},
 	}
 	s.Help = help.Styles{
 		ShortKey:       r.NewStyle().Bold(true),
-		ShortDesc:      r.NewStyle().Foreground(colMuted),
+		ShortDesc:      r.NewStyle(),
 		ShortSeparator: r.NewStyle().Foreground(colMuted),
 		Ellipsis:       r.NewStyle().Foreground(colMuted),
 		FullKey:        r.NewStyle().Bold(true),

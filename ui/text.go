@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -8,21 +9,35 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// fitHelp renders as many key bindings as fit in width, then an ellipsis.
-// (help.Model's own cut-off can run past its width when not even the
-// ellipsis fits.)
-func fitHelp(h help.Model, bindings []key.Binding, width int) string {
+// fitHelp renders the key bindings that fit in width, in order of need:
+// it drops them from the end, but always keeps always (the ? key, which
+// leads to all the others). (help.Model's own cut-off keeps the first
+// ones only, and can run past its width when not even the ellipsis fits.)
+func fitHelp(h help.Model, bindings []key.Binding, always key.Binding, width int) string {
 	h.Width = 0
+	at := slices.IndexFunc(bindings, func(b key.Binding) bool { return b.Help() == always.Help() })
 	for n := len(bindings); n > 0; n-- {
-		s := h.ShortHelpView(bindings[:n])
-		if n < len(bindings) {
-			s += " " + h.Styles.Ellipsis.Render(h.Ellipsis)
+		shown := bindings[:n]
+		if at >= n {
+			shown = append(slices.Clone(shown[:n-1]), always)
 		}
-		if ansi.StringWidth(s) <= width {
+		if s := h.ShortHelpView(shown); ansi.StringWidth(s) <= width {
 			return s
 		}
 	}
 	return ""
+}
+
+// padTo makes s h lines by putting blank lines before its last one, so
+// that the last (the help) sits at the bottom.
+func padTo(s string, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) >= h {
+		return s
+	}
+	last := len(lines) - 1
+	pad := make([]string, h-len(lines))
+	return strings.Join(append(append(lines[:last:last], pad...), lines[last]), "\n")
 }
 
 // clip keeps the first h lines. The renderer would drop extra lines from

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"github.com/charmbracelet/x/ansi"
 	"reflect"
 	"slices"
 	"strings"
@@ -9,7 +8,9 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
+	"sessionlab/lessons"
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
 )
@@ -31,74 +32,178 @@ func run(cmd tea.Cmd) []tea.Msg {
 	return []tea.Msg{msg}
 }
 
-func TestPauseStepAndReplay(t *testing.T) {
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestOpensGuidedOnTheIntroCard: a lesson opens paused on its intro card,
+// which says what is coming and which keys move; nothing is shown of the
+// run until → although its first records have arrived.
+func TestOpensGuidedOnTheIntroCard(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	hs.feed(evs[:2]...)
+	l := &hs.m.lesson
+	if l.cursor != -1 || l.playing {
+		t.Fatalf("cursor %d, playing %v", l.cursor, l.playing)
+	}
+	if paused, steps, _, _ := s.state(); !paused || steps != 0 {
+		t.Fatalf("run paused %v, %d steps", paused, steps)
+	}
+	v := ansi.Strip(hs.m.View())
+	book := testBook(t)
+	sync, _ := book.Lesson("synchronize")
+	first := strings.Fields(lessons.Plain(sync.Card()))
+	for _, want := range []string{"introduction", "PAUSED", strings.Join(first[:4], " "), "→ or PgDn: next step"} {
+		if !contains(v, want) {
+			t.Fatalf("the intro card lacks %q:\n%s", want, v)
+		}
+	}
+	hs.key("right")
+	if l.cursor != 0 || !contains(hs.m.View(), "step 1") {
+		t.Fatalf("→ from the card: cursor %d\n%s", l.cursor, hs.m.View())
+	}
+}
+
+// TestOneStepPerKey: when one step of the run brings several records, each
+// is its own stop: → shows the next one waiting, and asks the run for a
+// step only when none waits. This is Terminate's 17→20 jump of old.
+func TestOneStepPerKey(t *testing.T) {
+	evs := recorded(t, sim.TerminateOrderly)
+	book := testBook(t)
+	term, _ := book.Lesson("terminate")
+	hs := newHarness(t, 100, 30)
+	s := hs.open("terminate")
+	hs.play(evs[:16]...)
+	hs.key("right") // asks the run for a step
+	if _, steps, _, _ := s.state(); steps != 1 {
+		t.Fatalf("%d steps asked", steps)
+	}
+	hs.feed(evs[16:20]...) // the step brought four records at once
+	l := &hs.m.lesson
+	for want := 16; want < 20; want++ {
+		if l.cursor != want {
+			t.Fatalf("cursor %d, want %d", l.cursor, want)
+		}
+		title := lessons.Plain(term.Line(evs[want]))
+		if v := ansi.Strip(hs.m.View()); !contains(v, ansi.Truncate(title, 60, "")) {
+			t.Fatalf("step %d does not show its own narration %q:\n%s", want, title, v)
+		}
+		if want < 19 {
+			hs.key("pgdown")
+		}
+	}
+	if _, steps, _, _ := s.state(); steps != 1 {
+		t.Fatalf("showing records that had arrived asked the run for %d steps", steps)
+	}
+	hs.key("n")
+	hs.key("n") // a clicker pressed twice before the step comes
+	if _, steps, _, _ := s.state(); steps != 3 {
+		t.Fatalf("two presses asked for %d steps in all, want 3", steps)
+	}
+	hs.feed(evs[20], evs[21])
+	if l.cursor != 21 {
+		t.Fatalf("two presses showed up to %d, want 21", l.cursor)
+	}
+}
+
+// TestReplay: ← goes back over records already shown, as a replay that
+// steps nothing; → comes forward again, then asks for new steps.
+func TestReplay(t *testing.T) {
 	evs := recorded(t, sim.Synchronize)
 	hs := newHarness(t, 100, 30)
 	s := hs.open("synchronize")
 	hs.play(evs[:20]...)
-	l := &hs.m.lesson
-	if l.cursor != 19 || !l.live {
-		t.Fatalf("cursor %d live %v after 20 events", l.cursor, l.live)
-	}
-
-	hs.key("right") // running: only a hint
-	if _, steps, _, _ := s.state(); steps != 0 || l.hint == "" {
-		t.Fatalf("step while running: %d steps, hint %q", steps, l.hint)
-	}
-
-	hs.key("space")
-	if paused, _, _, _ := s.state(); !paused || !l.paused {
-		t.Fatal("space did not pause the run")
-	}
-	hs.key("right")
-	hs.key("n")
-	hs.key("pgdown") // a presentation clicker
-	if _, steps, _, _ := s.state(); steps != 3 {
-		t.Fatalf("%d steps, want 3", steps)
-	}
-
 	hs.key("left")
 	hs.key("pgup")
-	if l.cursor != 17 || l.live {
-		t.Fatalf("after two steps back: cursor %d live %v", l.cursor, l.live)
+	l := &hs.m.lesson
+	if l.cursor != 17 || !l.replaying() {
+		t.Fatalf("after two steps back: cursor %d", l.cursor)
 	}
-	if v := hs.m.View(); !contains(v, "REPLAY 18/20") || !contains(v, "the network is not rewound") {
+	if v := hs.m.View(); !contains(v, "REPLAY") || !contains(v, "18 of 20") || !contains(v, "the network is not rewound") {
 		t.Fatalf("replay not shown:\n%s", v)
 	}
-	hs.play(evs[20]) // the step's event arrives while replaying: the cursor stays
-	if l.cursor != 17 {
-		t.Fatalf("cursor moved to %d during replay", l.cursor)
-	}
+	_, before, _, _ := s.state()
 	hs.key("right")
 	hs.key("right")
+	if _, steps, _, _ := s.state(); steps != before || l.cursor != 19 || l.replaying() {
+		t.Fatalf("forward through the replay: cursor %d, %d new steps", l.cursor, steps-before)
+	}
 	hs.key("right")
-	if l.cursor != 20 || !l.live {
-		t.Fatalf("forward through the replay: cursor %d live %v", l.cursor, l.live)
+	if _, steps, _, _ := s.state(); steps != before+1 {
+		t.Fatal("at the newest record, → did not ask the run for a step")
 	}
-	if _, steps, _, _ := s.state(); steps != 3 {
-		t.Fatalf("replaying forward stepped the network: %d steps", steps)
+	for range 30 {
+		hs.key("left")
 	}
-
-	hs.key("space")
-	if paused, _, _, _ := s.state(); paused || l.paused {
-		t.Fatal("space did not resume")
+	if l.cursor != -1 || !contains(hs.m.View(), "start of the lesson") {
+		t.Fatalf("back at the start: cursor %d", l.cursor)
 	}
 }
 
-func TestBackWhileRunningPausesTheRun(t *testing.T) {
+// TestPlayHoldsEachStep: space plays; each record stays on screen for its
+// reading time, the run is paused while records wait, and goes on when
+// they have all been read.
+func TestPlayHoldsEachStep(t *testing.T) {
 	evs := recorded(t, sim.Synchronize)
 	hs := newHarness(t, 100, 30)
 	s := hs.open("synchronize")
-	hs.play(evs[:10]...)
-	hs.key("left")
-	if paused, _, _, _ := s.state(); !paused || hs.m.lesson.live {
-		t.Fatal("stepping back did not hold the run")
+	hs.play(evs[:5]...)
+	hs.key("space")
+	l := &hs.m.lesson
+	if paused, _, _, _ := s.state(); paused || !l.playing || !l.holding {
+		t.Fatalf("space: run paused %v, playing %v, holding %v", paused, l.playing, l.holding)
 	}
-	for range 20 {
-		hs.key("left")
+	hs.feed(evs[5:8]...)
+	if l.cursor != 4 {
+		t.Fatalf("a record replaced the one being read: cursor %d", l.cursor)
 	}
-	if hs.m.lesson.cursor != 0 || hs.m.lesson.hint == "" {
-		t.Fatalf("cursor %d at the start, hint %q", hs.m.lesson.cursor, hs.m.lesson.hint)
+	if paused, _, _, _ := s.state(); !paused {
+		t.Fatal("the run went on while records waited to be read")
+	}
+	for want := 5; want < 8; want++ {
+		if d := l.readingTime(); d < readBase {
+			t.Fatalf("reading time %v", d)
+		}
+		hs.send(holdMsg{tag: l.holdTag})
+		if l.cursor != want {
+			t.Fatalf("after a reading time: cursor %d, want %d", l.cursor, want)
+		}
+	}
+	hs.send(holdMsg{tag: l.holdTag})
+	if paused, _, _, _ := s.state(); paused {
+		t.Fatal("with nothing left to read, the run did not go on")
+	}
+	hs.send(holdMsg{tag: l.holdTag - 1}) // a stale hold changes nothing
+	hs.key("space")
+	if paused, _, _, _ := s.state(); !paused || l.playing {
+		t.Fatal("space did not pause")
+	}
+}
+
+// TestFaultPausesWhilePlaying: a fault shown while playing pauses the
+// lesson on it, so that its narration is read.
+func TestFaultPausesWhilePlaying(t *testing.T) {
+	evs := recordedWith(t, sim.Config{Scenarios: []sim.Scenario{sim.Synchronize}, Faults: []sim.FaultAt{{Kind: sim.FaultReset, After: 20}}})
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	hs.play(evs[:19]...)
+	hs.key("space")
+	l := &hs.m.lesson
+	fault := slices.IndexFunc(evs, func(ev sim.Event) bool { _, ok := ev.(sim.Faulted); return ok })
+	for i := 19; i <= fault; i++ {
+		hs.feed(evs[i])
+		for l.shown < l.hist.len()-1 && l.playing {
+			hs.send(holdMsg{tag: l.holdTag})
+		}
+	}
+	if l.cursor != fault || l.playing {
+		t.Fatalf("cursor %d (fault at %d), playing %v", l.cursor, fault, l.playing)
+	}
+	if paused, _, _, _ := s.state(); !paused {
+		t.Fatal("the run goes on past the fault")
+	}
+	if v := hs.m.View(); !contains(v, "a fault changed the path") {
+		t.Fatalf("the header does not say the path changed:\n%s", v)
 	}
 }
 
@@ -112,13 +217,10 @@ func TestRestartStopsTheOldRun(t *testing.T) {
 	if _, _, _, stopped := old.state(); !stopped {
 		t.Fatal("restart did not stop the old run")
 	}
-	if len(msgs) != 2 {
-		t.Fatalf("restart produced %d messages", len(msgs))
-	}
 	for _, msg := range msgs {
 		hs.send(msg)
 	}
-	if hs.m.lesson.gen == oldGen || hs.m.lesson.hist.len() != 0 || hs.m.lesson.session == nil {
+	if hs.m.lesson.gen == oldGen || hs.m.lesson.hist.len() != 0 || hs.m.lesson.session == nil || hs.m.lesson.cursor != -1 {
 		t.Fatalf("after restart: gen %d (was %d), %d events", hs.m.lesson.gen, oldGen, hs.m.lesson.hist.len())
 	}
 	if hs.starter.count() != 2 {
@@ -131,6 +233,33 @@ func TestRestartStopsTheOldRun(t *testing.T) {
 	hs.send(startedMsg{gen: oldGen, session: &fakeSession{events: make(chan sim.Event)}})
 	if hs.m.lesson.session != hs.starter.session(1) {
 		t.Fatal("a stale start replaced the run")
+	}
+}
+
+// TestPartJumps: ] and [ start the next or previous part for real, at
+// once, and the header numbers the part within the lesson.
+func TestPartJumps(t *testing.T) {
+	hs := newHarness(t, 100, 30)
+	hs.open("terminate")
+	for _, msg := range run(hs.key("]")) {
+		hs.send(msg)
+	}
+	cfg := hs.starter.cfgs[len(hs.starter.cfgs)-1]
+	if !slices.Equal(cfg.Scenarios, []sim.Scenario{sim.TerminateNegotiated, sim.TerminateAbort}) {
+		t.Fatalf("] started %v", cfg.Scenarios)
+	}
+	if v := hs.m.View(); !contains(v, "part 2 of 3: Negotiated release") {
+		t.Fatalf("header after ]:\n%s", v)
+	}
+	for _, msg := range run(hs.key("[")) {
+		hs.send(msg)
+	}
+	if cfg := hs.starter.cfgs[len(hs.starter.cfgs)-1]; len(cfg.Scenarios) != 3 {
+		t.Fatalf("[ started %v", cfg.Scenarios)
+	}
+	hs.key("[")
+	if !contains(hs.m.View(), "first part") {
+		t.Fatal("[ in the first part says nothing")
 	}
 }
 
@@ -149,7 +278,7 @@ func TestSpeedKeys(t *testing.T) {
 	if _, _, speed, _ := s.state(); speed != 1 {
 		t.Fatalf("speed %g", speed)
 	}
-	if v := hs.m.View(); !contains(v, "speed 1x") {
+	if v := hs.m.View(); !contains(v, "· 1x") {
 		t.Fatal("speed not shown")
 	}
 }
@@ -161,9 +290,9 @@ func TestLeavingAndQuitting(t *testing.T) {
 	if _, _, _, stopped := s.state(); !stopped || hs.m.screen != pickerScreen {
 		t.Fatal("esc did not stop the run and go back to the lessons")
 	}
-	msgs := run(hs.key("enter"))
+	msgs := run(hs.key("pgdown")) // a clicker opens the lesson too
 	if hs.m.screen != lessonScreen || hs.m.lesson.lesson.ID != "establish" || len(msgs) == 0 {
-		t.Fatal("enter did not open the chosen lesson")
+		t.Fatal("PgDn did not open the chosen lesson")
 	}
 	if msg := hs.key("q")(); msg != tea.Quit() {
 		t.Fatalf("q gave %#v", msg)
@@ -185,41 +314,49 @@ func TestResizeKeepsTheLogFilled(t *testing.T) {
 	}
 }
 
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
-func TestFaultKeys(t *testing.T) {
+// TestFaultMenu: faults are behind f (its menu explains each) or capital
+// letters; k and j scroll, and never break the run.
+func TestFaultMenu(t *testing.T) {
 	evs := recorded(t, sim.Synchronize)
 	hs := newHarness(t, 100, 30)
 	s := hs.open("synchronize")
 	hs.play(evs[:12]...)
+	hs.key("k")
+	hs.key("j")
 	hs.key("x")
 	hs.key("d")
-	hs.key("k")
-	s.mu.Lock()
-	got := slices.Clone(s.faults)
-	s.mu.Unlock()
-	if !slices.Equal(got, []sim.FaultKind{sim.FaultReset, sim.FaultStall, sim.FaultStop}) {
+	faults := func() []sim.FaultKind { s.mu.Lock(); defer s.mu.Unlock(); return slices.Clone(s.faults) }
+	if got := faults(); len(got) != 0 {
+		t.Fatalf("navigation keys injected %v", got)
+	}
+	hs.key("f")
+	v := ansi.Strip(hs.m.View())
+	for n, k := range sim.FaultKinds() {
+		if !contains(v, faultKey(k, n)+"  "+k.String()+": "+k.Summary()) {
+			t.Fatalf("the menu does not offer %v:\n%s", k, v)
+		}
+	}
+	hs.key("x")
+	hs.key("f")
+	hs.key("q") // not a fault: closes the menu, quits nothing
+	hs.key("D")
+	hs.key("K")
+	if got := faults(); !slices.Equal(got, []sim.FaultKind{sim.FaultReset, sim.FaultStall, sim.FaultStop}) {
 		t.Fatalf("faults injected: %v", got)
 	}
-	if !strings.Contains(hs.m.View(), "Fault: stop the server, at the next step.") {
+	if hint := hs.m.lesson.hint; hint != "Fault: "+sim.FaultStop.Summary()+", at the next step. Press → to let it happen." {
 		t.Fatal("the fault key said nothing")
 	}
 }
 
-// TestTimeWaitCountsDown checks that TIME_WAIT's time left runs down while
-// live and goes on running while paused, since the kernel's timer does
-// (review-accuracy item 8), and shows as recorded in a replay.
+// TestTimeWaitCountsDown checks that TIME_WAIT's time left runs down,
+// paused or not, since the kernel's timer does (review-accuracy item 8),
+// and shows as recorded in a replay.
 func TestTimeWaitCountsDown(t *testing.T) {
 	evs := recorded(t, sim.TerminateOrderly)
 	hs := newHarness(t, 100, 30)
 	hs.open("terminate")
-	var upto int
-	for i, ev := range evs {
-		if c, ok := ev.(sim.Closed); ok && c.Side == sim.Client {
-			upto = i + 1
-			break
-		}
-	}
+	upto := slices.IndexFunc(evs, func(ev sim.Event) bool { c, ok := ev.(sim.Closed); return ok && c.Side == sim.Client }) + 1
 	hs.play(evs[:upto]...)
 	if v := hs.m.View(); !strings.Contains(v, "TIME_WAIT · 60 s left") {
 		t.Fatalf("no countdown at close:\n%s", v)
@@ -227,13 +364,7 @@ func TestTimeWaitCountsDown(t *testing.T) {
 	if cmd := hs.m.lesson.countdown(); cmd != nil || !hs.m.lesson.counting {
 		t.Fatal("the countdown is not ticking")
 	}
-	hs.clock.t = hs.clock.t.Add(5 * time.Second)
-	hs.send(countdownMsg{tag: hs.m.lesson.countTag})
-	if v := hs.m.View(); !strings.Contains(v, "TIME_WAIT · 55 s left") {
-		t.Fatalf("five seconds later:\n%s", v)
-	}
-	hs.key("space")
-	hs.clock.t = hs.clock.t.Add(10 * time.Second)
+	hs.clock.t = hs.clock.t.Add(15 * time.Second)
 	hs.send(countdownMsg{tag: hs.m.lesson.countTag})
 	if v := hs.m.View(); !strings.Contains(v, "TIME_WAIT · 45 s left") || !strings.Contains(v, "no socket calls") {
 		t.Fatalf("paused, the kernel's timer stood still, or the caption says the sockets do:\n%s", v)
@@ -244,17 +375,29 @@ func TestTimeWaitCountsDown(t *testing.T) {
 	}
 }
 
-// TestUnfiredFaultIsSaid: a fault asked for with --fault whose moment
-// never came is said at the end of the run, with the reason.
-func TestUnfiredFaultIsSaid(t *testing.T) {
-	evs := recorded(t, sim.Establish)
-	hs := newHarness(t, 100, 30)
+// TestSummaryCard: the last stop is the summary card, with the take-aways,
+// figures from this run, a fault that never fired, and the next lesson,
+// which → or PgDn opens.
+func TestSummaryCard(t *testing.T) {
+	evs := recorded(t, sim.Establish, sim.EstablishRefused)
+	hs := newHarness(t, 100, 40)
 	s := hs.open("establish")
 	s.unfired = []sim.Unfired{{Fault: sim.FaultAt{Kind: sim.FaultReset, After: 999}, Why: "the run ended after event 20"}}
 	hs.play(evs...)
 	hs.send(doneMsg{gen: hs.m.lesson.gen})
-	if v := hs.m.View(); !contains(v, "The fault reset@999 you asked for never fired: the run ended after event 20.") {
-		t.Fatalf("not said:\n%s", v)
+	v := ansi.Strip(hs.m.View())
+	est, _ := testBook(t).Lesson("establish")
+	for _, want := range []string{"■ finished", "What to take away", lessons.Plain(est.Takeaways[0])[:30],
+		"2 TCP connections", "The fault reset@999 you asked for never fired", "Next: Synchronize (enter or PgDn)"} {
+		if !contains(v, want) {
+			t.Fatalf("the summary lacks %q:\n%s", want, v)
+		}
+	}
+	for _, msg := range run(hs.key("pgdown")) {
+		hs.send(msg)
+	}
+	if hs.m.lesson.lesson.ID != "synchronize" || hs.m.lesson.cursor != -1 {
+		t.Fatalf("PgDn on the summary opened %s", hs.m.lesson.lesson.ID)
 	}
 }
 
@@ -270,7 +413,6 @@ func TestAckCheckShowsFramesArrived(t *testing.T) {
 	hs := newHarness(t, 100, 30)
 	hs.open("synchronize")
 	hs.play(evs...)
-	hs.key("space")
 	for _, l := range strings.Split(ansi.Strip(hs.m.View()), "\n") {
 		if strings.Contains(l, "[GT+DT 1]▶") {
 			if !strings.HasSuffix(strings.TrimRight(l, " "), "[GT+DT 1]▶") || ansi.StringWidth(strings.TrimRight(l, " ")) != 98 {
@@ -282,6 +424,40 @@ func TestAckCheckShowsFramesArrived(t *testing.T) {
 	t.Fatalf("DT 1 is not on the wire:\n%s", hs.m.View())
 }
 
+// TestFrameCrossesDuringItsStep: a step's frame crosses the wire while the
+// step is on screen, stepped or replayed alike, and the animation stops
+// once it has arrived.
+func TestFrameCrossesDuringItsStep(t *testing.T) {
+	evs := upTo(t, recorded(t, sim.Synchronize), sent(spdu.DT, 0))
+	hs := newHarness(t, 100, 30)
+	hs.open("synchronize")
+	hs.play(evs...)
+	pos := func() int {
+		for _, l := range strings.Split(ansi.Strip(hs.m.View()), "\n") {
+			if i := strings.Index(l, "[GT+DT 0]▶"); i >= 0 {
+				return i
+			}
+		}
+		t.Fatalf("DT 0 is not on the wire:\n%s", hs.m.View())
+		return 0
+	}
+	l := &hs.m.lesson
+	start := pos()
+	if !l.framing {
+		t.Fatal("no animation for the step's frame")
+	}
+	hs.at(hs.clock.t.Add(l.travel()))
+	end := pos()
+	if end <= start || l.moving() {
+		t.Fatalf("the frame went from column %d to %d; still moving %v", start, end, l.moving())
+	}
+	hs.key("left")
+	hs.key("right")
+	if again := pos(); again != start {
+		t.Fatalf("replayed, the frame starts at column %d, not %d", again, start)
+	}
+}
+
 // TestInspectorScrolls: a CN does not fit the inspector at 100×30; with
 // the focus there, ↓ shows the rest down to its user data, ↑ goes back,
 // and another frame starts at the top again.
@@ -290,7 +466,6 @@ func TestInspectorScrolls(t *testing.T) {
 	hs := newHarness(t, 100, 30)
 	hs.open("establish")
 	hs.play(evs...)
-	hs.key("space")
 	v := ansi.Strip(hs.m.View())
 	if !strings.Contains(v, "CN · client → server") || !strings.Contains(v, "more lines (tab, then ↓)") || strings.Contains(v, "User Data") {
 		t.Fatalf("the CN's first page:\n%s", v)
@@ -313,5 +488,46 @@ func TestInspectorScrolls(t *testing.T) {
 	hs.key("left") // the CC: another frame, from its top
 	if v = ansi.Strip(hs.m.View()); !strings.Contains(v, "CC · server → client") || strings.Contains(v, "↑ ") {
 		t.Fatalf("another frame:\n%s", v)
+	}
+}
+
+// TestGlossary: g opens the glossary over any screen; typing filters it,
+// esc closes it, and q typed there is a letter, not quit.
+func TestGlossary(t *testing.T) {
+	hs := newHarness(t, 80, 24)
+	hs.open("synchronize")
+	hs.key("g")
+	for _, k := range "V(A)" {
+		hs.key(string(k))
+	}
+	v := ansi.Strip(hs.m.View())
+	if !contains(v, "Search: V(A)") || !contains(v, "The lowest serial number not yet confirmed") || contains(v, "TIME_WAIT") {
+		t.Fatalf("searching V(A):\n%s", v)
+	}
+	for range 4 {
+		hs.key("backspace")
+	}
+	hs.key("q")
+	if hs.m.quitting || !contains(hs.m.View(), "Search: q") {
+		t.Fatal("q in the glossary's search quit")
+	}
+	hs.key("esc")
+	if hs.m.gloss != nil || !contains(hs.m.View(), "→ or PgDn: next step") {
+		t.Fatal("esc did not close the glossary")
+	}
+}
+
+// TestBlankScreen: . blanks the screen as slide software does; the next
+// key only brings it back.
+func TestBlankScreen(t *testing.T) {
+	hs := newHarness(t, 80, 24)
+	s := hs.open("synchronize")
+	hs.key(".")
+	if v := hs.m.View(); strings.TrimSpace(v) != "" {
+		t.Fatalf("not blank:\n%s", v)
+	}
+	hs.key("pgdown")
+	if _, steps, _, _ := s.state(); steps != 0 || hs.m.View() == "" {
+		t.Fatal("the key that brought the screen back also stepped")
 	}
 }

@@ -15,24 +15,58 @@ import (
 // the picker shows them.)
 const narrationBudget = 440
 
+// ladderWidth is from what width the wire and the ladder both show, the
+// ladder beside the event log.
+const ladderWidth = 120
+
+// picture is what the screen draws the run with below the endpoints when
+// there is no room for both: the wire, or the ladder (sequence diagram).
+type picture int
+
+const (
+	pictureWire picture = iota
+	pictureLadder
+)
+
 // layout is what the lesson screen computes when something changes, so
 // that View only puts it together.
 type layout struct {
 	width, height int
 	helpHeight    int
+	wire          bool     // the wire strip shows
 	narration     []string // the narration block, rendered
-	bottom        int      // height of the log and inspector block
-	logWidth      int      // 0 when only one pane shows
+	bottom        int      // height of the panes block
+	cols          []column // the panes, left to right; one when there is room for only one
 	inspector     []string
 }
+
+// column is one of the lower panes and its width.
+type column struct {
+	kind  paneKind
+	width int
+}
+
+// paneKind is what a lower pane shows.
+type paneKind int
+
+const (
+	kindLog paneKind = iota
+	kindLadder
+	kindInspector
+)
 
 // relayout recomputes the layout for the current state and size, and sizes
 // the log viewport to match.
 func (m *lessonModel) relayout(width, height, helpHeight int) {
 	l := layout{width: width, height: height, helpHeight: helpHeight}
-	fixed := 1 + len(m.endpointLines(width, height)) + 4 + helpHeight
+	wide := width >= ladderWidth
+	l.wire = wide || m.pic == pictureWire
+	fixed := 1 + len(m.endpointLines(width, height)) + helpHeight
+	if l.wire {
+		fixed += 4
+	}
 	// The narration block has a fixed height for a given terminal, so that
-	// nothing below it moves from one event to the next: enough lines for
+	// nothing below it moves from one step to the next: enough lines for
 	// the longest narration at this width, as long as the panes keep five.
 	text := min(narrationBudget/max(width-2, 1)+1, max(height-fixed-6, 2))
 	l.narration = m.narrationLines(width, text+1)
@@ -40,23 +74,45 @@ func (m *lessonModel) relayout(width, height, helpHeight int) {
 		l.narration = append(l.narration, "")
 	}
 	l.bottom = max(height-fixed-len(l.narration), 1)
+	l.cols = m.columns(width, wide, l.wire)
 	body := l.bottom - 1
-	inspectorW := width - 2
-	if width >= 90 {
-		l.logWidth = min(48, width*2/5)
-		inspectorW = width - l.logWidth - 4
+	logW := 0
+	for _, c := range l.cols {
+		switch c.kind {
+		case kindInspector:
+			l.inspector = m.inspectorLines(c.width, body)
+		case kindLog:
+			logW = c.width
+		}
 	}
-	l.inspector = m.inspectorLines(inspectorW, body)
 	m.lay = l
-	logW := l.logWidth
-	if logW == 0 {
-		logW = width - 1
-	}
-	m.log.Width, m.log.Height = logW, body
+	m.log.Width, m.log.Height = max(logW, 1), body
 	if m.logHeight != body {
 		m.refreshLog() // the padding depends on the height
 		m.log.SetYOffset(m.log.YOffset)
 	}
+}
+
+// columns lays out the lower panes: at the ladder width, ladder, log and
+// inspector side by side; from 90 columns, the log or the ladder beside
+// the inspector; below that, the one with the focus.
+func (m *lessonModel) columns(width int, wide, wire bool) []column {
+	left := kindLog
+	if !wire {
+		left = kindLadder
+	}
+	switch {
+	case wide:
+		insp := max(width*2/5, 44)
+		rest := width - insp - 7 // margins and two separators
+		return []column{{kindLadder, rest / 2}, {kindLog, rest - rest/2}, {kindInspector, insp}}
+	case width >= 90:
+		logW := min(48, width*2/5)
+		return []column{{left, logW}, {kindInspector, width - logW - 4}}
+	case m.focus == paneInspector:
+		return []column{{kindInspector, width - 2}}
+	}
+	return []column{{left, width - 1}}
 }
 
 // view draws the lesson screen from the last layout, with help at the
@@ -64,50 +120,106 @@ func (m *lessonModel) relayout(width, height, helpHeight int) {
 func (m *lessonModel) view(help string) string {
 	l := m.lay
 	lines := []string{m.header(l.width)}
+	if m.finished() {
+		// The summary card has the screen to itself: the run is over.
+		lines = append(lines, m.summaryLines(l.width, l.height-1-l.helpHeight)...)
+		return strings.Join(append(lines, help), "\n")
+	}
 	lines = append(lines, m.endpointLines(l.width, l.height)...)
-	lines = append(lines, m.wireLines(l.width)...)
+	if l.wire {
+		lines = append(lines, m.wireLines(l.width)...)
+	}
 	lines = append(lines, l.narration...)
 	lines = append(lines, m.panes(l.width, l.bottom)...)
 	lines = append(lines, help)
 	return strings.Join(lines, "\n")
 }
 
-// header names the lesson and says what state the run is in.
+// finished reports whether the screen is on the lesson's last stop, its
+// summary card.
+func (m *lessonModel) finished() bool {
+	return m.done && m.cursor >= 0 && m.cursor == m.hist.len()-1 && m.err == nil
+}
+
+// header names the lesson, says where in it the screen is, and what state
+// the run is in.
 func (m *lessonModel) header(width int) string {
 	st := m.c.styles
-	left := " " + st.Title.Render("SessionLab") + st.Muted.Render(" · ") + st.Bold.Render(m.lesson.Title)
 	var status string
 	switch {
 	case m.err != nil:
 		status = st.Error.Render("could not start")
 	case m.starting:
 		status = st.Muted.Render("starting…")
-	case !m.live:
-		status = st.Replay.Render(fmt.Sprintf(" REPLAY %d/%d ", m.cursor+1, m.hist.len()))
-	case m.paused:
-		status = st.Paused.Render(" PAUSED ") + st.Muted.Render(fmt.Sprintf(" at event %d", m.hist.len()))
-	case m.done:
+	case m.finished():
 		status = st.Bold.Render("■ finished")
+	case m.replaying():
+		status = st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
+	case m.playing:
+		status = st.Live.Render("▶ playing")
 	default:
-		status = st.Live.Render("● live")
+		status = st.Paused.Render(" PAUSED ") + st.Muted.Render(" → next")
 	}
-	status += st.Muted.Render(" · speed " + speedLabel(m.speed))
-	gap := width - ansi.StringWidth(left) - ansi.StringWidth(status)
-	if gap < 1 {
-		return ansi.Truncate(left+" "+status, width, "…")
+	status += st.Muted.Render(" · " + speedLabel(m.speed))
+	where := m.where()
+	left := " " + st.Title.Render(m.lesson.Title)
+	if where != "" {
+		left += st.Muted.Render(" · ") + where
 	}
-	return left + strings.Repeat(" ", gap) + status
+	if width >= 100 {
+		left = " " + st.Title.Render("SessionLab") + st.Muted.Render(" · ") + strings.TrimPrefix(left, " ")
+	}
+	room := width - ansi.StringWidth(status) - 1
+	if ansi.StringWidth(left) > room {
+		left = ansi.Truncate(left, room, "…")
+	}
+	return left + strings.Repeat(" ", max(width-ansi.StringWidth(left)-ansi.StringWidth(status), 1)) + status
+}
+
+// where is the part and the step the cursor is at: "part 2 of 3:
+// negotiated release · step 12 of 20". The count is the normal path's,
+// from a rehearsal of the part; once a fault has changed the path it is
+// open-ended, and says so.
+func (m *lessonModel) where() string {
+	if m.finished() {
+		return "summary"
+	}
+	parts := len(m.lesson.Scenarios)
+	p := m.partAt(m.cursor)
+	var out []string
+	if parts > 1 {
+		out = append(out, fmt.Sprintf("part %d of %d: %s", p+1, parts, m.lesson.PartName(m.lesson.Scenarios[p])))
+	}
+	if m.cursor < 0 {
+		if m.first == 0 {
+			return "introduction"
+		}
+		return strings.Join(out, " · ")
+	}
+	start := m.hist.recs[m.cursor].start
+	step := m.cursor - start + 1
+	total, known := m.plan[m.lesson.Scenarios[p]]
+	switch {
+	case m.hist.faultedSince(start, m.shown):
+		out = append(out, fmt.Sprintf("step %d (a fault changed the path)", step))
+	case known && step <= total:
+		out = append(out, fmt.Sprintf("step %d of %d", step, total))
+	default:
+		out = append(out, fmt.Sprintf("step %d", step))
+	}
+	return strings.Join(out, " · ")
 }
 
 // endpointLines draws the client on the left and the server on the
 // right, each as the OS and the session protocol machine see it at the
-// cursor.
+// cursor, and a line saying what the session variables are.
 func (m *lessonModel) endpointLines(width, height int) []string {
 	st := m.c.styles
 	// The server's column starts where the client's widest line would end
 	// at full detail, not at half the width: shorter lines, fewer bytes.
 	col := min((width-2)/2, 44)
 	sides := [2][]string{}
+	known := false
 	for k, side := range []sim.Side{sim.Client, sim.Server} {
 		name := st.Client.Render("client")
 		if side == sim.Server {
@@ -131,6 +243,7 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 		lines = append(lines, tcp)
 		sync := ""
 		if ok && h.Sync.Known {
+			known = true
 			sync = fmt.Sprintf("V(M)=%d V(A)=%d V(R)=%d", h.Sync.VM, h.Sync.VA, h.Sync.VR)
 		}
 		lines = append(lines, sync)
@@ -143,7 +256,28 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 	for i := range out {
 		out[i] = " " + padRight(ansi.Truncate(sides[0][i], col-1, "…"), col) + ansi.Truncate(sides[1][i], col-1, "…")
 	}
-	return out
+	// The counters in words, once there are counters: a beginner reads
+	// V(A) here before finding it in the glossary.
+	legend := ""
+	if known {
+		legend = " " + st.Muted.Render(ansi.Truncate(m.legend(width-1), width-1, "…"))
+	}
+	return append(out, legend)
+}
+
+// legend explains the session variables in the words that fit width.
+func (m *lessonModel) legend(width int) string {
+	for _, s := range []string{
+		"V(M) next sync point's serial number · V(A) lowest not yet confirmed · V(R) lowest a restart may go back to",
+		"V(M) next sync point · V(A) lowest unconfirmed · V(R) lowest restart point (g: glossary)",
+		"V(M) next sync point · V(A) lowest unconfirmed · V(R) lowest restart point",
+		"V(M) next point · V(A) lowest unconfirmed · V(R) restart floor",
+	} {
+		if ansi.StringWidth(s) <= width {
+			return s
+		}
+	}
+	return "V(M) next · V(A) unconfirmed · V(R) restart floor"
 }
 
 // ledger says which data packets a side holds and which are settled: for
@@ -167,106 +301,65 @@ func ledger(h sim.Header, side sim.Side) string {
 	return strings.Join(parts, " · ")
 }
 
-// narrationLines says what just happened and why it matters, in the
-// lesson's words, wrapped to width and cut to at most max lines.
-func (m *lessonModel) narrationLines(width, maxLines int) []string {
-	st := m.c.styles
-	title, text := m.lesson.Title, m.lesson.Summary
-	switch {
-	case m.err != nil:
-		title = "Could not start the lesson"
-		text = m.err.Error() + "\n\nPress r to try again, or esc to choose another lesson."
-	case m.cursor >= 0:
-		ev := m.hist.recs[m.cursor].ev
-		switch ev.(type) {
-		case sim.ScenarioStarted:
-			title = m.lesson.Line(ev)
-			text = "Opening a listening socket…"
-		case sim.ScenarioEnded:
-			// The last thing that happened stays on screen, and how to go on.
-			// A fault that never fired comes first: it explains why the
-			// run looks normal, and must not be cut off.
-			title = "What happened"
-			text = ""
-			for _, u := range m.unfired {
-				text += fmt.Sprintf("The fault %v you asked for never fired: %s.\n\n", u.Fault, u.Why)
-			}
-			if p, ok := m.hist.lastNonMarker(m.cursor); ok {
-				text += m.lesson.Narration(m.hist.recs[p].ev) + "\n\n"
-			}
-			text += "This run is over: r runs the lesson again, esc chooses another."
-		default:
-			// The event itself is the log's marked line; a title that
-			// stays put is one line less to redraw per event.
-			title = "What happened"
-			text = m.lesson.Narration(ev)
-		}
-	}
-	if m.hint != "" {
-		text = m.hint
-	}
-	out := []string{" " + st.Bold.Render(ansi.Truncate(title, width-2, "…"))}
-	if text == "" {
-		return out
-	}
-	wrapped := strings.Split(ansi.Wordwrap(text, width-2, ""), "\n")
-	if len(wrapped) > maxLines-1 {
-		wrapped = wrapped[:max(maxLines-1, 1)]
-		last := len(wrapped) - 1
-		wrapped[last] = ansi.Truncate(wrapped[last], width-3, "") + "…"
-	}
-	for _, l := range wrapped {
-		out = append(out, " "+l)
-	}
-	return out
-}
-
-// panes draws the event log and the frame inspector side by side when
-// there is room, else the one with the focus.
+// panes draws the lower panes side by side, each with its title; the
+// focused one's title stands out.
 func (m *lessonModel) panes(width, height int) []string {
 	st := m.c.styles
-	title := func(name string, p pane) string {
-		if m.focus == p {
-			return st.PaneOn.Render(name)
-		}
-		return st.Pane.Render(name)
-	}
 	body := height - 1
-	logW := m.lay.logWidth
-	if logW == 0 {
-		var out []string
-		if m.focus == paneLog {
-			out = append([]string{" " + title("Event log", paneLog) + st.Muted.Render("  (tab: frame inspector)")}, m.logLines(width-1, body)...)
-		} else {
-			out = append([]string{" " + title("Frame inspector", paneInspector) + st.Muted.Render("  (tab: event log)")}, prefix(" ", m.lay.inspector)...)
+	var blocks [][]string
+	for _, c := range m.lay.cols {
+		var name string
+		var lines []string
+		switch c.kind {
+		case kindLog:
+			name, lines = "Event log", m.logLines(c.width, body)
+		case kindLadder:
+			name, lines = "Sequence diagram", m.ladderLines(c.width, body)
+		case kindInspector:
+			name, lines = "Frame inspector", m.lay.inspector
 		}
-		// Always the full height, so that the help stays at the bottom.
-		for len(out) < height {
-			out = append(out, "")
+		title := st.Pane.Render(name)
+		if (c.kind == kindInspector) == (m.focus == paneInspector) && len(m.lay.cols) > 1 {
+			title = st.PaneOn.Render(name)
 		}
-		return out[:height]
+		if len(m.lay.cols) == 1 {
+			other := "frame inspector"
+			if c.kind == kindInspector {
+				other = "event log"
+				if !m.lay.wire {
+					other = "sequence diagram"
+				}
+			}
+			title = st.PaneOn.Render(name) + st.Muted.Render("  (tab: "+other+")")
+		}
+		blocks = append(blocks, append([]string{title}, lines...))
 	}
-	left := append([]string{title("Event log", paneLog)}, m.logLines(logW, body)...)
-	right := append([]string{title("Frame inspector", paneInspector)}, m.lay.inspector...)
 	sep := " │ " // plain: it is on every row, and colour would be bytes on each
 	out := make([]string, height)
 	for i := range out {
-		l, r := "", ""
-		if i < len(left) {
-			l = left[i]
+		var b strings.Builder
+		b.WriteByte(' ')
+		for k, blk := range blocks {
+			cell := ""
+			if i < len(blk) {
+				cell = blk[i]
+			}
+			if k == len(blocks)-1 {
+				b.WriteString(ansi.Truncate(cell, m.lay.cols[k].width, "…"))
+				break
+			}
+			b.WriteString(padRight(ansi.Truncate(cell, m.lay.cols[k].width, "…"), m.lay.cols[k].width))
+			b.WriteString(sep)
 		}
-		if i < len(right) {
-			r = right[i]
-		}
-		out[i] = " " + padRight(ansi.Truncate(l, logW, "…"), logW) + sep + r
+		out[i] = b.String()
 	}
 	return out
 }
 
 // logLines is the visible part of the event log.
 func (m *lessonModel) logLines(width, height int) []string {
-	if m.hist.len() == 0 {
-		return []string{m.c.styles.Muted.Render(" no events yet")}
+	if m.shown < 0 {
+		return []string{m.c.styles.Muted.Render(" nothing yet: → shows the first step")}
 	}
 	lines := strings.Split(m.log.View(), "\n")
 	for i, l := range lines {
@@ -275,10 +368,3 @@ func (m *lessonModel) logLines(width, height int) []string {
 	return lines[:min(len(lines), height)]
 }
 
-func prefix(p string, lines []string) []string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		out[i] = p + l
-	}
-	return out
-}

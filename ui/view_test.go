@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"sessionlab/lessons"
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
 )
@@ -95,6 +97,8 @@ func TestLessonViews(t *testing.T) {
 			hs.play(tt.evs...)
 			if tt.mid {
 				hs.at(hs.clock.t.Add(hs.m.lesson.travel() / 2))
+			} else {
+				hs.settle()
 			}
 			if n := strings.Count(hs.m.lesson.view(hs.m.helpLine), "\n") + 1; n != 30 {
 				t.Errorf("the lesson screen is %d lines, terminal 30", n)
@@ -117,19 +121,32 @@ func TestScreens(t *testing.T) {
 		{"picker", 100, 30, func(hs *harness) {}},
 		{"picker_second", 80, 24, func(hs *harness) { hs.key("down") }},
 		{"too_small", 59, 19, func(hs *harness) {}},
+		{"intro_card_80x24", 80, 24, func(hs *harness) { hs.open("synchronize") }},
 		{"help", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("?") }},
-		{"paused", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("space") }},
+		{"help_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("?") }},
+		{"playing", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("space"); hs.settle() }},
 		{"replay", 100, 30, func(hs *harness) {
 			hs.open("synchronize")
 			hs.play(mid...)
 			for range 3 {
 				hs.key("left")
 			}
+			hs.settle()
 		}},
-		{"inspector_focus_narrow", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("tab") }},
-		{"min_60x20", 60, 20, func(hs *harness) { hs.open("synchronize"); hs.play(mid...) }},
-		{"usual_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...) }},
-		{"large_200x60", 200, 60, func(hs *harness) { hs.open("synchronize"); hs.play(mid...) }},
+		{"fault_menu", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("f") }},
+		{"glossary_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.key("g") }},
+		{"ladder_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("v"); hs.settle() }},
+		{"ladder_100x30", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("v"); hs.settle() }},
+		{"ladder_160x48", 160, 48, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.settle() }},
+		{"summary_80x24", 80, 24, func(hs *harness) {
+			hs.open("establish")
+			hs.play(recorded(hs.t, sim.Establish, sim.EstablishRefused)...)
+			hs.send(doneMsg{gen: hs.m.lesson.gen})
+		}},
+		{"inspector_focus_narrow", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("tab"); hs.settle() }},
+		{"min_60x20", 60, 20, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.settle() }},
+		{"usual_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.settle() }},
+		{"large_200x60", 200, 60, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.settle() }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			hs := newHarness(t, tt.w, tt.h)
@@ -201,5 +218,36 @@ func TestColourScreens(t *testing.T) {
 			}
 			golden.RequireEqual(t, []byte(v))
 		})
+	}
+}
+
+// TestEveryNarrationFits: at 80×24, the smallest usual terminal, every
+// stop of every lesson shows its whole narration: a sentence cut short
+// is a sentence not read.
+func TestEveryNarrationFits(t *testing.T) {
+	book := testBook(t)
+	for _, l := range book.Lessons() {
+		evs := recorded(t, l.Scenarios...)
+		hs := newHarness(t, 80, 24)
+		hs.open(l.ID)
+		check := func(what string) {
+			t.Helper()
+			n := hs.m.lesson.lay.narration
+			last := strings.TrimRight(ansi.Strip(n[len(n)-1]), " ")
+			if strings.HasSuffix(last, "…") {
+				t.Errorf("%s, %s: the narration is cut:\n%s", l.ID, what, ansi.Strip(strings.Join(n, "\n")))
+			}
+		}
+		check("the intro card")
+		for i, ev := range evs {
+			hs.play(ev)
+			if !hs.m.lesson.finished() {
+				check(fmt.Sprintf("step %d (%s)", i+1, lessons.Keys(ev)[0]))
+			}
+		}
+		hs.send(doneMsg{gen: hs.m.lesson.gen})
+		if v := ansi.Strip(hs.m.View()); strings.Contains(v, "\n …\n") || !strings.Contains(v, "What happened on the real sockets") {
+			t.Errorf("%s: the summary card does not fit 80×24:\n%s", l.ID, v)
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -50,17 +49,10 @@ func (m *lessonModel) wireLines(width int) []string {
 	inner := max(width-4, 10)
 	line := "  " + st.Wire.Render("client "+strings.Repeat("─", max(inner-14, 1))+" server")
 	var toServer, toClient []glyph
-	now := m.anim(m.now)
 	for _, i := range m.hist.inFlight(m.cursor) {
-		r := m.hist.recs[i]
-		g := m.glyphFor(r)
-		g.pos = 1 // in replay, or once across: waiting in the receiver's kernel
-		if m.live && !m.hist.acked(i, m.cursor) {
-			// Whole steps, so that the glyph moves only when a frame is due.
-			step := math.Floor(float64(now-r.seen) / float64(m.travel()) * travelSteps)
-			g.pos = min(step/travelSteps, 1)
-		}
-		if r.ev.Head().Side == sim.Client {
+		g := m.glyphFor(m.hist.recs[i])
+		g.pos = m.crossing(i)
+		if m.hist.recs[i].ev.Head().Side == sim.Client {
 			toServer = append(toServer, g)
 		} else {
 			toClient = append(toClient, g)
@@ -70,7 +62,7 @@ func (m *lessonModel) wireLines(width int) []string {
 		line,
 		"  " + lane(toServer, inner, false),
 		"  " + lane(toClient, inner, true),
-		"  " + ansi.Truncate(m.wireCaption(), width-2, "…"),
+		"  " + m.wireCaption(width-2),
 	}
 }
 
@@ -118,20 +110,36 @@ func lane(gs []glyph, width int, leftward bool) string {
 // wireCaption says how the wire is drawn: slowed for the eye, with the
 // measured transit time beside it; paused (the program, not the kernel);
 // replayed.
-func (m *lessonModel) wireCaption() string {
+func (m *lessonModel) wireCaption(width int) string {
 	st := m.c.styles
-	if !m.live {
-		return st.Replay.Render(" REPLAY ") + st.Muted.Render(" recorded events, shown again; the network is not rewound")
+	if m.replaying() {
+		return st.Replay.Render(" REPLAY ") + st.Muted.Render(" recorded steps, shown again; the network is not rewound")
 	}
-	s := "drawn slowed for your eyes"
+	transit := ""
 	if d, ok := m.hist.medianTransit(m.cursor); ok {
 		// The median of what was measured so far, rounded: it describes
 		// loopback better than the latest sample and does not jump with
 		// scheduling noise. Each frame's own figure is in the narration.
-		s += " · loopback really takes ≈" + lessons.Micros(max(d.Round(10*time.Microsecond), 10*time.Microsecond)) + " (measured median)"
+		transit = lessons.Micros(max(d.Round(10*time.Microsecond), 10*time.Microsecond))
 	}
-	if m.paused {
-		return st.Paused.Render(" PAUSED ") + st.Muted.Render(" the program makes no socket calls until → or space · "+s)
+	// The longest wording that fits: what is paused, that the drawing is
+	// slowed, and what loopback really took.
+	var options []string
+	lead := ""
+	if !m.playing {
+		lead = "paused: no socket calls until → · "
 	}
-	return st.Muted.Render(s)
+	if transit != "" {
+		options = append(options,
+			lead+"frames drawn slowed for your eyes · loopback really takes ≈"+transit+" (measured median)",
+			lead+"drawn slowed · loopback really takes ≈"+transit,
+			lead+"drawn slowed · loopback ≈"+transit)
+	}
+	options = append(options, lead+"frames drawn slowed for your eyes", lead+"drawn slowed")
+	for _, o := range options {
+		if ansi.StringWidth(o) <= width {
+			return st.Muted.Render(o)
+		}
+	}
+	return st.Muted.Render(ansi.Truncate(options[len(options)-1], width, "…"))
 }

@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// keyGroup is a titled column of the full help.
+type keyGroup struct {
+	title string
+	keys  []key.Binding
+}
+
+// fullHelp is what ? shows on the lesson screen and on the picker: every
+// key, grouped by what it is for.
+func (m Model) fullHelp() []keyGroup {
+	k := &m.c.keys
+	if m.screen == pickerScreen {
+		return []keyGroup{
+			{"Choose a lesson", []key.Binding{k.PickUp, k.PickDown, k.PickFirst, k.PickLast, k.Open}},
+			{"Anywhere", []key.Binding{k.Glossary, k.Blank, k.Help, k.Quit, k.Abort}},
+		}
+	}
+	return []keyGroup{
+		{"Move through the lesson", []key.Binding{k.Forward, k.Back, k.Play, k.NextPart, k.PrevPart, k.Restart, k.Next}},
+		{"Look closer", []key.Binding{k.View, k.Focus, k.Up, k.Down, k.Faster, k.Slower}},
+		{"Learn, and break things", []key.Binding{k.Glossary, k.Faults, k.Reset, k.Stall, k.Stop}},
+		{"Leave", []key.Binding{k.Blank, k.Lessons, k.Help, k.Quit, k.Abort}},
+	}
+}
+
+// helpScreen draws the full help in width columns and at most height
+// rows: the groups two by two side by side where they fit, else one
+// under the other.
+func (m Model) helpScreen(width, height int) []string {
+	st := m.c.styles
+	groups := m.fullHelp()
+	colW := width - 2
+	perRow := 1
+	if width >= 78 {
+		perRow, colW = 2, (width-4)/2
+	}
+	block := func(g keyGroup) []string {
+		out := []string{st.Bold.Render(g.title)}
+		for _, b := range g.keys {
+			h := b.Help()
+			out = append(out, ansi.Truncate(st.Help.FullKey.Render(padRight(h.Key, 11))+st.Help.FullDesc.Render(h.Desc), colW, "…"))
+		}
+		return out
+	}
+	out := []string{" " + st.Title.Render("Keys") + st.Muted.Render(" · any key closes this")}
+	for i := 0; i < len(groups); i += perRow {
+		out = append(out, "")
+		var blocks [][]string
+		rows := 0
+		for _, g := range groups[i:min(i+perRow, len(groups))] {
+			b := block(g)
+			blocks = append(blocks, b)
+			rows = max(rows, len(b))
+		}
+		for r := 0; r < rows; r++ {
+			var line strings.Builder
+			line.WriteByte(' ')
+			for c, b := range blocks {
+				cell := ""
+				if r < len(b) {
+					cell = b[r]
+				}
+				if c < len(blocks)-1 {
+					cell = padRight(cell, colW+2)
+				}
+				line.WriteString(cell)
+			}
+			out = append(out, line.String())
+		}
+	}
+	if len(out) > height {
+		out = append(out[:height-1], " "+st.Muted.Render("…"))
+	}
+	return out
+}

@@ -1,0 +1,259 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"sessionlab/sim"
+)
+
+// How long a stop stays on screen while playing, at speed 1: long enough
+// to read its narration at a comfortable pace, never less than the frame
+// takes to cross the wire.
+const (
+	readBase    = 1500 * time.Millisecond
+	readPerWord = 230 * time.Millisecond // about 260 words a minute
+)
+
+// arrived handles a record that just came from the run: it is shown at
+// once when it is the step that was asked for (guided) or when nothing is
+// being read (playing); otherwise it waits its turn, and while playing
+// the run is paused so that it cannot run ahead of the reader.
+func (m *lessonModel) arrived() tea.Cmd {
+	if m.shown == m.hist.len()-2 { // nothing else waits
+		switch {
+		case m.want > 0:
+			m.want--
+			return m.showNext()
+		case m.playing && !m.holding:
+			return m.showNext()
+		}
+	}
+	if m.playing {
+		m.pauseRun()
+	}
+	return nil
+}
+
+// pauseRun and resumeRun pause the run and let it go, once each.
+func (m *lessonModel) pauseRun() {
+	if !m.runPaused && m.session != nil {
+		m.session.Pause()
+		m.runPaused = true
+	}
+}
+
+func (m *lessonModel) resumeRun() {
+	if m.runPaused && m.session != nil {
+		m.session.Resume()
+		m.runPaused = false
+	}
+}
+
+// showNext moves the cursor to the first record not shown yet, and starts
+// what showing it involves: its frame's crossing, a countdown, and while
+// playing the time to read it. A fault shown while playing pauses the
+// lesson on it, so that what it did is read.
+func (m *lessonModel) showNext() tea.Cmd {
+	if m.shown >= m.hist.len()-1 {
+		return nil
+	}
+	m.shown++
+	m.moveTo(m.shown)
+	if _, ok := m.hist.recs[m.cursor].ev.(sim.Faulted); ok && m.playing {
+		m.setPlaying(false)
+	}
+	cmds := []tea.Cmd{m.animate(), m.countdown()}
+	if m.playing {
+		cmds = append(cmds, m.hold())
+	}
+	return tea.Batch(cmds...)
+}
+
+// moveTo puts the cursor on record i, its frame starting to cross now.
+func (m *lessonModel) moveTo(i int) {
+	m.cursor, m.shownAt = i, m.now
+	m.hint = ""
+	m.refreshLog()
+}
+
+// hold starts the reading time of the stop on screen.
+func (m *lessonModel) hold() tea.Cmd {
+	m.holding = true
+	m.holdTag++
+	return holdCmd(m.holdTag, m.readingTime())
+}
+
+// held ends a reading time: the next waiting record is shown, or, with
+// none waiting, the run goes on.
+func (m lessonModel) held() (lessonModel, tea.Cmd) {
+	m.holding = false
+	if !m.playing {
+		return m, nil
+	}
+	if m.shown < m.hist.len()-1 {
+		return m, m.showNext()
+	}
+	m.resumeRun()
+	return m, nil
+}
+
+// readingTime is how long the stop on screen is held while playing.
+func (m *lessonModel) readingTime() time.Duration {
+	title, text := m.narration()
+	words := len(strings.Fields(title)) + len(strings.Fields(text))
+	if r := m.c.deps.Reading; r != nil {
+		return r(words)
+	}
+	d := time.Duration(float64(readBase+time.Duration(words)*readPerWord) / m.speed)
+	return max(d, m.travel())
+}
+
+// setPlaying switches between playing and guided. Guided, the run is
+// paused; playing, it runs unless records wait to be read (showNext and
+// held let it go when they run out).
+func (m *lessonModel) setPlaying(on bool) {
+	m.playing, m.want = on, 0
+	if !on {
+		m.holding = false
+		m.pauseRun()
+	}
+}
+
+// togglePlay is space: from guided to playing (from the newest record
+// shown, if the cursor was back in a replay) and back.
+func (m lessonModel) togglePlay() (lessonModel, tea.Cmd) {
+	if m.session == nil {
+		return m, nil
+	}
+	if m.playing {
+		m.setPlaying(false)
+		m.refreshLog()
+		return m, nil
+	}
+	m.setPlaying(true)
+	if m.replaying() {
+		m.moveTo(m.shown)
+	}
+	if m.shown < m.hist.len()-1 {
+		return m, m.showNext()
+	}
+	m.resumeRun()
+	return m, tea.Batch(m.hold(), m.animate(), m.countdown())
+}
+
+// forward is one step: while playing it pauses first. In a replay it
+// moves to the next record shown; then to the next record waiting; and
+// with none waiting it asks the run for one more step, whose first record
+// is shown when it comes. At the end of the lesson it goes on to the
+// next one.
+func (m lessonModel) forward() (lessonModel, tea.Cmd) {
+	if m.playing {
+		m.setPlaying(false)
+	}
+	switch {
+	case m.replaying():
+		m.moveTo(m.cursor + 1)
+		return m, tea.Batch(m.animate(), m.countdown())
+	case m.shown < m.hist.len()-1:
+		return m, m.showNext()
+	case m.finished():
+		return m, func() tea.Msg { return nextLessonMsg{} }
+	case m.done:
+		return m, nil
+	case m.session == nil:
+		return m, nil
+	}
+	// Each press is one step, also when several come before the first
+	// step's record: a clicker pressed twice means two steps.
+	if m.want < maxWant {
+		m.want++
+		m.session.Step()
+	}
+	return m, nil
+}
+
+// maxWant bounds the steps asked for and not yet shown: a held-down key
+// repeats faster than steps happen.
+const maxWant = 8
+
+// back moves to the record before, as a replay: the run stays paused and
+// the network is not rewound.
+func (m lessonModel) back() (lessonModel, tea.Cmd) {
+	if m.playing {
+		m.setPlaying(false)
+	}
+	if m.cursor <= 0 {
+		if m.cursor == 0 {
+			m.moveTo(-1) // the intro card
+		} else {
+			m.hint = "This is the start of the lesson."
+		}
+		return m, nil
+	}
+	m.moveTo(m.cursor - 1)
+	return m, m.animate()
+}
+
+// jumpPart starts a new run from part p of the lesson (] and [), at
+// once, guided on that part's first stop.
+func (m lessonModel) jumpPart(dir int) (lessonModel, tea.Cmd) {
+	p := m.partAt(m.cursor) + dir
+	if p < 0 || p >= len(m.lesson.Scenarios) {
+		if dir > 0 {
+			m.hint = "This is the lesson's last part."
+		} else {
+			m.hint = "This is the lesson's first part."
+		}
+		return m, nil
+	}
+	m.first = p
+	m.playing = false
+	return m, m.start()
+}
+
+// partAt returns which part of the lesson record i belongs to (the
+// current run's first part before any record).
+func (m *lessonModel) partAt(i int) int {
+	if i < 0 || i >= m.hist.len() {
+		return m.first
+	}
+	sc := m.hist.recs[m.hist.recs[i].start].ev.Head().Scenario
+	for p, s := range m.lesson.Scenarios {
+		if s == sc {
+			return p
+		}
+	}
+	return m.first
+}
+
+func (m lessonModel) setSpeed(dir int) (lessonModel, tea.Cmd) {
+	i := 0
+	for i < len(speeds)-1 && speeds[i] < m.speed {
+		i++
+	}
+	i = max(0, min(len(speeds)-1, i+dir))
+	if speeds[i] == m.speed {
+		m.hint = fmt.Sprintf("Speed is already %s, the limit.", speedLabel(m.speed))
+		return m, nil
+	}
+	m.speed = speeds[i]
+	if m.session != nil {
+		_ = m.session.SetSpeed(m.speed)
+	}
+	return m, nil
+}
+
+func speedLabel(x float64) string {
+	return fmt.Sprintf("%gx", x)
+}
+
+// holdMsg: a stop's reading time is over; tag drops stale holds.
+type holdMsg struct{ tag int }
+
+func holdCmd(tag int, d time.Duration) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return holdMsg{tag: tag} })
+}

@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"sessionlab/lessons"
+	"sessionlab/sim"
+	"sessionlab/sim/spdu"
+)
+
+// summaryLines draws the card a lesson ends on: what to take away, what
+// this run really did on the sockets, what a fault the learner injected
+// caused, and the way on. It fills height lines, the way on last.
+func (m *lessonModel) summaryLines(width, height int) []string {
+	st := m.c.styles
+	var out []string
+	bullets := func(items []string) {
+		for _, it := range items {
+			it = lessons.Emphasize(it, func(s string) string { return st.Term.Render(s) })
+			for k, l := range strings.Split(ansi.Wordwrap(it, width-6, ""), "\n") {
+				lead := "   • "
+				if k > 0 {
+					lead = "     "
+				}
+				out = append(out, lead+l)
+			}
+		}
+	}
+	out = append(out, " "+st.Bold.Render("What to take away from "+m.lesson.Title))
+	bullets(m.lesson.Takeaways)
+	out = append(out, "", " "+st.Bold.Render("What happened on the real sockets in this run"))
+	bullets(m.runFacts())
+	if f := m.faultFacts(); len(f) > 0 {
+		out = append(out, "", " "+st.Bold.Render("Faults"))
+		bullets(f)
+	}
+	next := " " + st.Bold.Render("This was the last lesson.") + st.Muted.Render(" r: run it again · esc: lessons")
+	if n, ok := m.nextLesson(); ok {
+		next = " " + st.Bold.Render("Next: "+n.Title) + " (enter or PgDn)" + st.Muted.Render(" · r: run it again · esc: lessons")
+	}
+	if len(out) > height-2 {
+		out = append(out[:max(height-3, 0)], " "+st.Muted.Render("…"))
+	}
+	for len(out) < height-1 {
+		out = append(out, "")
+	}
+	return append(out, ansi.Truncate(next, width, "…"))
+}
+
+// nextLesson is the lesson after this one in the book.
+func (m *lessonModel) nextLesson() (*lessons.Lesson, bool) {
+	all := m.c.deps.Book.Lessons()
+	i := slices.Index(all, m.lesson)
+	if i < 0 || i+1 >= len(all) {
+		return nil, false
+	}
+	return all[i+1], true
+}
+
+// runFacts are counts and figures from this run's events: what the
+// sockets really carried.
+func (m *lessonModel) runFacts() []string {
+	var frames, bytes, points, dups int
+	type conn struct {
+		sc sim.Scenario
+		n  int
+	}
+	conns := map[conn]bool{} // a run numbers its connections per part
+	var transit []time.Duration
+	var committed []uint32
+	timeWait := false
+	for _, r := range m.hist.recs {
+		h := r.ev.Head()
+		if h.Wire.Conn > 0 {
+			conns[conn{h.Scenario, h.Wire.Conn}] = true
+		}
+		if h.TCP.Known && h.TCP.State == sim.StateTimeWait {
+			timeWait = true
+		}
+		if h.Side == sim.Server && len(h.Log.Confirmed) > 0 {
+			committed = h.Log.Confirmed
+		}
+		switch e := r.ev.(type) {
+		case sim.Sent:
+			frames++
+			bytes += len(e.Raw)
+		case sim.Received:
+			if e.Transit > 0 {
+				transit = append(transit, e.Transit)
+			}
+			if e.Note == sim.NoteDuplicate {
+				dups++
+			}
+			if mk, ok := e.Frame.Main(); ok && e.Side == sim.Client && (mk.Kind == spdu.MIA || mk.Kind == spdu.MAA || mk.Kind == spdu.AEA) {
+				points++
+			}
+		}
+	}
+	var out []string
+	out = append(out, fmt.Sprintf("%s, %d frames in TPKTs (%d bytes) written and read on loopback.", count(len(conns), "TCP connection"), frames, bytes))
+	if len(transit) > 0 {
+		slices.Sort(transit)
+		out = append(out, fmt.Sprintf("Each frame took about %s from write to the peer's kernel (median of %d measured); every pause you saw was pacing.",
+			lessons.Micros(transit[len(transit)/2]), len(transit)))
+	}
+	if len(committed) > 0 {
+		s := fmt.Sprintf("The server committed data packets %s", lessons.SeqList(committed))
+		if points > 0 {
+			s += fmt.Sprintf(", confirmed by %s", count(points, "sync point acknowledgement"))
+		}
+		if dups > 0 {
+			s += fmt.Sprintf("; it dropped %s it already had", count(dups, "duplicate"))
+		}
+		out = append(out, s+".")
+	}
+	if timeWait {
+		out = append(out, "The kernel kept the first closer's side in TIME_WAIT; it goes on counting after the lesson.")
+	}
+	return out
+}
+
+// faultFacts says, for each fault injected in this run, where it struck
+// and what followed: aborts, data sent again, duplicates dropped.
+func (m *lessonModel) faultFacts() []string {
+	var out []string
+	for _, u := range m.unfired {
+		out = append(out, fmt.Sprintf("The fault %v you asked for never fired: %s.", u.Fault, u.Why))
+	}
+	for i, r := range m.hist.recs {
+		f, ok := r.ev.(sim.Faulted)
+		if !ok {
+			continue
+		}
+		start := r.start
+		s := fmt.Sprintf("%s at step %d of %s", f.Fault, i-start+1, m.lesson.PartName(m.hist.recs[start].ev.Head().Scenario))
+		var then []string
+		for _, q := range m.hist.recs[i+1:] {
+			if q.start != start {
+				break
+			}
+			switch e := q.ev.(type) {
+			case sim.Aborted:
+				a := e.Side.String() + ": S-P-ABORT"
+				if len(e.Lost) > 0 {
+					a += ", " + lessons.SeqList(e.Lost) + " not confirmed"
+				}
+				then = append(then, a)
+			case sim.Discarded:
+				if e.Side == sim.Client && e.Note == sim.NoteResend {
+					then = append(then, "the client sent "+lessons.SeqList(e.Seqs)+" again")
+				}
+			case sim.Received:
+				if e.Note == sim.NoteDuplicate {
+					if mk, ok := e.Frame.Main(); ok && mk.Kind == spdu.DT {
+						then = append(then, "the server dropped a duplicate by serial number")
+					}
+				}
+			}
+		}
+		if len(then) == 0 {
+			then = append(then, "the run went on")
+		}
+		out = append(out, s+": "+strings.Join(compact(then), "; ")+".")
+	}
+	return out
+}
+
+// compact drops repeats that follow each other.
+func compact(items []string) []string {
+	return slices.Compact(items)
+}
+
+// count writes n and a noun, plural when n is not 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
