@@ -14,8 +14,8 @@ import (
 // to read its narration at a comfortable pace, never less than the frame
 // takes to cross the wire.
 const (
-	readBase    = 1500 * time.Millisecond
-	readPerWord = 230 * time.Millisecond // about 260 words a minute
+	readBase    = time.Second
+	readPerWord = 200 * time.Millisecond // 300 words a minute
 )
 
 // arrived handles a record that just came from the run: it is shown at
