@@ -73,6 +73,11 @@ var factNames = map[string]string{
 	"why":         "why the session was aborted",
 	"lost":        "data packets not confirmed (sender) or not committed (receiver) when the session was aborted",
 	"delay":       "how long a stall holds a frame back",
+	// Answers for predictions: short words a choice's value can equal.
+	"acked":     "all when TCP_INFO says nothing is unacknowledged, else some",
+	"handshake": "done when the client's connect() returned before accept() did, else not done",
+	"twice":     "for a data packet received: yes if the receiver now holds it more than once, else no",
+	"waiter":    "for a close: this side when it waits in TIME_WAIT afterwards, else neither",
 }
 
 func knownFact(name string) bool {
@@ -124,6 +129,11 @@ func (f facts) get(name string) (string, bool) {
 		return Micros(h.TCP.RTT), tcp && h.TCP.RTT > 0
 	case "unacked":
 		return strconv.Itoa(int(h.TCP.Unacked)), tcp && h.TCP.Source == "TCP_INFO"
+	case "acked":
+		if h.TCP.Unacked == 0 {
+			return "all", tcp && h.TCP.Source == "TCP_INFO"
+		}
+		return "some", tcp && h.TCP.Source == "TCP_INFO"
 	case "source":
 		return h.TCP.Source, tcp
 	case "vm":
@@ -226,6 +236,15 @@ func (f facts) eventFact(name string) (string, bool) {
 	switch e := f.ev.(type) {
 	case sim.Received:
 		switch name {
+		case "twice":
+			seq, ok := sim.PacketOf(mainOrZero(e.Frame).Info)
+			if !ok || e.Side != sim.Server {
+				return "", false
+			}
+			if n := countOf(e.Log.Confirmed, seq) + countOf(e.Log.Pending, seq); n > 1 {
+				return "yes", true
+			}
+			return "no", true
 		case "read":
 			return strconv.Itoa(e.ReadBytes), true
 		case "frames":
@@ -235,6 +254,13 @@ func (f facts) eventFact(name string) (string, bool) {
 		}
 	case sim.Accepted:
 		switch name {
+		case "handshake":
+			// Measured: the client's connect() had returned this long
+			// before accept() handed the connection over.
+			if e.AfterHandshake > 0 {
+				return "done", true
+			}
+			return "not done", true
 		case "queue":
 			return strconv.Itoa(e.Queue), e.Queue >= 0
 		case "waited":
@@ -269,6 +295,11 @@ func (f facts) eventFact(name string) (string, bool) {
 		}
 	case sim.Closed:
 		switch name {
+		case "waiter":
+			if e.After.Known && e.After.State == sim.StateTimeWait {
+				return e.Side.String(), true
+			}
+			return "neither", e.After.Known
 		case "after":
 			return e.After.State.String(), e.After.Known
 		case "timewait":
@@ -354,4 +385,21 @@ func Duration(d time.Duration) string {
 		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
 	}
 	return Micros(d)
+}
+
+// mainOrZero returns a frame's main SPDU, or the zero SPDU.
+func mainOrZero(f spdu.Frame) spdu.SPDU {
+	m, _ := f.Main()
+	return m
+}
+
+// countOf counts v in s.
+func countOf(s []uint32, v uint32) int {
+	n := 0
+	for _, x := range s {
+		if x == v {
+			n++
+		}
+	}
+	return n
 }

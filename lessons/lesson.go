@@ -25,8 +25,10 @@ type Lesson struct {
 	// file's "## takeaways" list.
 	Takeaways []string
 
-	texts  map[string]entry
-	common map[string]entry
+	texts       map[string]entry
+	common      map[string]entry
+	predictions []*Prediction
+	quiz        []Question
 }
 
 // entry is what a lesson file says about one kind of event.

@@ -41,6 +41,22 @@ func parseFile(name, text string) (*Lesson, error) {
 		for i++; i < len(lines) && !strings.HasPrefix(lines[i], "## "); i++ {
 			body = append(body, lines[i])
 		}
+		if pk, ok := strings.CutPrefix(key, "predict "); ok {
+			pr, err := parsePrediction(pk, body, start+1)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%w", name, err)
+			}
+			l.predictions = append(l.predictions, pr)
+			continue
+		}
+		if key == "quiz" {
+			q, err := parseQuiz(body, start+1)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%w", name, err)
+			}
+			l.quiz = append(l.quiz, q...)
+			continue
+		}
 		if key == "takeaways" {
 			for _, ln := range body {
 				if t, ok := strings.CutPrefix(strings.TrimSpace(ln), "- "); ok {

@@ -110,6 +110,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m, cmd = m.key(msg)
 	case openMsg:
 		cmd = m.open(msg.id)
+	case savedMsg:
+		if msg.err != nil {
+			m.lesson.hint = "Your progress could not be saved: " + msg.err.Error()
+		}
 	case nextLessonMsg:
 		if n, ok := m.lesson.nextLesson(); ok && m.screen == lessonScreen {
 			cmd = m.open(n.ID)

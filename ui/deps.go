@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 )
 
@@ -61,6 +62,13 @@ type Deps struct {
 	// Plan, when set, gives the step counts of the header; without it the
 	// header counts steps without a total.
 	Plan Planner
+	// Progress, when set, keeps what the learner did across runs.
+	Progress *progress.Store
+	// Present is presenter mode: one idea per click for a room.
+	Present bool
+	// NoQuestions runs lessons without predictions and quizzes
+	// (--no-questions): a demonstration straight through.
+	NoQuestions bool
 	// Faults are injected into the first run of the lesson opened first,
 	// at the moments they name (--fault); restarts run clean.
 	Faults []sim.FaultAt

@@ -253,11 +253,12 @@ func (hs *harness) feed(evs ...sim.Event) {
 }
 
 // play feeds events and shows each one as it comes, as a learner pressing
-// → once per step would see them, ending on the last.
+// → once per step would see them (and once more to pass a prediction
+// without answering it), ending on the last.
 func (hs *harness) play(evs ...sim.Event) {
 	for _, ev := range evs {
 		hs.feed(ev)
-		if l := &hs.m.lesson; l.shown < l.hist.len()-1 {
+		for l := &hs.m.lesson; l.shown < l.hist.len()-1; {
 			hs.key("right")
 		}
 	}

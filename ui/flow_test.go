@@ -93,7 +93,7 @@ func quickly(int) time.Duration { return time.Millisecond }
 func TestFlowWithFakeRun(t *testing.T) {
 	evs := recorded(t, sim.Synchronize)
 	st := &fakeStarter{}
-	m := newModel(t, Deps{Book: testBook(t), Start: st.start, Renderer: asciiRenderer(), Lesson: "synchronize"})
+	m := newModel(t, Deps{Book: testBook(t), Start: st.start, Renderer: asciiRenderer(), Lesson: "synchronize", NoQuestions: true})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	t.Cleanup(func() {
 		for i := 0; i < st.count(); i++ {
@@ -105,6 +105,7 @@ func TestFlowWithFakeRun(t *testing.T) {
 	s := st.session(0)
 
 	// Each PgDn asks for a step; the fake answers it with the next event.
+	// (Synchronize asks predictions too; this run passes them.)
 	next := 0
 	for seq := uint32(0); seq < sim.Packets; seq++ {
 		for ; next < len(evs); next++ {
@@ -159,7 +160,7 @@ func TestFlowWithRealEngine(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	runs := sim.NewRuns(ctx)
 	m := newModel(t, Deps{Book: testBook(t), Start: engineStarter(runs), Renderer: asciiRenderer(), Lesson: "synchronize",
-		Speed: sim.MaxSpeed, Live: true, Reading: quickly})
+		Speed: sim.MaxSpeed, Live: true, Reading: quickly, NoQuestions: true})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	for seq := 0; seq < sim.Packets; seq++ {
 		waitOutput(t, tm, fmt.Sprintf("client → GT+DT %d", seq))
@@ -189,7 +190,8 @@ var stepAt = regexp.MustCompile(`step (\d+)`)
 
 // TestFlowClickerOnly runs Establish on real sockets from the picker to
 // the next lesson with PgDn alone, as an instructor with a clicker would:
-// every step is shown, the summary card comes, and PgDn opens Synchronize.
+// every step is shown, each prediction and quiz question is passed with
+// its answer shown, the summary card comes, and PgDn opens Synchronize.
 func TestFlowClickerOnly(t *testing.T) {
 	existing := goleak.IgnoreCurrent()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -206,17 +208,30 @@ func TestFlowClickerOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps := 0
+	// One press per step, one more per prediction, two per quiz question.
+	presses := len(est.Predictions()) + 2*len(est.Quiz())
 	for _, sc := range est.Scenarios {
-		for k := 1; k <= total[sc]; k++ {
-			pgdn()
-			steps++
-			if steps == total[est.Scenarios[0]]+total[est.Scenarios[1]] {
-				break // the last step is the summary card
-			}
-			waitOutput(t, tm, fmt.Sprintf("step %d of %d", k, total[sc]))
+		presses += total[sc]
+	}
+	// A press at a time, each once the screen has answered the one before:
+	// a person reads before the next click.
+	var seen []byte
+	for range presses - 1 {
+		pgdn()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			seen = append(seen, b...)
+			return len(b) > 0
+		}, teatest.WithDuration(flowWait), teatest.WithCheckInterval(5*time.Millisecond))
+	}
+	if !bytes.Contains(seen, []byte("Quiz: question 3 of 3")) {
+		t.Fatalf("%d presses did not reach the last quiz question", presses-1)
+	}
+	for _, want := range []string{"Predict, then watch", "The answer:", fmt.Sprintf("step %d of %d", total[est.Scenarios[1]]-1, total[est.Scenarios[1]])} {
+		if !bytes.Contains(seen, []byte(want)) {
+			t.Errorf("on the way, the screen never showed %q", want)
 		}
 	}
+	pgdn()
 	waitOutput(t, tm, "■ finished", "Next: Synchronize")
 	pgdn()
 	waitOutput(t, tm, "Synchronize · introduction")

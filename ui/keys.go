@@ -12,6 +12,7 @@ type keyMap struct {
 	NextPart key.Binding
 	PrevPart key.Binding
 	Next     key.Binding // at a lesson's end: open the next lesson
+	Retry    key.Binding // at a lesson's end: take the quiz again
 	Restart  key.Binding
 	Faster   key.Binding
 	Slower   key.Binding
@@ -42,6 +43,7 @@ func newKeyMap() keyMap {
 		NextPart:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next part")),
 		PrevPart:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous part")),
 		Next:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next lesson")),
+		Retry:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "quiz again")),
 		Restart:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "restart")),
 		Faster:    key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
 		Slower:    key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "slower")),

@@ -74,6 +74,13 @@ type lessonModel struct {
 	inspAt    int    // the record the inspector shows; a new one starts at the top
 	hint      string // a one-line note about the last key, cleared by the next
 	menu      bool   // the fault menu is open
+
+	ask       *asking                      // a prediction on screen
+	asked     map[*lessons.Prediction]bool // predictions asked in this run
+	verdicts  map[int]verdict              // by record: what the learner predicted, and the run's answer
+	predRight int                          // predictions answered right in this run
+	predAsked int                          // and answered at all
+	quiz      *quizRun
 }
 
 func newLessonModel(c *common, l *lessons.Lesson, speed float64) lessonModel {
@@ -93,6 +100,9 @@ func (m *lessonModel) start() tea.Cmd {
 	m.cursor, m.shown, m.shownAt = -1, -1, m.now
 	m.want, m.holding, m.logFree, m.menu = 0, false, false, false
 	m.runPaused = true // every run starts paused
+	m.ask, m.asked, m.verdicts = nil, map[*lessons.Prediction]bool{}, map[int]verdict{}
+	m.predRight, m.predAsked = 0, 0
+	m.quiz = newQuizRun(len(m.lesson.Quiz()))
 	m.refreshLog()
 	cfg := sim.Config{Scenarios: m.lesson.Scenarios[m.first:], Speed: m.speed, Faults: m.faults}
 	m.faults = nil // a restart runs clean

@@ -13,8 +13,16 @@ import (
 
 func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	keys := &m.c.keys
-	if m.menu {
+	switch {
+	case m.menu:
 		return m.menuKey(msg)
+	case m.ask != nil:
+		return m.askKey(msg)
+	case m.quizzing():
+		return m.quizKey(msg)
+	case m.finished() && key.Matches(msg, keys.Retry) && m.hasQuiz():
+		m.quiz = newQuizRun(len(m.lesson.Quiz()))
+		return m, nil
 	}
 	m.hint = ""
 	switch {

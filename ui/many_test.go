@@ -35,7 +35,7 @@ func TestManyModelsInOneProcess(t *testing.T) {
 	ids := book.IDs()
 	var tms []*teatest.TestModel
 	for i := range n {
-		m := newModel(t, Deps{Book: book, Start: start, Renderer: asciiRenderer(), Lesson: ids[i%len(ids)], Live: true, Reading: quickly})
+		m := newModel(t, Deps{Book: book, Start: start, Renderer: asciiRenderer(), Lesson: ids[i%len(ids)], Live: true, Reading: quickly, NoQuestions: true})
 		tms = append(tms, teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30)))
 	}
 	for i, tm := range tms {

@@ -39,6 +39,11 @@ func (m *lessonModel) narration() (title, text string) {
 	default:
 		title, text = m.lesson.Line(ev), m.lesson.Narration(ev)
 	}
+	if v, ok := m.verdicts[m.cursor]; ok {
+		// The prediction's verdict is the headline; the event's narration
+		// says why.
+		title = v.title()
+	}
 	if m.hint != "" {
 		text = m.hint
 	}

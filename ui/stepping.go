@@ -61,6 +61,14 @@ func (m *lessonModel) showNext() tea.Cmd {
 	if m.shown >= m.hist.len()-1 {
 		return nil
 	}
+	if p := m.prediction(m.shown + 1); p != nil {
+		// Ask before showing: the run waits, and so does playing.
+		m.ask = &asking{p: p, rec: m.shown + 1}
+		if m.playing {
+			m.setPlaying(false)
+		}
+		return nil
+	}
 	m.shown++
 	m.moveTo(m.shown)
 	if _, ok := m.hist.recs[m.cursor].ev.(sim.Faulted); ok && m.playing {
@@ -69,6 +77,9 @@ func (m *lessonModel) showNext() tea.Cmd {
 	cmds := []tea.Cmd{m.animate(), m.countdown()}
 	if m.playing {
 		cmds = append(cmds, m.hold())
+	}
+	if _, ok := m.hist.recs[m.cursor].ev.(sim.ScenarioStarted); ok || m.finished() {
+		cmds = append(cmds, m.saveProgress()) // where to resume; or the lesson is done
 	}
 	return tea.Batch(cmds...)
 }

@@ -33,6 +33,9 @@ func (m *lessonModel) summaryLines(width, height int) []string {
 	}
 	out = append(out, " "+st.Bold.Render("What to take away from "+m.lesson.Title))
 	bullets(m.lesson.Takeaways)
+	if a := m.answers(); a != "" {
+		out = append(out, "", " "+st.Bold.Render("Your answers: ")+a)
+	}
 	out = append(out, "", " "+st.Bold.Render("What happened on the real sockets in this run"))
 	bullets(m.runFacts())
 	if f := m.faultFacts(); len(f) > 0 {
@@ -50,6 +53,22 @@ func (m *lessonModel) summaryLines(width, height int) []string {
 		out = append(out, "")
 	}
 	return append(out, ansi.Truncate(next, width, "…"))
+}
+
+// answers sums up the learner's predictions and quiz in this run.
+func (m *lessonModel) answers() string {
+	var parts []string
+	if m.predAsked > 0 {
+		parts = append(parts, fmt.Sprintf("predictions %d of %d right", m.predRight, m.predAsked))
+	}
+	if m.hasQuiz() && m.quiz.done {
+		right, of := m.quiz.score(m.lesson.Quiz())
+		if of > 0 {
+			parts = append(parts, fmt.Sprintf("quiz %d of %d right", right, of))
+		}
+		parts = append(parts, "t: take the quiz again")
+	}
+	return strings.Join(parts, " · ")
 }
 
 // nextLesson is the lesson after this one in the book.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -94,6 +95,9 @@ func TestOneStepPerKey(t *testing.T) {
 	}
 	if _, steps, _, _ := s.state(); steps != 1 {
 		t.Fatalf("showing records that had arrived asked the run for %d steps", steps)
+	}
+	for _, p := range l.lesson.Predictions() {
+		l.asked[p] = true // this part is about steps, not questions
 	}
 	hs.key("n")
 	hs.key("n") // a clicker pressed twice before the step comes
@@ -375,9 +379,10 @@ func TestTimeWaitCountsDown(t *testing.T) {
 	}
 }
 
-// TestSummaryCard: the last stop is the summary card, with the take-aways,
-// figures from this run, a fault that never fired, and the next lesson,
-// which → or PgDn opens.
+// TestSummaryCard: after the last step comes the quiz, a question at a
+// time with its explanation; then the summary card, with the take-aways,
+// figures from this run, the scores, a fault that never fired, and the
+// next lesson, which → or PgDn opens.
 func TestSummaryCard(t *testing.T) {
 	evs := recorded(t, sim.Establish, sim.EstablishRefused)
 	hs := newHarness(t, 100, 40)
@@ -385,19 +390,80 @@ func TestSummaryCard(t *testing.T) {
 	s.unfired = []sim.Unfired{{Fault: sim.FaultAt{Kind: sim.FaultReset, After: 999}, Why: "the run ended after event 20"}}
 	hs.play(evs...)
 	hs.send(doneMsg{gen: hs.m.lesson.gen})
-	v := ansi.Strip(hs.m.View())
 	est, _ := testBook(t).Lesson("establish")
+	for i, q := range est.Quiz() {
+		v := ansi.Strip(hs.m.View())
+		if !contains(v, fmt.Sprintf("Quiz: question %d of %d", i+1, len(est.Quiz()))) || !contains(v, q.Ask[:20]) {
+			t.Fatalf("question %d not shown:\n%s", i+1, v)
+		}
+		pick := q.Right + 1 // right on all but the last
+		if i == len(est.Quiz())-1 {
+			pick = (q.Right+1)%len(q.Choices) + 1
+		}
+		hs.key(fmt.Sprint(pick))
+		if v := ansi.Strip(hs.m.View()); !contains(v, lessons.Plain(q.Explain)[:25]) {
+			t.Fatalf("no explanation after an answer:\n%s", v)
+		}
+		hs.key("pgdown")
+	}
+	v := ansi.Strip(hs.m.View())
 	for _, want := range []string{"■ finished", "What to take away", lessons.Plain(est.Takeaways[0])[:30],
-		"2 TCP connections", "The fault reset@999 you asked for never fired", "Next: Synchronize (enter or PgDn)"} {
+		"2 TCP connections", "The fault reset@999 you asked for never fired",
+		fmt.Sprintf("quiz %d of %d right", len(est.Quiz())-1, len(est.Quiz())), "Next: Synchronize (enter or PgDn)"} {
 		if !contains(v, want) {
 			t.Fatalf("the summary lacks %q:\n%s", want, v)
 		}
+	}
+	hs.key("t")
+	if !contains(hs.m.View(), "Quiz: question 1 of") {
+		t.Fatal("t did not start the quiz again")
+	}
+	for range 2 * len(est.Quiz()) {
+		hs.key("pgdown") // shown without answers: no score
 	}
 	for _, msg := range run(hs.key("pgdown")) {
 		hs.send(msg)
 	}
 	if hs.m.lesson.lesson.ID != "synchronize" || hs.m.lesson.cursor != -1 {
 		t.Fatalf("PgDn on the summary opened %s", hs.m.lesson.lesson.ID)
+	}
+}
+
+// TestPrediction: before the event it is about, the lesson asks; the
+// answer is scored against the event's own facts, and the event is then
+// shown with the verdict as its headline.
+func TestPrediction(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	mia := slices.IndexFunc(evs, received(sim.Client, spdu.MIA))
+	hs.play(evs[:mia]...)
+	l := &hs.m.lesson
+	for _, p := range l.lesson.Predictions() {
+		if p.Key != "client received MIA" {
+			l.asked[p] = true
+		}
+	}
+	_, stepsBefore, _, _ := s.state()
+	hs.feed(evs[mia])
+	hs.key("right")
+	v := ansi.Strip(hs.m.View())
+	if l.ask == nil || !contains(v, "Predict, then watch") || !contains(v, "What will the client's V(A) be") {
+		t.Fatalf("no question before the MIA:\n%s", v)
+	}
+	if contains(v, "client ← GT+MIA 1") || l.cursor == mia {
+		t.Fatal("the event showed before the answer")
+	}
+	hs.key("down")
+	hs.key("enter") // the second choice: 2
+	if _, steps, _, _ := s.state(); steps != stepsBefore {
+		t.Fatal("answering asked the run for a step")
+	}
+	if l.cursor != mia || l.predRight != 1 || l.predAsked != 1 {
+		t.Fatalf("after the answer: cursor %d (MIA at %d), %d of %d right", l.cursor, mia, l.predRight, l.predAsked)
+	}
+	if v := ansi.Strip(hs.m.View()); !contains(v, "✓ Right: 2: point 1 is confirmed") {
+		t.Fatalf("no verdict:\n%s", v)
 	}
 }
 

@@ -120,14 +120,24 @@ func (m *lessonModel) columns(width int, wide, wire bool) []column {
 func (m *lessonModel) view(help string) string {
 	l := m.lay
 	lines := []string{m.header(l.width)}
-	if m.finished() {
+	switch {
+	case m.finished():
 		// The summary card has the screen to itself: the run is over.
 		lines = append(lines, m.summaryLines(l.width, l.height-1-l.helpHeight)...)
+		return strings.Join(append(lines, help), "\n")
+	case m.quizzing():
+		lines = append(lines, m.quizLines(l.width, l.height-1-l.helpHeight)...)
 		return strings.Join(append(lines, help), "\n")
 	}
 	lines = append(lines, m.endpointLines(l.width, l.height)...)
 	if l.wire {
 		lines = append(lines, m.wireLines(l.width)...)
+	}
+	if m.ask != nil {
+		// The question takes the narration's place and the panes': what
+		// is asked about must not show before it is answered.
+		lines = append(lines, m.askLines(l.width, len(l.narration)+l.bottom)...)
+		return strings.Join(append(lines, help), "\n")
 	}
 	lines = append(lines, l.narration...)
 	lines = append(lines, m.panes(l.width, l.bottom)...)
@@ -138,7 +148,7 @@ func (m *lessonModel) view(help string) string {
 // finished reports whether the screen is on the lesson's last stop, its
 // summary card.
 func (m *lessonModel) finished() bool {
-	return m.done && m.cursor >= 0 && m.cursor == m.hist.len()-1 && m.err == nil
+	return m.atEnd() && (!m.hasQuiz() || m.quiz.done)
 }
 
 // header names the lesson, says where in it the screen is, and what state
@@ -183,6 +193,9 @@ func (m *lessonModel) header(width int) string {
 func (m *lessonModel) where() string {
 	if m.finished() {
 		return "summary"
+	}
+	if m.quizzing() {
+		return "quiz"
 	}
 	parts := len(m.lesson.Scenarios)
 	p := m.partAt(m.cursor)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"io"
 	"strings"
 	"testing"
@@ -135,6 +136,28 @@ func TestScreens(t *testing.T) {
 		}},
 		{"fault_menu", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("f") }},
 		{"glossary_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.key("g") }},
+		{"prediction_80x24", 80, 24, func(hs *harness) {
+			hs.open("synchronize")
+			mia := slices.IndexFunc(synchronize, received(sim.Client, spdu.MIA))
+			hs.play(synchronize[:mia]...)
+			hs.feed(synchronize[mia])
+			hs.key("right")
+		}},
+		{"verdict_80x24", 80, 24, func(hs *harness) {
+			hs.open("synchronize")
+			mia := slices.IndexFunc(synchronize, received(sim.Client, spdu.MIA))
+			hs.play(synchronize[:mia]...)
+			hs.feed(synchronize[mia])
+			hs.key("right")
+			hs.key("1")
+			hs.settle()
+		}},
+		{"quiz_80x24", 80, 24, func(hs *harness) {
+			hs.open("synchronize")
+			hs.play(synchronize...)
+			hs.send(doneMsg{gen: hs.m.lesson.gen})
+			hs.key("2")
+		}},
 		{"ladder_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("v"); hs.settle() }},
 		{"ladder_100x30", 100, 30, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("v"); hs.settle() }},
 		{"ladder_160x48", 160, 48, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.settle() }},
@@ -240,12 +263,24 @@ func TestEveryNarrationFits(t *testing.T) {
 		}
 		check("the intro card")
 		for i, ev := range evs {
-			hs.play(ev)
+			hs.feed(ev)
+			for lm := &hs.m.lesson; lm.shown < lm.hist.len()-1; {
+				hs.key("right")
+				if lm.ask != nil && !strings.Contains(ansi.Strip(hs.m.View()), "(or ↑/↓ and enter)") {
+					t.Errorf("%s: the prediction before step %d does not fit 80×24:\n%s", l.ID, i+1, ansi.Strip(hs.m.View()))
+				}
+			}
 			if !hs.m.lesson.finished() {
 				check(fmt.Sprintf("step %d (%s)", i+1, lessons.Keys(ev)[0]))
 			}
 		}
 		hs.send(doneMsg{gen: hs.m.lesson.gen})
+		for range 2 * len(l.Quiz()) {
+			if v := ansi.Strip(hs.m.View()); strings.Contains(v, "\n …") {
+				t.Errorf("%s: a quiz question does not fit 80×24:\n%s", l.ID, v)
+			}
+			hs.key("pgdown")
+		}
 		if v := ansi.Strip(hs.m.View()); strings.Contains(v, "\n …\n") || !strings.Contains(v, "What happened on the real sockets") {
 			t.Errorf("%s: the summary card does not fit 80×24:\n%s", l.ID, v)
 		}

@@ -1,0 +1,173 @@
+package lessons
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"sessionlab/sim"
+)
+
+// Prediction is a question a lesson asks just before it shows an event:
+// the learner commits to an answer, then the real event answers it. The
+// right answer is never written in the file: it is the event's fact
+// (Answer, a template such as "{va}") as this run gives it, so a fault
+// that changes the outcome changes the answer.
+type Prediction struct {
+	Key      string // the event it comes before: a content key, * standing for any one word
+	Question string
+	Choices  []Choice
+	Why      string // said after the answer, with the event's narration
+	answer   template
+	line     int // where it is in its file, for messages
+}
+
+// Choice is one answer a learner can pick: Value is compared with the
+// event's answer, Text is what the learner reads.
+type Choice struct {
+	Value, Text string
+}
+
+// Predictions returns the lesson's predictions, in file order.
+func (l *Lesson) Predictions() []*Prediction { return l.predictions }
+
+// Matches reports whether the prediction comes before ev.
+func (p *Prediction) Matches(ev sim.Event) bool {
+	want := strings.Fields(p.Key)
+	return slices.ContainsFunc(Keys(ev), func(k string) bool {
+		got := strings.Fields(k)
+		if len(got) != len(want) {
+			return false
+		}
+		for i := range want {
+			if want[i] != "*" && want[i] != got[i] {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// Answer is the right answer as ev gives it, and the choice that says it
+// (-1 when none does: the run went another way than the choices foresaw).
+func (p *Prediction) Answer(ev sim.Event) (value string, choice int) {
+	value, _ = p.answer.render(factsOf(ev))
+	return value, slices.IndexFunc(p.Choices, func(c Choice) bool { return c.Value == value })
+}
+
+// parsePrediction reads a "## predict KEY" section:
+//
+//	question: The server's MIA 1 is on its way. What will V(A) be?
+//	answer: {va}
+//	- 1: nothing changes until a major point
+//	- 2: point 1 is confirmed, so the lowest unconfirmed is 2
+//	why: V(A) is the lowest serial number not yet confirmed.
+func parsePrediction(key string, body []string, at int) (*Prediction, error) {
+	p := &Prediction{Key: key, line: at}
+	for i, ln := range body {
+		ln = strings.TrimSpace(ln)
+		switch {
+		case ln == "":
+		case strings.HasPrefix(ln, "question:"):
+			p.Question = strings.TrimSpace(strings.TrimPrefix(ln, "question:"))
+		case strings.HasPrefix(ln, "why:"):
+			p.Why = strings.TrimSpace(strings.TrimPrefix(ln, "why:"))
+		case strings.HasPrefix(ln, "answer:"):
+			t, err := parseTemplate(strings.TrimSpace(strings.TrimPrefix(ln, "answer:")))
+			if err != nil {
+				return nil, lineErr(at+i, err)
+			}
+			p.answer = t
+		case strings.HasPrefix(ln, "- "):
+			v, text, ok := strings.Cut(strings.TrimPrefix(ln, "- "), ": ")
+			if !ok {
+				return nil, lineErr(at+i, fmt.Errorf(`a choice is "- VALUE: what the learner reads"`))
+			}
+			p.Choices = append(p.Choices, Choice{strings.TrimSpace(v), strings.TrimSpace(text)})
+		default:
+			return nil, lineErr(at+i, fmt.Errorf(`expected "question:", "answer:", "why:" or a "- VALUE: text" choice, got %q`, ln))
+		}
+	}
+	switch {
+	case p.Question == "":
+		return nil, lineErr(at-1, fmt.Errorf("prediction %q has no question:", key))
+	case p.answer.empty():
+		return nil, lineErr(at-1, fmt.Errorf("prediction %q has no answer: (a fact such as {va})", key))
+	case len(p.Choices) < 2:
+		return nil, lineErr(at-1, fmt.Errorf("prediction %q needs at least two choices", key))
+	}
+	return p, nil
+}
+
+// Question is one question of a lesson's quiz.
+type Question struct {
+	Ask     string
+	Choices []string
+	Right   int    // which choice is right
+	Explain string // said after any answer
+}
+
+// Quiz returns the lesson's quiz, in file order.
+func (l *Lesson) Quiz() []Question { return l.quiz }
+
+// parseQuiz reads a "## quiz" section: each question is a "? " line, its
+// choices "+ " (the right one) and "- " lines, and its explanation an
+// "= " line.
+func parseQuiz(body []string, at int) ([]Question, error) {
+	var out []Question
+	cur := -1
+	for i, ln := range body {
+		ln = strings.TrimSpace(ln)
+		switch {
+		case ln == "":
+		case strings.HasPrefix(ln, "? "):
+			out = append(out, Question{Ask: strings.TrimPrefix(ln, "? "), Right: -1})
+			cur = len(out) - 1
+		case cur < 0:
+			return nil, lineErr(at+i, fmt.Errorf(`a quiz starts with a "? " question line, got %q`, ln))
+		case strings.HasPrefix(ln, "+ "):
+			if out[cur].Right >= 0 {
+				return nil, lineErr(at+i, fmt.Errorf("a question has one right choice (+); this is a second"))
+			}
+			out[cur].Right = len(out[cur].Choices)
+			out[cur].Choices = append(out[cur].Choices, strings.TrimPrefix(ln, "+ "))
+		case strings.HasPrefix(ln, "- "):
+			out[cur].Choices = append(out[cur].Choices, strings.TrimPrefix(ln, "- "))
+		case strings.HasPrefix(ln, "= "):
+			out[cur].Explain = strings.TrimPrefix(ln, "= ")
+		default:
+			// A line that goes on from the one before.
+			switch q := &out[cur]; {
+			case q.Explain != "":
+				q.Explain += " " + ln
+			case len(q.Choices) > 0:
+				q.Choices[len(q.Choices)-1] += " " + ln
+			default:
+				q.Ask += " " + ln
+			}
+		}
+	}
+	for _, q := range out {
+		switch {
+		case q.Right < 0:
+			return nil, lineErr(at, fmt.Errorf("quiz question %q has no right choice (+)", q.Ask))
+		case len(q.Choices) < 2:
+			return nil, lineErr(at, fmt.Errorf("quiz question %q needs at least two choices", q.Ask))
+		case q.Explain == "":
+			return nil, lineErr(at, fmt.Errorf("quiz question %q has no explanation (=)", q.Ask))
+		}
+	}
+	return out, nil
+}
+
+// lineErr is an error that knows its line in the file; parseFile adds
+// the file's name.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("%d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
+
+func lineErr(line int, err error) error { return &lineError{line, err} }

@@ -1,0 +1,150 @@
+package progress
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+func TestRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	s, warn := Open(dir, t0)
+	if warn != "" {
+		t.Fatalf("a missing file warns: %s", warn)
+	}
+	if err := s.Update("synchronize", t0, func(l *Lesson) {
+		l.Finished, l.Quiz, l.Predictions, l.Part = true, Score{2, 3}, Score{1, 2}, 0
+	}); err != nil {
+		t.Fatal(err)
+	}
+	again, warn := Open(dir, t0)
+	if warn != "" {
+		t.Fatal(warn)
+	}
+	p := again.Snapshot()
+	if l := p.Lessons["synchronize"]; l == nil || !l.Finished || l.Quiz != (Score{2, 3}) || p.Last != "synchronize" {
+		t.Fatalf("read back %+v", p)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*.tmp-*"))
+	if len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+	if err := again.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(again.Path()); !os.IsNotExist(err) {
+		t.Fatal("reset left the file")
+	}
+}
+
+// TestBadFilesAreKeptAside: a corrupt file, or one from a newer
+// SessionLab, gives a one-line warning and a fresh start, and is renamed
+// aside with a timestamp, never overwritten.
+func TestBadFilesAreKeptAside(t *testing.T) {
+	for name, content := range map[string]string{
+		"corrupt": `{"version": 1, "lessons": {`,
+		"future":  `{"version": 99, "lessons": {}}`,
+		"empty":   ``,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, FileName)
+			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, warn := Open(dir, t0)
+			if warn == "" || strings.Contains(warn, "\n") {
+				t.Fatalf("warning %q", warn)
+			}
+			aside := path + ".bad-20261125T090000Z"
+			if b, err := os.ReadFile(aside); err != nil || string(b) != content {
+				t.Fatalf("the bad file was not kept as %s: %v", aside, err)
+			}
+			if len(s.Snapshot().Lessons) != 0 {
+				t.Fatal("not a fresh start")
+			}
+			if err := s.Update("establish", t0, func(l *Lesson) { l.Finished = true }); err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(aside); string(b) != content {
+				t.Fatal("saving touched the file kept aside")
+			}
+		})
+	}
+}
+
+// TestUnreadableFileIsNotOverwritten: a file that cannot be read is left
+// alone, and nothing is saved over it.
+func TestUnreadableFileIsNotOverwritten(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root reads any file: an unreadable file cannot be made here")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	if err := os.WriteFile(path, []byte(`{"version":1}`), 0o000); err != nil {
+		t.Fatal(err)
+	}
+	s, warn := Open(dir, t0)
+	if warn == "" {
+		t.Fatal("no warning")
+	}
+	_ = s.Update("establish", t0, func(l *Lesson) { l.Finished = true })
+	os.Chmod(path, 0o600)
+	if b, _ := os.ReadFile(path); string(b) != `{"version":1}` {
+		t.Fatalf("the unreadable file was overwritten: %s", b)
+	}
+}
+
+// TestTwoWritersNeverCorrupt: two SessionLabs of the same user save over
+// and over while a third reads: every read is a whole, valid file, from
+// one writer or the other.
+func TestTwoWritersNeverCorrupt(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := Open(dir, t0)
+	b, _ := Open(dir, t0)
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for i, s := range []*Store{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < 200; n++ {
+				if err := s.Update(fmt.Sprintf("lesson-%d", i), t0, func(l *Lesson) { l.Part = n }); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(stop) }()
+	reads := 0
+	for done := false; !done; {
+		select {
+		case <-stop:
+			done = true
+		default:
+		}
+		raw, err := os.ReadFile(filepath.Join(dir, FileName))
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p Progress
+		if err := json.Unmarshal(raw, &p); err != nil || p.Version != Version {
+			t.Fatalf("read a broken file (%v): %q", err, raw)
+		}
+		reads++
+	}
+	if reads == 0 {
+		t.Fatal("never read the file while it was written")
+	}
+}

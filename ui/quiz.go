@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"sessionlab/lessons"
+)
+
+// The quiz comes when a lesson's last step has been shown, before its
+// summary card: one question at a time, answered with a number (or ↑/↓
+// and enter), then its explanation, right or wrong. → goes on (and, on a
+// question not answered, shows the answer without a score: a clicker
+// gets through). The summary gives the score; t takes the quiz again.
+//
+// Its choices are numbered lines of plain text, not a form: a screen
+// reader reads them as they stand, and nothing depends on colour or on
+// where a cursor is.
+
+// quizRun is one go at a lesson's quiz.
+type quizRun struct {
+	at     int   // the question on screen
+	chosen []int // per question: the choice, or -1 before an answer (-2: shown without one)
+	sel    int
+	done   bool
+}
+
+func newQuizRun(n int) *quizRun {
+	q := &quizRun{chosen: make([]int, n)}
+	for i := range q.chosen {
+		q.chosen[i] = -1
+	}
+	return q
+}
+
+// score is right answers out of questions answered.
+func (q *quizRun) score(qs []lessons.Question) (right, of int) {
+	for i, c := range q.chosen {
+		if c >= 0 {
+			of++
+			if c == qs[i].Right {
+				right++
+			}
+		}
+	}
+	return right, of
+}
+
+// atEnd reports whether the lesson's last step is on screen.
+func (m *lessonModel) atEnd() bool {
+	return m.done && m.err == nil && m.cursor >= 0 && m.cursor == m.hist.len()-1
+}
+
+// quizzing reports whether the quiz is on screen.
+func (m *lessonModel) quizzing() bool {
+	return m.atEnd() && m.hasQuiz() && !m.quiz.done
+}
+
+// hasQuiz reports whether this lesson ends with a quiz.
+func (m *lessonModel) hasQuiz() bool { return len(m.lesson.Quiz()) > 0 && !m.c.deps.NoQuestions }
+
+// quizKey answers a key during the quiz.
+func (m lessonModel) quizKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
+	keys := &m.c.keys
+	q, qs := m.quiz, m.lesson.Quiz()
+	cur := qs[q.at]
+	answered := q.chosen[q.at] != -1
+	switch {
+	case key.Matches(msg, keys.Up) && !answered:
+		q.sel = max(q.sel-1, 0)
+	case key.Matches(msg, keys.Down) && !answered:
+		q.sel = min(q.sel+1, len(cur.Choices)-1)
+	case msg.Type == tea.KeyEnter && !answered:
+		q.chosen[q.at] = q.sel
+	case key.Matches(msg, keys.Forward), msg.Type == tea.KeyEnter, key.Matches(msg, keys.Play):
+		if !answered {
+			q.chosen[q.at] = -2 // shown, not answered: no score
+			return m, nil
+		}
+		q.at++
+		q.sel = 0
+		if q.at == len(qs) {
+			q.done, q.at = true, len(qs)-1
+			return m, m.saveProgress()
+		}
+	case key.Matches(msg, keys.Back):
+		if q.at > 0 {
+			q.at--
+		} else {
+			return m.back()
+		}
+	default:
+		if n, err := strconv.Atoi(msg.String()); err == nil && !answered && n >= 1 && n <= len(cur.Choices) {
+			q.chosen[q.at] = n - 1
+			if m.c.deps.Present {
+				q.chosen[q.at] = -2 // a room's answer is not scored
+			}
+		}
+	}
+	return m, nil
+}
+
+// quizLines draws the question on screen in width columns and height rows.
+func (m *lessonModel) quizLines(width, height int) []string {
+	st := m.c.styles
+	q, qs := m.quiz, m.lesson.Quiz()
+	cur := qs[q.at]
+	chosen := q.chosen[q.at]
+	out := []string{" " + st.Title.Render(fmt.Sprintf("Quiz: question %d of %d", q.at+1, len(qs)))}
+	wrap := func(s string, indent string, style func(...string) string) {
+		for _, l := range strings.Split(ansi.Wordwrap(s, width-len(indent)-1, ""), "\n") {
+			out = append(out, " "+indent+style(l))
+		}
+	}
+	wrap(cur.Ask, "", st.Bold.Render)
+	out = append(out, "")
+	for i, c := range cur.Choices {
+		mark := fmt.Sprintf("  %d  ", i+1)
+		switch {
+		case chosen != -1 && i == cur.Right:
+			mark = fmt.Sprintf("✓ %d  ", i+1)
+		case chosen >= 0 && i == chosen:
+			mark = fmt.Sprintf("✗ %d  ", i+1)
+		case chosen == -1 && i == q.sel:
+			mark = fmt.Sprintf("▸ %d  ", i+1)
+		}
+		for k, l := range strings.Split(ansi.Wordwrap(c, width-7, ""), "\n") {
+			if k > 0 {
+				mark = "     "
+			}
+			out = append(out, mark+l)
+		}
+	}
+	out = append(out, "")
+	switch {
+	case chosen == -1:
+		wrap(fmt.Sprintf("Press 1–%d (or ↑/↓ and enter); → shows the answer without a score.", len(cur.Choices)), "", st.Muted.Render)
+	default:
+		verdict := "The answer:"
+		if chosen >= 0 && chosen == cur.Right {
+			verdict = "✓ Right."
+		} else if chosen >= 0 {
+			verdict = "✗ Not this one."
+		}
+		wrap(verdict+" "+lessons.Plain(cur.Explain), "", func(s ...string) string { return strings.Join(s, "") })
+		out = append(out, "")
+		wrap("→ or PgDn: next question", "", st.Muted.Render)
+	}
+	if len(out) > height {
+		out = append(out[:height-1], " "+st.Muted.Render("…"))
+	}
+	for len(out) < height {
+		out = append(out, "")
+	}
+	return out
+}
