@@ -380,4 +380,3 @@ func (m *lessonModel) logLines(width, height int) []string {
 	}
 	return lines[:min(len(lines), height)]
 }
-

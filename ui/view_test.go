@@ -2,8 +2,8 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
