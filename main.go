@@ -3,6 +3,11 @@
 // subset) over RFC 1006, shown as a terminal UI or, with --plain, as a
 // transcript.
 //
+// Subcommands: "sessionlab transcript" runs lessons at full speed and
+// writes a handout (text, Markdown or a Mermaid diagram); "sessionlab
+// lessons export DIR" writes the lesson files for an instructor to edit,
+// which --lessons DIR loads back.
+//
 // Exit status: 0 when the lessons ran to their end (an abort that a fault
 // the learner asked for caused is an outcome of the lesson); 1 when
 // SessionLab itself failed, with the reason on stderr; 2 for a bad
@@ -10,6 +15,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -21,16 +27,19 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 	"sessionlab/ui"
 )
@@ -55,6 +64,15 @@ type options struct {
 	faults []sim.FaultAt
 	live   bool   // lessons start playing instead of guided
 	theme  string // auto, dark, light or high-contrast
+	// themeSet: --theme or SESSIONLAB_THEME chose it (--present picks
+	// high-contrast otherwise).
+	themeSet      bool
+	present       bool   // presenter mode
+	noQuestions   bool   // no predictions and no quiz
+	configDir     string // where progress.json is kept ("": the user's config directory)
+	resetProgress bool
+	format        string // transcript: text, markdown or mermaid
+	stable        bool   // transcript: placeholders for what differs between runs
 }
 
 // env is what a run of the program takes from the outside world, so that
@@ -69,6 +87,8 @@ type env struct {
 	debugLog string
 	// getenv reads the environment (SESSIONLAB_THEME, TERM, COLORFGBG).
 	getenv func(string) string
+	// stdin answers --reset-progress's question.
+	stdin io.Reader
 }
 
 // engine is what plain mode needs of a *sim.Sim.
@@ -82,7 +102,7 @@ type engine interface {
 
 func main() {
 	e := env{stdout: os.Stdout, stderr: os.Stderr, terminal: isTerminal(os.Stdout),
-		newSim: func(cfg sim.Config) (engine, error) { return sim.New(cfg) }, getenv: os.Getenv}
+		newSim: func(cfg sim.Config) (engine, error) { return sim.New(cfg) }, getenv: os.Getenv, stdin: os.Stdin}
 	if os.Getenv("DEBUG") != "" {
 		e.debugLog = filepath.Join(os.TempDir(), fmt.Sprintf("sessionlab-debug-%d.log", os.Getpid()))
 	}
@@ -91,21 +111,36 @@ func main() {
 
 // run is the whole program; it returns the exit status.
 func run(args []string, e env) int {
-	book, err := lessons.Builtin()
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sessionlab: lesson content is broken: %v\n", err)
-		return exitFailed
-	}
 	if e.getenv == nil {
 		e.getenv = func(string) string { return "" }
 	}
-	opts, err := parseFlags(args, book, e.stdout, e.getenv)
+	if e.stdin == nil {
+		e.stdin = strings.NewReader("")
+	}
+	cmd, args := subcommand(args)
+	if cmd == "lessons export" {
+		return exportLessons(args, e)
+	}
+	book, err := loadBook(args)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(err))
+		return exitUsage
+	}
+	var opts options
+	if cmd == "transcript" {
+		opts, err = parseHandoutFlags(args, book, e.stdout)
+	} else {
+		opts, err = parseFlags(args, book, e.stdout, e.getenv)
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sessionlab: %v\n", err)
 		return exitUsage
+	}
+	if opts.resetProgress {
+		return resetProgress(opts, e)
 	}
 	if !opts.plain && !e.terminal {
 		opts.plain = true
@@ -133,9 +168,12 @@ func run(args []string, e env) int {
 	}()
 
 	var code int
-	if opts.plain {
+	switch {
+	case cmd == "transcript":
+		code = runHandout(ctx, opts, book, e)
+	case opts.plain:
 		code = runPlain(ctx, opts, book, e)
-	} else {
+	default:
 		code = runTUI(ctx, opts, book, e)
 	}
 	cancel()
@@ -182,7 +220,16 @@ func runTUI(ctx context.Context, opts options, book *lessons.Book, e env) int {
 	renderer.SetHasDarkBackground(theme.Dark)
 	var plans lessons.Plans
 	deps := ui.Deps{Book: book, Start: start, Renderer: renderer, Theme: theme, Speed: opts.speed, Faults: opts.faults,
-		Live: opts.live, Plan: plans.For}
+		Live: opts.live, Plan: plans.For, Present: opts.present, NoQuestions: opts.noQuestions}
+	if !opts.present {
+		store, warning, err := openProgress(opts)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "sessionlab: your progress will not be kept: %v\n", oneLine(err))
+		} else if warning != "" {
+			fmt.Fprintf(e.stderr, "sessionlab: %s\n", warning)
+		}
+		deps.Progress = store
+	}
 	if opts.lesson != nil {
 		deps.Lesson = opts.lesson.ID
 	}
@@ -227,16 +274,179 @@ func chooseTheme(name string, r *lipgloss.Renderer, getenv func(string) string) 
 		return t
 	}
 	dark := true
-	if r.ColorProfile() != termenv.Ascii {
+	term := getenv("TERM")
+	switch {
+	case r.ColorProfile() == termenv.Ascii:
+	case strings.HasPrefix(term, "tmux") || strings.HasPrefix(term, "screen"):
+		// lipgloss does not ask through a multiplexer; DetectDark does.
 		var tty *os.File
 		if f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
 			tty = f
 			defer f.Close()
 		}
 		dark, _ = ui.DetectDark(tty, getenv)
+	default:
+		// lipgloss has asked the terminal already (OSC 11, then
+		// COLORFGBG): one question is enough.
+		dark = r.HasDarkBackground()
 	}
 	t, _ := ui.ThemeFor("auto", dark)
 	return t
+}
+
+// subcommand splits off a subcommand: "transcript", "lessons export",
+// or "" for the lessons themselves.
+func subcommand(args []string) (string, []string) {
+	switch {
+	case len(args) > 0 && args[0] == "transcript":
+		return "transcript", args[1:]
+	case len(args) > 1 && args[0] == "lessons" && args[1] == "export":
+		return "lessons export", args[2:]
+	}
+	return "", args
+}
+
+// loadBook reads the lessons: the built-in ones, or those of --lessons
+// DIR (found before the other flags, which name its lessons).
+func loadBook(args []string) (*lessons.Book, error) {
+	for i, a := range args {
+		v, ok := strings.CutPrefix(strings.TrimPrefix(a, "-"), "-lessons")
+		if !ok {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(v, "="):
+			return lessons.LoadDir(v[1:])
+		case v == "" && i+1 < len(args):
+			return lessons.LoadDir(args[i+1])
+		case v == "":
+			return nil, errors.New("flag -lessons needs a value (a directory of lesson files)")
+		}
+	}
+	book, err := lessons.Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("the built-in lesson content is broken: %w", err)
+	}
+	return book, nil
+}
+
+// exportLessons is "sessionlab lessons export DIR".
+func exportLessons(args []string, e env) int {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(e.stderr, "sessionlab: lessons export takes one directory: sessionlab lessons export DIR\n")
+		return exitUsage
+	}
+	wrote, err := lessons.Export(args[0])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(err))
+		return exitFailed
+	}
+	fmt.Fprintf(e.stdout, "Wrote %d lesson files to %s; edit them, then: sessionlab --lessons %s\n", len(wrote), args[0], args[0])
+	return exitOK
+}
+
+// parseHandoutFlags reads the transcript subcommand's flags.
+func parseHandoutFlags(args []string, book *lessons.Book, stdout io.Writer) (options, error) {
+	opts := options{format: lessons.FormatMarkdown}
+	fs := flag.NewFlagSet("sessionlab transcript", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	lesson := fs.String("lesson", "", "the lesson: "+strings.Join(book.IDs(), ", ")+" (all when not given)")
+	fs.StringVar(&opts.format, "format", opts.format, "text, markdown or mermaid")
+	fs.BoolVar(&opts.stable, "stable", false, "replace addresses, ports, references and times with placeholders, so that two runs can be compared")
+	fs.String("lessons", "", "load lesson files from this directory")
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "Run lessons for real at full speed and write what happened, for a course page.\n\nUsage: sessionlab transcript [flags]\n\nFlags:\n")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return opts, err
+		}
+		return opts, flagProblem(err, args)
+	}
+	if fs.NArg() > 0 {
+		return opts, fmt.Errorf("unexpected argument %q (see sessionlab transcript --help)", fs.Arg(0))
+	}
+	if !slices.Contains(lessons.Formats, opts.format) {
+		return opts, fmt.Errorf("--format %q is not one of %s", opts.format, strings.Join(lessons.Formats, ", "))
+	}
+	if *lesson != "" {
+		l, ok := book.Lesson(strings.ToLower(*lesson))
+		if !ok {
+			return opts, fmt.Errorf("unknown lesson %q (choose %s)", *lesson, strings.Join(book.IDs(), ", "))
+		}
+		opts.lesson = l
+	}
+	return opts, nil
+}
+
+// runHandout runs each lesson asked for on loopback at full speed (a
+// manual clock: the pacing is counted, not waited) and writes its handout.
+func runHandout(ctx context.Context, opts options, book *lessons.Book, e env) int {
+	for _, l := range book.Lessons() {
+		if opts.lesson != nil && opts.lesson != l {
+			continue
+		}
+		cfg := sim.Config{Scenarios: l.Scenarios, Clock: sim.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
+		if opts.stable {
+			cfg.Seed = 1 // the same session references every time
+		}
+		evs, _, err := sim.Record(ctx, cfg)
+		if err == nil {
+			for _, ev := range evs {
+				if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil {
+					err = fmt.Errorf("the %v scenario failed: %v", end.Scenario, end.Err)
+				}
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return exitFailed // a signal: run() says which
+			}
+			fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(err))
+			return exitFailed
+		}
+		if err := lessons.WriteHandout(e.stdout, l, evs, opts.format, opts.stable); err != nil {
+			fmt.Fprintf(e.stderr, "sessionlab: cannot write the transcript: %v\n", err)
+			return exitFailed
+		}
+	}
+	return exitOK
+}
+
+// openProgress opens the learner's progress store.
+func openProgress(opts options) (*progress.Store, string, error) {
+	dir := opts.configDir
+	if dir == "" {
+		d, err := progress.DefaultDir()
+		if err != nil {
+			return nil, "", err
+		}
+		dir = d
+	}
+	store, warning := progress.Open(dir, time.Now())
+	return store, warning, nil
+}
+
+// resetProgress forgets the learner's progress once they say yes.
+func resetProgress(opts options, e env) int {
+	store, _, err := openProgress(opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(err))
+		return exitFailed
+	}
+	fmt.Fprintf(e.stdout, "Forget every lesson finished and every score in %s? [y/N] ", store.Path())
+	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		fmt.Fprintln(e.stdout, "Nothing was changed.")
+		return exitOK
+	}
+	if err := store.Reset(); err != nil {
+		fmt.Fprintf(e.stderr, "sessionlab: cannot reset your progress: %v\n", oneLine(err))
+		return exitFailed
+	}
+	fmt.Fprintln(e.stdout, "Your progress is forgotten.")
+	return exitOK
 }
 
 // checkAddr tries to listen on addr.
@@ -327,7 +537,7 @@ func addrProblem(addr string, err error) string {
 func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func(string) string) (options, error) {
 	opts := options{speed: 1, addr: defaultAddr, theme: "auto"}
 	if v := getenv("SESSIONLAB_THEME"); v != "" {
-		opts.theme = v
+		opts.theme, opts.themeSet = v, true
 	}
 	fs := flag.NewFlagSet("sessionlab", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -337,7 +547,15 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func
 	speed := fs.String("speed", "1", fmt.Sprintf("pacing speed, from %g to %g", sim.MinSpeed, sim.MaxSpeed))
 	fs.StringVar(&opts.addr, "addr", opts.addr, "HOST:PORT for the lesson's server to listen on")
 	fs.BoolVar(&opts.live, "live", false, "start lessons playing, each step held long enough to read (default: paused, a step per key)")
-	fs.StringVar(&opts.theme, "theme", opts.theme, "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: asks the terminal for its background; also SESSIONLAB_THEME)")
+	fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: asks the terminal for its background; also SESSIONLAB_THEME)", func(v string) error {
+		opts.theme, opts.themeSet = v, true
+		return nil
+	})
+	fs.BoolVar(&opts.present, "present", false, "presenter mode: one idea per click for a room (high-contrast; space and PgDn step; nothing scored or saved)")
+	fs.BoolVar(&opts.noQuestions, "no-questions", false, "run lessons without predictions and quizzes")
+	fs.StringVar(&opts.configDir, "config-dir", "", "where progress.json is kept (default: your config directory's sessionlab/)")
+	fs.BoolVar(&opts.resetProgress, "reset-progress", false, "forget your progress, after asking")
+	fs.String("lessons", "", "load lesson files from this directory (see: sessionlab lessons export DIR)")
 	fs.Func("fault", "break the lesson on purpose: "+sim.FaultForms+"; may be repeated", func(v string) error {
 		f, err := sim.ParseFault(v)
 		if err != nil {
@@ -349,7 +567,7 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func
 	fs.Usage = func() {} // errors get one line, not the whole usage
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "SessionLab: watch a real session layer at work.\n\nUsage: sessionlab [flags]\n\nFlags:\n")
+			fmt.Fprintf(stdout, "SessionLab: watch a real session layer at work.\n\nUsage:\n  sessionlab [flags]\n  sessionlab transcript [--lesson NAME] [--format text|markdown|mermaid] [--stable]\n  sessionlab lessons export DIR\n\nFlags:\n")
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
 			return opts, err
@@ -373,6 +591,9 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func
 	opts.speed = x
 	if _, err := ui.ThemeFor(opts.theme, true); err != nil {
 		return opts, fmt.Errorf("--theme: %v", err)
+	}
+	if opts.present && !opts.themeSet {
+		opts.theme = "high-contrast" // a projector's theme
 	}
 	var scenarios []sim.Scenario
 	for _, l := range book.Lessons() {

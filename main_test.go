@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -331,6 +332,73 @@ func TestDebugLog(t *testing.T) {
 	for _, want := range []string{"size 100x30", "started run=", `key "q"`} {
 		if !strings.Contains(string(log), want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+// TestTranscriptCommand: "sessionlab transcript" writes each format of a
+// real run; --stable gives the same bytes twice; bad flags exit 2.
+func TestTranscriptCommand(t *testing.T) {
+	for _, format := range []string{"text", "markdown", "mermaid"} {
+		var a, b, stderr bytes.Buffer
+		args := []string{"transcript", "--lesson", "synchronize", "--format", format, "--stable"}
+		if code := run(args, testEnv(&a, &stderr)); code != exitOK {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr.String())
+		}
+		run(args, testEnv(&b, &stderr))
+		if a.String() != b.String() || a.Len() == 0 {
+			t.Errorf("%s: two --stable runs differ, or printed nothing", format)
+		}
+	}
+	var out, stderr bytes.Buffer
+	if code := run([]string{"transcript", "--format", "pdf"}, testEnv(&out, &stderr)); code != exitUsage || !strings.Contains(stderr.String(), `--format "pdf" is not one of text, markdown, mermaid`) {
+		t.Errorf("--format pdf: exit %d, %q", code, stderr.String())
+	}
+}
+
+// TestLessonsExportAndLoad: export writes the lesson files; a second
+// export refuses; --lessons with a broken file names its line, exit 2.
+func TestLessonsExportAndLoad(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lessons")
+	var out, stderr bytes.Buffer
+	if code := run([]string{"lessons", "export", dir}, testEnv(&out, &stderr)); code != exitOK || !strings.Contains(out.String(), "sessionlab --lessons "+dir) {
+		t.Fatalf("export: exit %d, %q %q", code, out.String(), stderr.String())
+	}
+	stderr.Reset()
+	if code := run([]string{"lessons", "export", dir}, testEnv(&out, &stderr)); code != exitFailed || !strings.Contains(stderr.String(), "already exists") {
+		t.Errorf("a second export: exit %d, %q", code, stderr.String())
+	}
+	path := filepath.Join(dir, "04-terminate.md")
+	raw, _ := os.ReadFile(path)
+	os.WriteFile(path, append(raw, []byte("\n## predict server sent XX\nquestion: Q\nanswer: {kind}\n- a: A\n- b: B\n")...), 0o644)
+	stderr.Reset()
+	code := run([]string{"--lessons", dir, "--plain"}, testEnv(&out, &stderr))
+	line := strings.Count(string(raw), "\n") + 2
+	if want := fmt.Sprintf("04-terminate.md:%d: ## predict server sent XX matches no event", line); code != exitUsage || !strings.Contains(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("a broken lesson file: exit %d, %q, want %q", code, stderr.String(), want)
+	}
+}
+
+// TestResetProgress: --reset-progress asks first, and only yes forgets.
+func TestResetProgress(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "progress.json")
+	os.WriteFile(file, []byte(`{"version":1,"lessons":{"establish":{"finished":true}}}`), 0o600)
+	for _, tt := range []struct {
+		answer string
+		kept   bool
+	}{{"\n", true}, {"no\n", true}, {"y\n", false}} {
+		var out, stderr bytes.Buffer
+		e := testEnv(&out, &stderr)
+		e.stdin = strings.NewReader(tt.answer)
+		if code := run([]string{"--reset-progress", "--config-dir", dir}, e); code != exitOK {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if !strings.Contains(out.String(), "Forget every lesson finished") {
+			t.Errorf("no question: %q", out.String())
+		}
+		if _, err := os.Stat(file); (err == nil) != tt.kept {
+			t.Errorf("answer %q: file kept %v", tt.answer, err == nil)
 		}
 	}
 }

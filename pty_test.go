@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -49,7 +50,8 @@ func startTerminal(t *testing.T, env []string, args ...string) *terminal {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(), append([]string{"TERM=xterm-256color"}, env...)...)
+	// Progress goes to a directory of the test's own, never the user's.
+	cmd.Env = append(os.Environ(), append([]string{"TERM=xterm-256color", "XDG_CONFIG_HOME=" + t.TempDir()}, env...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := cmd.Start(); err != nil {
@@ -156,4 +158,44 @@ func (term *terminal) restored() bool {
 		strings.LastIndex(out, "\x1b[?25h") > strings.LastIndex(out, "\x1b[?25l")
 	tio, err := unix.IoctlGetTermios(int(term.master.Fd()), unix.TCGETS)
 	return screen && err == nil && tio.Lflag&unix.ICANON != 0 && tio.Lflag&unix.ECHO != 0
+}
+
+// TestTerminalProgress: a corrupt progress file is kept aside with a
+// one-line warning, and the learner starts afresh; quitting half-way
+// through a lesson and starting again offers to continue there, and c
+// does.
+func TestTerminalProgress(t *testing.T) {
+	config := t.TempDir()
+	dir := filepath.Join(config, "sessionlab")
+	os.MkdirAll(dir, 0o700)
+	os.WriteFile(filepath.Join(dir, "progress.json"), []byte("{half a file"), 0o600)
+	env := []string{"XDG_CONFIG_HOME=" + config}
+
+	term := startTerminal(t, env)
+	term.waitFor(t, "1. Establish")
+	if out := term.output(); !strings.Contains(out, "progress.json is not valid progress") || !strings.Contains(out, "kept as progress.json.bad-") {
+		t.Fatalf("no warning about the corrupt file:\n%q", out)
+	}
+	if aside, _ := filepath.Glob(filepath.Join(dir, "progress.json.bad-*")); len(aside) != 1 {
+		t.Fatalf("the corrupt file was not kept aside: %v", aside)
+	}
+	term.type_(t, "3") // Recover
+	term.waitFor(t, "introduction")
+	term.type_(t, "]") // its second part, which saves where the learner is
+	term.waitFor(t, "part 2 of 2")
+	term.type_(t, "\x1b[6~") // PgDn: the part's first step
+	term.waitFor(t, "step 1 of")
+	term.type_(t, "q")
+	if code := term.exit(t); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+
+	again := startTerminal(t, env)
+	again.waitFor(t, "Continue: Recover, part 2")
+	again.type_(t, "c")
+	again.waitFor(t, "part 2 of 2")
+	again.type_(t, "q")
+	if code := again.exit(t); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
 }

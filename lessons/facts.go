@@ -235,37 +235,9 @@ func (f facts) frameFact(name string) (v string, ok, found bool) {
 func (f facts) eventFact(name string) (string, bool) {
 	switch e := f.ev.(type) {
 	case sim.Received:
-		switch name {
-		case "twice":
-			seq, ok := sim.PacketOf(mainOrZero(e.Frame).Info)
-			if !ok || e.Side != sim.Server {
-				return "", false
-			}
-			if n := countOf(e.Log.Confirmed, seq) + countOf(e.Log.Pending, seq); n > 1 {
-				return "yes", true
-			}
-			return "no", true
-		case "read":
-			return strconv.Itoa(e.ReadBytes), true
-		case "frames":
-			return strconv.Itoa(e.FramesInRead), true
-		case "transit":
-			return Micros(e.Transit), e.Transit > 0
-		}
+		return receivedFact(e, name)
 	case sim.Accepted:
-		switch name {
-		case "handshake":
-			// Measured: the client's connect() had returned this long
-			// before accept() handed the connection over.
-			if e.AfterHandshake > 0 {
-				return "done", true
-			}
-			return "not done", true
-		case "queue":
-			return strconv.Itoa(e.Queue), e.Queue >= 0
-		case "waited":
-			return Duration(e.AfterHandshake), e.AfterHandshake > 0
-		}
+		return acceptedFact(e, name)
 	case sim.Dialed:
 		if name == "took" {
 			return Duration(e.Took), e.Took > 0
@@ -318,6 +290,46 @@ func (f facts) eventFact(name string) (string, bool) {
 		if name == "err" {
 			return fmt.Sprint(e.Err), e.Err != nil
 		}
+	}
+	return "", false
+}
+
+// receivedFact is a fact only a frame read has.
+func receivedFact(e sim.Received, name string) (string, bool) {
+	switch name {
+	case "twice":
+		seq, ok := sim.PacketOf(mainOrZero(e.Frame).Info)
+		if !ok || e.Side != sim.Server {
+			return "", false
+		}
+		if n := countOf(e.Log.Confirmed, seq) + countOf(e.Log.Pending, seq); n > 1 {
+			return "yes", true
+		}
+		return "no", true
+	case "read":
+		return strconv.Itoa(e.ReadBytes), true
+	case "frames":
+		return strconv.Itoa(e.FramesInRead), true
+	case "transit":
+		return Micros(e.Transit), e.Transit > 0
+	}
+	return "", false
+}
+
+// acceptedFact is a fact only accept() has.
+func acceptedFact(e sim.Accepted, name string) (string, bool) {
+	switch name {
+	case "handshake":
+		// Measured: the client's connect() had returned this long before
+		// accept() handed the connection over.
+		if e.AfterHandshake > 0 {
+			return "done", true
+		}
+		return "not done", true
+	case "queue":
+		return strconv.Itoa(e.Queue), e.Queue >= 0
+	case "waited":
+		return Duration(e.AfterHandshake), e.AfterHandshake > 0
 	}
 	return "", false
 }

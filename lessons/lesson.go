@@ -25,6 +25,7 @@ type Lesson struct {
 	// file's "## takeaways" list.
 	Takeaways []string
 
+	file        string // the file it was read from
 	texts       map[string]entry
 	common      map[string]entry
 	predictions []*Prediction
@@ -35,6 +36,7 @@ type Lesson struct {
 type entry struct {
 	line      template
 	narration template
+	at        int // its heading's line in the file
 }
 
 // Book is every lesson, in order.
@@ -105,6 +107,9 @@ func Load(fsys fs.FS) (*Book, error) {
 	}
 	if len(book.lessons) == 0 {
 		return nil, fmt.Errorf("no lesson files (*.md) found")
+	}
+	if err := book.checkKeys(); err != nil {
+		return nil, err
 	}
 	return book, nil
 }

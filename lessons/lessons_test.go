@@ -206,6 +206,18 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("%s: loaded", name)
 		}
 	}
+	// An instructor's mistakes name the file and the line.
+	for _, tt := range []struct{ body, want string }{
+		{"## server sent XYZ\nline: a\n", "01.md:7: ## server sent XYZ matches no event lesson x's scenarios emit"},
+		{"## client sent MIP\nline: a\n", "01.md:7: ## client sent MIP matches no event"}, // establish sends no MIP
+		{"## server listening\nline: a\n\n## predict client recieved AC\nquestion: Q\nanswer: {va}\n- 1: a\n- 2: b\n", "01.md:10: ## predict client recieved AC matches no event"},
+		{"## server listening\nline: {nosuch}\n", "01.md:7: server listening: unknown placeholder {nosuch}"},
+	} {
+		_, err := Load(fstest.MapFS{"01.md": {Data: []byte(good + tt.body)}})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.body, err, tt.want)
+		}
+	}
 	b, err := Load(fstest.MapFS{"01.md": {Data: []byte(good + "## server listening\nline: Edited {local}\nNarration.\n")}})
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 // introduction, then "## key" sections.
 func parseFile(name, text string) (*Lesson, error) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	l := &Lesson{texts: map[string]entry{}}
+	l := &Lesson{texts: map[string]entry{}, file: name}
 	lines := strings.Split(text, "\n")
 	i := 0
 	if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
@@ -74,6 +74,7 @@ func parseFile(name, text string) (*Lesson, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s: %w", name, start, key, err)
 		}
+		e.at = start
 		if _, dup := l.texts[key]; dup {
 			return nil, fmt.Errorf("%s:%d: %q twice", name, start-1, key)
 		}

@@ -90,7 +90,7 @@ func parsePrediction(key string, body []string, at int) (*Prediction, error) {
 	}
 	switch {
 	case p.Question == "":
-		return nil, lineErr(at-1, fmt.Errorf("prediction %q has no question:", key))
+		return nil, lineErr(at-1, fmt.Errorf("prediction %q has no \"question:\" line", key))
 	case p.answer.empty():
 		return nil, lineErr(at-1, fmt.Errorf("prediction %q has no answer: (a fact such as {va})", key))
 	case len(p.Choices) < 2:

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 )
 
 // MinWidth and MinHeight are the smallest terminal the lesson screen fits.
@@ -177,13 +178,19 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.screen == pickerScreen {
+		if key.Matches(msg, k.Continue) && m.c.deps.Progress != nil {
+			p := m.c.deps.Progress.Snapshot()
+			if r, ok := continueAt(m.c.deps.Book.Lessons(), &p); ok {
+				return m, m.openAt(r.id, r.part)
+			}
+		}
 		var l *lessons.Lesson
 		if m.picker, l = m.picker.update(msg, k); l != nil {
 			return m, m.open(l.ID)
 		}
 		return m, nil
 	}
-	if key.Matches(msg, k.Lessons) && !m.lesson.menu {
+	if key.Matches(msg, k.Lessons) && !m.lesson.menu && !(m.c.deps.Present && m.lesson.details) {
 		m.screen = pickerScreen
 		return m, m.lesson.stop()
 	}
@@ -192,8 +199,11 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	return m, cmd
 }
 
-// open switches to a lesson and starts its run.
-func (m *Model) open(id string) tea.Cmd {
+// open switches to a lesson and starts its run from its first part.
+func (m *Model) open(id string) tea.Cmd { return m.openAt(id, 0) }
+
+// openAt switches to a lesson and starts its run from part first.
+func (m *Model) openAt(id string, first int) tea.Cmd {
 	l, ok := m.c.deps.Book.Lesson(id)
 	if !ok {
 		return nil
@@ -205,6 +215,7 @@ func (m *Model) open(id string) tea.Cmd {
 		speed = m.lesson.speed
 	}
 	m.lesson = newLessonModel(m.c, l, speed)
+	m.lesson.first = min(max(first, 0), len(l.Scenarios)-1)
 	m.lesson.now = m.c.deps.Now()
 	m.lesson.faults, m.c.deps.Faults = m.c.deps.Faults, nil // only the first lesson opened
 	m.screen = lessonScreen
@@ -225,8 +236,11 @@ func (m Model) helpView(width int) string {
 		return m.c.styles.Muted.Render("esc closes the glossary · ctrl+c quits")
 	}
 	short := lessonKeys{&m.c.keys}.ShortHelp()
-	if m.screen == pickerScreen {
+	switch {
+	case m.screen == pickerScreen:
 		short = pickerKeys{&m.c.keys}.ShortHelp()
+	case m.c.deps.Present:
+		short = presenterKeys{&m.c.keys}.ShortHelp()
 	}
 	if m.help.ShowAll {
 		return m.c.styles.Muted.Render("any key closes the help · ctrl+c quits")
@@ -260,7 +274,12 @@ func (m Model) View() string {
 		return trimRight(clip(padTo(s, h), h))
 	}
 	if m.screen == pickerScreen {
-		s = m.picker.view(m.c.styles, w, h, help)
+		var prog *progress.Progress
+		if m.c.deps.Progress != nil {
+			p := m.c.deps.Progress.Snapshot()
+			prog = &p
+		}
+		s = m.picker.view(m.c.styles, prog, w, h, help)
 	} else {
 		s = m.lesson.view(help)
 	}

@@ -19,7 +19,7 @@ func (m Model) fullHelp() []keyGroup {
 	k := &m.c.keys
 	if m.screen == pickerScreen {
 		return []keyGroup{
-			{"Choose a lesson", []key.Binding{k.PickUp, k.PickDown, k.PickFirst, k.PickLast, k.Open}},
+			{"Choose a lesson", []key.Binding{k.PickUp, k.PickDown, k.PickFirst, k.PickLast, k.Open, k.Continue}},
 			{"Anywhere", []key.Binding{k.Glossary, k.Blank, k.Help, k.Quit, k.Abort}},
 		}
 	}

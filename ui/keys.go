@@ -27,6 +27,7 @@ type keyMap struct {
 	// next to navigation keys; the menu (f) explains each.
 	Reset, Stall, Stop key.Binding
 	Open               key.Binding
+	Continue           key.Binding // the picker: where the learner left off
 	// The picker's own moves.
 	PickUp, PickDown, PickFirst, PickLast key.Binding
 	Lessons                               key.Binding
@@ -58,6 +59,7 @@ func newKeyMap() keyMap {
 		Stall:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "fault: stall")),
 		Stop:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "fault: stop server")),
 		Open:      key.NewBinding(key.WithKeys("enter", "right", "l", "pgdown"), key.WithHelp("enter/PgDn", "open")),
+		Continue:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
 		PickUp:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "up")),
 		PickDown:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PickFirst: key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first")),
@@ -77,9 +79,19 @@ func (h lessonKeys) ShortHelp() []key.Binding {
 	return []key.Binding{h.k.Forward, h.k.Back, h.k.Play, h.k.Blank, h.k.Glossary, h.k.Help, h.k.View, h.k.Faults, h.k.Lessons, h.k.Quit}
 }
 
+// presenterKeys is the help in presenter mode: what a clicker and a
+// presenter need.
+type presenterKeys struct{ k *keyMap }
+
+func (h presenterKeys) ShortHelp() []key.Binding {
+	next := key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn/space", "next"))
+	details := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details"))
+	return []key.Binding{next, h.k.Back, h.k.Blank, h.k.Help, details, h.k.Glossary, h.k.Lessons, h.k.Quit}
+}
+
 // pickerKeys is the help for the lesson picker.
 type pickerKeys struct{ k *keyMap }
 
 func (h pickerKeys) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.PickUp, h.k.PickDown, h.k.Open, h.k.Glossary, h.k.Help, h.k.Quit}
+	return []key.Binding{h.k.PickUp, h.k.PickDown, h.k.Open, h.k.Continue, h.k.Glossary, h.k.Help, h.k.Quit}
 }

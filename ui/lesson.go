@@ -74,6 +74,7 @@ type lessonModel struct {
 	inspAt    int    // the record the inspector shows; a new one starts at the top
 	hint      string // a one-line note about the last key, cleared by the next
 	menu      bool   // the fault menu is open
+	details   bool   // presenter mode: the full lesson screen shows (tab)
 
 	ask       *asking                      // a prediction on screen
 	asked     map[*lessons.Prediction]bool // predictions asked in this run

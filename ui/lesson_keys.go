@@ -26,7 +26,8 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	}
 	m.hint = ""
 	switch {
-	case key.Matches(msg, keys.Forward), m.finished() && key.Matches(msg, keys.Next):
+	case key.Matches(msg, keys.Forward), m.finished() && key.Matches(msg, keys.Next),
+		m.c.deps.Present && key.Matches(msg, keys.Play): // a click is a step
 		return m.forward()
 	case key.Matches(msg, keys.Back):
 		return m.back()
@@ -47,7 +48,14 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 		m.pic = 1 - m.pic
 		return m, nil
 	case key.Matches(msg, keys.Focus):
+		if m.c.deps.Present && !m.details {
+			m.details = true // the full screen first; tab again moves the focus
+			return m, nil
+		}
 		m.focus = 1 - m.focus
+		return m, nil
+	case m.c.deps.Present && m.details && msg.Type == tea.KeyEsc:
+		m.details = false
 		return m, nil
 	case key.Matches(msg, keys.Faults):
 		if m.session == nil || m.done {

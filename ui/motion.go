@@ -32,7 +32,7 @@ func (m *lessonModel) animate() tea.Cmd {
 // crossing the wire. A frame crosses during its own stop, live, stepped
 // or replayed alike; afterwards it waits at the receiver until read.
 func (m *lessonModel) moving() bool {
-	if m.cursor < 0 || m.hist.puts(m.cursor) == sim.CarryNone {
+	if m.c.deps.Present || m.cursor < 0 || m.hist.puts(m.cursor) == sim.CarryNone {
 		return false
 	}
 	return m.now.Sub(m.shownAt) < m.travel()
@@ -42,7 +42,7 @@ func (m *lessonModel) moving() bool {
 // the cursor: 0 at the sender, 1 at the receiver, in whole animation
 // steps, so that the glyph moves only when a frame is due.
 func (m *lessonModel) crossing(i int) float64 {
-	if i != m.cursor || m.hist.acked(i, m.cursor) {
+	if i != m.cursor || m.hist.acked(i, m.cursor) || m.c.deps.Present {
 		return 1
 	}
 	steps := float64(m.now.Sub(m.shownAt)) / float64(m.travel()) * travelSteps
@@ -75,7 +75,7 @@ func (m *lessonModel) timerLeft(t sim.TCPInfo, at int) time.Duration {
 // countdown keeps a once-a-second tick going while a kernel timer runs
 // down on screen, and lets it stop otherwise.
 func (m *lessonModel) countdown() tea.Cmd {
-	if m.counting || m.replaying() {
+	if m.counting || m.replaying() || m.c.deps.Present {
 		return nil
 	}
 	for _, side := range []sim.Side{sim.Client, sim.Server} {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -9,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 )
 
 // picker is the lesson picker: every lesson in order, one highlighted.
@@ -56,20 +58,28 @@ func (p picker) update(msg tea.KeyMsg, k *keyMap) (picker, *lessons.Lesson) {
 	return p, nil
 }
 
-// view draws the picker screen: what SessionLab is, the lessons, the
-// highlighted lesson's introduction, and help at the bottom.
-func (p picker) view(st *Styles, width, height int, help string) string {
+// view draws the picker screen: what SessionLab is, the lessons with
+// what the learner has done in each, where to continue, the highlighted
+// lesson's introduction, and help at the bottom.
+func (p picker) view(st *Styles, prog *progress.Progress, width, height int, help string) string {
 	head := []string{
 		" " + st.Title.Render("SessionLab") + st.Muted.Render(" · the OSI session layer, live"),
 		" " + ansi.Truncate("A real server and client on loopback, speaking X.225 (a subset) over RFC 1006.", width-2, "…"),
-		"",
 	}
+	if c, ok := continueAt(p.lessons, prog); ok {
+		head = append(head, " "+st.Bold.Render(ansi.Truncate("Continue: "+c.what+" (c)", width-2, "…")))
+	}
+	head = append(head, "")
 	var list []string
 	for i, l := range p.lessons {
 		if i > 0 {
 			list = append(list, "")
 		}
 		title := fmt.Sprintf("%d. %s", i+1, l.Title)
+		if done := doneLine(prog, l.ID); done != "" {
+			title += "  " + done
+		}
+		title = ansi.Truncate(title, width-3, "…")
 		summary := "    " + ansi.Truncate(l.Summary, width-4, "…")
 		if i == p.cursor {
 			list = append(list, st.Selected.Render("▸ "+title), summary)
@@ -80,7 +90,7 @@ func (p picker) view(st *Styles, width, height int, help string) string {
 	helpH := strings.Count(help, "\n") + 1
 	l := p.selected()
 	intro := []string{"", " " + st.Pane.Render("About "+l.Title)}
-	for _, line := range strings.Split(ansi.Wordwrap(l.Intro, width-2, ""), "\n") {
+	for _, line := range strings.Split(ansi.Wordwrap(lessons.Plain(l.Intro), width-2, ""), "\n") {
 		intro = append(intro, " "+line)
 	}
 	if room := height - len(head) - len(list) - helpH; len(intro) > room {
@@ -89,4 +99,61 @@ func (p picker) view(st *Styles, width, height int, help string) string {
 	body := joinLines(head, list, intro)
 	pad := height - strings.Count(body, "\n") - helpH - 1
 	return body + strings.Repeat("\n", max(pad, 0)+1) + help
+}
+
+// doneLine says what the learner has done in a lesson: ✓ when finished,
+// and the scores.
+func doneLine(prog *progress.Progress, id string) string {
+	if prog == nil {
+		return ""
+	}
+	r := prog.Lessons[id]
+	if r == nil {
+		return ""
+	}
+	var parts []string
+	if r.Finished {
+		parts = append(parts, "✓")
+	}
+	if r.Predictions.Of > 0 {
+		parts = append(parts, fmt.Sprintf("predictions %d/%d", r.Predictions.Right, r.Predictions.Of))
+	}
+	if r.Quiz.Of > 0 {
+		parts = append(parts, fmt.Sprintf("quiz %d/%d", r.Quiz.Right, r.Quiz.Of))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// resume is where c continues: a lesson and its part.
+type resume struct {
+	id   string
+	part int
+	what string // for the picker: "Recover, part 2 (Resume)"
+}
+
+// continueAt is where the learner left off: the lesson last in progress
+// at the part it reached, or the first lesson after it not finished.
+func continueAt(all []*lessons.Lesson, prog *progress.Progress) (resume, bool) {
+	if prog == nil || prog.Last == "" {
+		return resume{}, false
+	}
+	at := slices.IndexFunc(all, func(l *lessons.Lesson) bool { return l.ID == prog.Last })
+	if at < 0 {
+		return resume{}, false
+	}
+	if r := prog.Lessons[prog.Last]; r != nil && !r.Finished {
+		l := all[at]
+		what := l.Title
+		if r.Part > 0 && r.Part < len(l.Scenarios) {
+			what += fmt.Sprintf(", part %d (%s)", r.Part+1, l.PartName(l.Scenarios[r.Part]))
+			return resume{l.ID, r.Part, what}, true
+		}
+		return resume{l.ID, 0, what}, true
+	}
+	for _, l := range all[at+1:] {
+		if r := prog.Lessons[l.ID]; r == nil || !r.Finished {
+			return resume{l.ID, 0, l.Title}, true
+		}
+	}
+	return resume{}, false
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
 )
@@ -595,5 +596,86 @@ func TestBlankScreen(t *testing.T) {
 	hs.key("pgdown")
 	if _, steps, _, _ := s.state(); steps != 0 || hs.m.View() == "" {
 		t.Fatal("the key that brought the screen back also stepped")
+	}
+}
+
+// TestPresenterMode: one idea per click and nothing moving: the narration
+// first, space steps like PgDn, frames are drawn where they go at once, a
+// prediction is a question for the room that the next click answers, and
+// nothing is scored; tab shows the whole screen, esc goes back.
+func TestPresenterMode(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 80, 24)
+	hs.m = newModel(t, Deps{Book: testBook(t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, Present: true})
+	hs.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	s := hs.open("synchronize")
+	mia := slices.IndexFunc(evs, received(sim.Client, spdu.MIA))
+	hs.play(evs[:12]...)
+	l := &hs.m.lesson
+	if l.framing || l.moving() {
+		t.Fatal("a frame is animating in presenter mode")
+	}
+	v := ansi.Strip(hs.m.View())
+	if contains(v, "Event log") || contains(v, "127.0.0.1") || !contains(v, lessons.Plain(l.lesson.Line(evs[11]))[:30]) {
+		t.Fatalf("the presenter's screen:\n%s", v)
+	}
+	_, before, _, _ := s.state()
+	hs.key("space")
+	if _, steps, _, _ := s.state(); steps != before+1 || l.playing {
+		t.Fatal("space did not step")
+	}
+	hs.feed(evs[12 : mia+1]...)
+	for l.ask == nil && l.shown < mia {
+		hs.key("pgdown")
+	}
+	if v := ansi.Strip(hs.m.View()); l.ask == nil || !contains(v, "A question for the room") {
+		t.Fatalf("no question for the room:\n%s", v)
+	}
+	rec := l.ask.rec
+	hs.key("2")
+	if l.predAsked != 0 || l.cursor != rec {
+		t.Fatalf("presenter mode scored a prediction (%d asked), cursor %d, want %d", l.predAsked, l.cursor, rec)
+	}
+	hs.key("tab")
+	if !contains(hs.m.View(), "Event log") {
+		t.Fatal("tab did not show the whole screen")
+	}
+	hs.key("esc")
+	if hs.m.screen != lessonScreen || contains(hs.m.View(), "Event log") {
+		t.Fatal("esc did not go back to the presenter's screen")
+	}
+}
+
+// TestPickerProgress: the picker shows what the learner did and offers to
+// continue where they left off; c opens that lesson at that part, and a
+// step in it is saved.
+func TestPickerProgress(t *testing.T) {
+	dir := t.TempDir()
+	store, _ := progress.Open(dir, time.Now())
+	store.Update("establish", time.Now(), func(l *progress.Lesson) {
+		l.Finished, l.Predictions, l.Quiz = true, progress.Score{Right: 2, Of: 2}, progress.Score{Right: 3, Of: 3}
+	})
+	store.Update("recover", time.Now(), func(l *progress.Lesson) { l.Part = 1 })
+	hs := newHarness(t, 100, 30)
+	hs.m = newModel(t, Deps{Book: testBook(t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, Progress: store})
+	hs.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	v := ansi.Strip(hs.m.View())
+	if !contains(v, "1. Establish  ✓ · predictions 2/2 · quiz 3/3") || !contains(v, "Continue: Recover, part 2 (Resume) (c)") {
+		t.Fatalf("the picker:\n%s", v)
+	}
+	for _, msg := range run(hs.key("c")) {
+		hs.send(msg)
+	}
+	if hs.m.lesson.lesson.ID != "recover" || hs.starter.cfgs[len(hs.starter.cfgs)-1].Scenarios[0] != sim.RecoverReconnect {
+		t.Fatalf("c opened %s at %v", hs.m.lesson.lesson.ID, hs.starter.cfgs)
+	}
+	s := hs.starter.session(hs.starter.count() - 1)
+	hs.send(startedMsg{gen: hs.m.lesson.gen, session: s})
+	evs := recorded(t, sim.RecoverReconnect)
+	for _, msg := range run(func() tea.Cmd { hs.feed(evs[0]); return hs.key("right") }()) {
+		hs.send(msg)
+	}
+	if r := store.Snapshot().Lessons["recover"]; r == nil || r.Part != 1 {
+		t.Fatalf("the part reached was not saved: %+v", r)
 	}
 }

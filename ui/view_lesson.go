@@ -129,6 +129,14 @@ func (m *lessonModel) view(help string) string {
 		lines = append(lines, m.quizLines(l.width, l.height-1-l.helpHeight)...)
 		return strings.Join(append(lines, help), "\n")
 	}
+	if m.presenting() {
+		if m.ask != nil {
+			lines = append(lines, m.askLines(l.width, l.height-1-l.helpHeight)...)
+		} else {
+			lines = append(lines, m.presentLines(l.width, l.height-1-l.helpHeight)...)
+		}
+		return strings.Join(append(lines, help), "\n")
+	}
 	lines = append(lines, m.endpointLines(l.width, l.height)...)
 	if l.wire {
 		lines = append(lines, m.wireLines(l.width)...)
@@ -165,6 +173,8 @@ func (m *lessonModel) header(width int) string {
 		status = st.Bold.Render("■ finished")
 	case m.replaying():
 		status = st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
+	case m.c.deps.Present:
+		status = st.Muted.Render("presenting")
 	case m.playing:
 		status = st.Live.Render("▶ playing")
 	default:

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
 )
@@ -151,6 +153,19 @@ func TestScreens(t *testing.T) {
 			hs.key("right")
 			hs.key("1")
 			hs.settle()
+		}},
+		{"presenter_80x24", 80, 24, func(hs *harness) {
+			hs.m = newModel(hs.t, Deps{Book: testBook(hs.t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, Present: true})
+			hs.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+			hs.open("synchronize")
+			hs.play(mid...)
+		}},
+		{"picker_progress", 80, 24, func(hs *harness) {
+			store, _ := progress.Open(hs.t.(*testing.T).TempDir(), time.Time{})
+			store.Update("establish", time.Time{}, func(l *progress.Lesson) { l.Finished, l.Quiz = true, progress.Score{Right: 2, Of: 3} })
+			store.Update("synchronize", time.Time{}, func(l *progress.Lesson) { l.Predictions = progress.Score{Right: 1, Of: 2} })
+			hs.m = newModel(hs.t, Deps{Book: testBook(hs.t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, Progress: store})
+			hs.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 		}},
 		{"quiz_80x24", 80, 24, func(hs *harness) {
 			hs.open("synchronize")

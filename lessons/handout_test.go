@@ -1,0 +1,127 @@
+package lessons
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"sessionlab/sim"
+)
+
+// handout runs l as the transcript subcommand does (real sockets, a
+// manual clock: no pacing) and writes its handout.
+func handout(t *testing.T, l *Lesson, format string, stable bool) string {
+	t.Helper()
+	evs := runPaced(t, sim.Config{Scenarios: l.Scenarios, Seed: uint64(time.Now().UnixNano())})
+	var b bytes.Buffer
+	if err := WriteHandout(&b, l, evs, format, stable); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestHandoutsAreStable: with stable set, two real runs of every lesson
+// give the same handout byte for byte, in every format; without it, the
+// run's own ports show.
+func TestHandoutsAreStable(t *testing.T) {
+	for _, l := range book(t).Lessons() {
+		for _, format := range Formats {
+			a, b := handout(t, l, format, true), handout(t, l, format, true)
+			if a != b {
+				t.Errorf("%s %s: two stable runs differ:\n%s", l.ID, format, firstDiff(a, b))
+			}
+			if format != FormatMermaid && !strings.Contains(a, "PORT1") {
+				t.Errorf("%s %s: no port placeholder", l.ID, format)
+			}
+		}
+	}
+	l, _ := book(t).Lesson("establish")
+	if raw := handout(t, l, FormatText, false); strings.Contains(raw, "PORT1") || !regexp.MustCompile(`127\.0\.0\.1:\d+`).MatchString(raw) {
+		t.Error("without --stable the real ports are replaced")
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return al[i] + "\n" + bl[i]
+		}
+	}
+	return "(lengths differ)"
+}
+
+// TestMarkdownHandout: the page has the intro, a row per step with its
+// narration, the diagram, the predictions with this run's answers, and
+// the quiz with its answers ticked.
+func TestMarkdownHandout(t *testing.T) {
+	l, _ := book(t).Lesson("synchronize")
+	md := handout(t, l, FormatMarkdown, true)
+	for _, want := range []string{"# Synchronize\n", "| time | side | frame | what happened |", "| client | GT+DT 0 | **Sending data packet 0",
+		"```mermaid\nsequenceDiagram", "C->>S: GT+MIP 1", "## Predict, then watch", "*This run:* 2: point 1 is confirmed", "## Quiz", "- [x] Not necessarily"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the handout lacks %q", want)
+		}
+	}
+}
+
+// TestMermaidHandout: the diagram has one arrow per frame the engine
+// sent, TCP's FIN and RST dashed; and Mermaid's own renderer draws it,
+// where mermaid-cli is installed (CI installs it).
+func TestMermaidHandout(t *testing.T) {
+	for _, id := range []string{"terminate", "recover"} {
+		l, _ := book(t).Lesson(id)
+		evs := runPaced(t, sim.Config{Scenarios: l.Scenarios})
+		var b bytes.Buffer
+		if err := WriteHandout(&b, l, evs, FormatMermaid, false); err != nil {
+			t.Fatal(err)
+		}
+		diagram := b.String()
+		sent := 0
+		for _, ev := range evs {
+			if _, ok := ev.(sim.Sent); ok {
+				sent++
+			}
+		}
+		if n := regexp.MustCompile(`(?m)^    [CS](->>|-x)[CS]: `).FindAllStringIndex(diagram, -1); len(n) != sent {
+			t.Errorf("%s: %d solid arrows for %d frames sent:\n%s", id, len(n), sent, diagram)
+		}
+		if !strings.Contains(diagram, "-->>S: TCP FIN") || !strings.Contains(diagram, "TCP RST") {
+			t.Errorf("%s: TCP's FIN and RST are not drawn dashed:\n%s", id, diagram)
+		}
+		renderMermaid(t, id, diagram)
+	}
+}
+
+// renderMermaid draws diagram with mermaid-cli (mmdc) and fails if it
+// cannot; without mmdc the test says so and skips, except under CI.
+func renderMermaid(t *testing.T, name, diagram string) {
+	t.Helper()
+	mmdc, err := exec.LookPath("mmdc")
+	if err != nil {
+		if os.Getenv("SESSIONLAB_CI") != "" {
+			t.Fatal("mmdc is not installed (npm install -g @mermaid-js/mermaid-cli), and CI must render the diagrams")
+		}
+		t.Skip("mmdc is not installed (npm install -g @mermaid-js/mermaid-cli): Mermaid cannot render the diagram here")
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, name+".mmd"), filepath.Join(dir, name+".svg")
+	if err := os.WriteFile(in, []byte(diagram), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-i", in, "-o", out, "-q"}
+	if cfg := os.Getenv("MMDC_PUPPETEER_CONFIG"); cfg != "" {
+		args = append(args, "-p", cfg)
+	}
+	if msg, err := exec.Command(mmdc, args...).CombinedOutput(); err != nil {
+		t.Fatalf("mmdc could not render %s: %v\n%s", name, err, msg)
+	}
+	if svg, err := os.ReadFile(out); err != nil || !bytes.Contains(svg, []byte("<svg")) {
+		t.Fatalf("mmdc wrote no SVG for %s: %v", name, err)
+	}
+}
