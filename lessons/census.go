@@ -22,15 +22,18 @@ var censusText string
 // census maps a scenario to the keys its events can have.
 var census = parseCensus(censusText)
 
-func parseCensus(text string) map[sim.Scenario][]string {
-	out := map[sim.Scenario][]string{}
+func parseCensus(text string) map[sim.Scenario]map[string]bool {
+	out := map[sim.Scenario]map[string]bool{}
 	for _, ln := range strings.Split(text, "\n") {
 		name, key, ok := strings.Cut(ln, "\t")
 		if !ok {
 			continue
 		}
 		if sc, ok := sim.ParseScenario(name); ok {
-			out[sc] = append(out[sc], key)
+			if out[sc] == nil {
+				out[sc] = map[string]bool{}
+			}
+			out[sc][key] = true
 		}
 	}
 	return out
@@ -41,8 +44,16 @@ func parseCensus(text string) map[sim.Scenario][]string {
 func emitted(key string, scenarios []sim.Scenario) bool {
 	want := strings.Fields(key)
 	for _, sc := range scenarios {
-		if slices.ContainsFunc(census[sc], func(k string) bool { return keyMatches(want, strings.Fields(k)) }) {
-			return true
+		if !slices.Contains(want, "*") {
+			if census[sc][strings.Join(want, " ")] {
+				return true
+			}
+			continue
+		}
+		for k := range census[sc] {
+			if keyMatches(want, strings.Fields(k)) {
+				return true
+			}
 		}
 	}
 	return false

@@ -115,7 +115,13 @@ func renderMermaid(t *testing.T, name, diagram string) {
 		t.Fatal(err)
 	}
 	args := []string{"-i", in, "-o", out, "-q"}
-	if cfg := os.Getenv("MMDC_PUPPETEER_CONFIG"); cfg != "" {
+	cfg := os.Getenv("MMDC_PUPPETEER_CONFIG")
+	if _, err := os.Stat("/usr/bin/chromium"); cfg == "" && err == nil {
+		// Debian's chromium, which as root runs only without its sandbox.
+		cfg = filepath.Join(dir, "puppeteer.json")
+		os.WriteFile(cfg, []byte(`{"executablePath": "/usr/bin/chromium", "args": ["--no-sandbox"]}`), 0o644)
+	}
+	if cfg != "" {
 		args = append(args, "-p", cfg)
 	}
 	if msg, err := exec.Command(mmdc, args...).CombinedOutput(); err != nil {

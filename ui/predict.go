@@ -88,21 +88,23 @@ type verdict struct {
 	value  string // the run's answer
 }
 
-// title is the verdict in one line, for the headline of the event's stop.
+// title is the verdict in one line, for the headline of the event's stop:
+// each choice's short answer (its text up to a colon); the narration says
+// why.
 func (v verdict) title() string {
-	runSays := fmt.Sprintf("the run says %s", v.value)
-	if v.right >= 0 {
-		runSays = "the run says: " + v.p.Choices[v.right].Text
+	short := func(c int) string {
+		s, _, _ := strings.Cut(v.p.Choices[c].Text, ": ")
+		return s
 	}
 	switch {
 	case v.right < 0:
-		return "None of the choices: " + runSays + " (a fault changed the run)"
+		return fmt.Sprintf("None of the choices: the run says %s (a fault changed the run)", v.value)
 	case v.chosen < 0:
-		return "The answer: " + v.p.Choices[v.right].Text
+		return "The answer: " + short(v.right)
 	case v.chosen == v.right:
-		return "✓ Right: " + v.p.Choices[v.right].Text
+		return "✓ Right: " + short(v.right)
 	}
-	return "✗ Not quite: " + runSays
+	return fmt.Sprintf("✗ Not quite: you said %s; the run says %s", short(v.chosen), short(v.right))
 }
 
 // askLines draws a prediction in width columns and height rows.

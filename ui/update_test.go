@@ -463,7 +463,7 @@ func TestPrediction(t *testing.T) {
 	if l.cursor != mia || l.predRight != 1 || l.predAsked != 1 {
 		t.Fatalf("after the answer: cursor %d (MIA at %d), %d of %d right", l.cursor, mia, l.predRight, l.predAsked)
 	}
-	if v := ansi.Strip(hs.m.View()); !contains(v, "✓ Right: 2: point 1 is confirmed") {
+	if v := ansi.Strip(hs.m.View()); !contains(v, "✓ Right: 2\n") {
 		t.Fatalf("no verdict:\n%s", v)
 	}
 }
