@@ -61,6 +61,7 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 			put = CarryNone
 		}
 	}
+	lost := e.takeLost()
 	var onWire *carried
 	if put != CarryNone {
 		onWire = e.r.wire.put(out, put)
@@ -77,7 +78,7 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 		h.Note = NoteFault // a fault had closed it under this close
 	}
 	h.Wire.Put = put
-	e.lostHere(&h)
+	e.lost(&h, lost)
 	return e.emitWire(Closed{Header: h, Abortive: abortive, After: kernelState(e.local, e.remote)}, onWire)
 }
 
@@ -89,11 +90,13 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 // no connection.
 func (e *endpoint) reset(note Note, mark func()) (h Header, rst *carried, ok bool) {
 	c := e.socket()
+	var lost []*carried
 	if c != nil {
 		// Before the RST can wake the peer's reader, and before the close
 		// wakes this side's own: a step waits for both.
 		e.r.sim.pacer.writing(e.out())
 		e.r.sim.pacer.writing(e.in())
+		lost = e.takeLost()
 		rst = e.r.wire.put(e.out(), CarryRST)
 	}
 	e.mu.Lock()
@@ -110,7 +113,7 @@ func (e *endpoint) reset(note Note, mark func()) (h Header, rst *carried, ok boo
 	}
 	e.r.untrack(c)
 	h.Wire.Put = CarryRST
-	e.lostHere(&h)
+	e.lost(&h, lost)
 	return h, rst, true
 }
 

@@ -201,12 +201,23 @@ func (e *endpoint) isStopped() bool {
 func (e *endpoint) in() flow  { return flowTo(e.connNo, e.local, e.remote, e.side) }
 func (e *endpoint) out() flow { return flowTo(e.connNo, e.local, e.remote, e.side.Peer()) }
 
-// lostHere takes off the wire, for the event about to be made, whatever
-// was on its way to this side: its socket is gone.
-func (e *endpoint) lostHere(h *Header) {
-	if e.local.IsValid() {
-		h.Wire.Lost = idsOf(e.r.ctx, e.r.wire.lostOn(e.in()))
+// takeLost takes off the wire whatever is on its way to this side, whose
+// socket is about to go. Call it before putting this side's own FIN or
+// RST on the wire: the peer may be closing at the same moment, and each
+// side's event then waits for the other's to be told (lost, below) only
+// if it took the other's FIN or RST before it put its own, which two
+// sides cannot both do.
+func (e *endpoint) takeLost() []*carried {
+	if !e.local.IsValid() {
+		return nil
 	}
+	return e.r.wire.lostOn(e.in())
+}
+
+// lost names, for the event about to be made, what takeLost took: the
+// IDs of the events that put it on the wire, each told before this one.
+func (e *endpoint) lost(h *Header, taken []*carried) {
+	h.Wire.Lost = idsOf(e.r.ctx, taken)
 }
 
 // afterFault waits until the event of a fault that closed this side's

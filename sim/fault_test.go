@@ -192,3 +192,27 @@ func TestUnfiredFaults(t *testing.T) {
 		t.Error("the stall due at event 3 did not fire")
 	}
 }
+
+// TestFaultsInEveryOtherScenario breaks the scenarios that move no data
+// (the fault guarantee covers those that do) with every fault after every
+// event: each run must end, its scenario without failing, with what it
+// reports of the wire consistent, and nothing left behind. Two sides
+// closing at the same moment (an abort while the server stops) once left
+// each waiting for the other's event.
+func TestFaultsInEveryOtherScenario(t *testing.T) {
+	for _, sc := range Scenarios() {
+		if slices.Contains(faultScenarios, sc) {
+			continue
+		}
+		for _, fc := range faultCases(t, sc) {
+			evs := runManual(t, fc.cfg)
+			checkWire(t, evs)
+			for _, ev := range evs {
+				if e, ok := ev.(ScenarioEnded); ok && e.Err != nil {
+					t.Fatalf("%s: the scenario failed: %v", fc.name, e.Err)
+				}
+			}
+		}
+	}
+	goleak.VerifyNone(t)
+}

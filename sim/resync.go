@@ -49,8 +49,13 @@ func (e *endpoint) answerResync(cs *clientSession, sn uint32, cad *cadence) erro
 }
 
 // discard reports data packets thrown away (or, for the sender, to be
-// sent again) after apply changed the state.
+// sent again) after apply changed the state. With none, there is nothing
+// to report, and no step is taken.
 func (e *endpoint) discard(seqs []uint32, note Note, apply func(*state)) error {
+	if len(seqs) == 0 {
+		e.update(apply)
+		return nil
+	}
 	if err := e.pace(e.after(0)); err != nil {
 		return err
 	}
