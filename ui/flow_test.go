@@ -178,7 +178,6 @@ func TestFlowWithRealEngine(t *testing.T) {
 	noLeaks(t, existing)
 }
 
-
 // TestFlowClickerOnly runs Establish on real sockets from the picker to
 // the next lesson with PgDn alone, as an instructor with a clicker would:
 // every step is shown, each prediction and quiz question is passed with
