@@ -286,9 +286,10 @@ func chooseTheme(name string, r *lipgloss.Renderer, getenv func(string) string) 
 		}
 		dark, _ = ui.DetectDark(tty, getenv)
 	default:
-		// lipgloss has asked the terminal already (OSC 11, then
-		// COLORFGBG): one question is enough.
-		dark = r.HasDarkBackground()
+		// Bubble Tea asks the terminal through lipgloss's default
+		// renderer (OSC 11, then COLORFGBG) and keeps the answer: asking
+		// through it too makes that one question, not two.
+		dark = lipgloss.HasDarkBackground()
 	}
 	t, _ := ui.ThemeFor("auto", dark)
 	return t
