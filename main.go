@@ -36,7 +36,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
 	"sessionlab/lessons"
 	"sessionlab/lessons/progress"
@@ -216,16 +215,14 @@ func runTUI(ctx context.Context, opts options, book *lessons.Book, e env) int {
 		return r, nil
 	}
 	renderer := lipgloss.NewRenderer(e.stdout)
-	theme := chooseTheme(opts.theme, renderer, e.getenv)
+	theme := ui.ChooseTheme(opts.theme, renderer, e.getenv)
 	renderer.SetHasDarkBackground(theme.Dark)
 	var plans lessons.Plans
 	deps := ui.Deps{Book: book, Start: start, Renderer: renderer, Theme: theme, Speed: opts.speed, Faults: opts.faults,
 		Live: opts.live, Plan: plans.For, Present: opts.present, NoQuestions: opts.noQuestions}
 	if !opts.present {
-		store, warning, err := openProgress(opts)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "sessionlab: your progress will not be kept: %v\n", oneLine(err))
-		} else if warning != "" {
+		store, warning := progress.Open(opts.configDir, time.Now())
+		if warning != "" {
 			fmt.Fprintf(e.stderr, "sessionlab: %s\n", warning)
 		}
 		deps.Progress = store
@@ -263,36 +260,6 @@ func runTUI(ctx context.Context, opts options, book *lessons.Book, e env) int {
 		return exitFailed
 	}
 	return exitOK
-}
-
-// chooseTheme resolves --theme (checked already by parseFlags). For auto
-// it asks the terminal for its background before the program takes the
-// terminal over; with NO_COLOR there is nothing to choose.
-func chooseTheme(name string, r *lipgloss.Renderer, getenv func(string) string) ui.Theme {
-	if !strings.EqualFold(name, "auto") {
-		t, _ := ui.ThemeFor(name, true)
-		return t
-	}
-	dark := true
-	term := getenv("TERM")
-	switch {
-	case r.ColorProfile() == termenv.Ascii:
-	case strings.HasPrefix(term, "tmux") || strings.HasPrefix(term, "screen"):
-		// lipgloss does not ask through a multiplexer; DetectDark does.
-		var tty *os.File
-		if f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
-			tty = f
-			defer f.Close()
-		}
-		dark, _ = ui.DetectDark(tty, getenv)
-	default:
-		// Bubble Tea asks the terminal through lipgloss's default
-		// renderer (OSC 11, then COLORFGBG) and keeps the answer: asking
-		// through it too makes that one question, not two.
-		dark = lipgloss.HasDarkBackground()
-	}
-	t, _ := ui.ThemeFor("auto", dark)
-	return t
 }
 
 // subcommand splits off a subcommand: "transcript", "lessons export",
@@ -350,56 +317,33 @@ func exportLessons(args []string, e env) int {
 func parseHandoutFlags(args []string, book *lessons.Book, stdout io.Writer) (options, error) {
 	opts := options{format: lessons.FormatMarkdown}
 	fs := flag.NewFlagSet("sessionlab transcript", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	lesson := fs.String("lesson", "", "the lesson: "+strings.Join(book.IDs(), ", ")+" (all when not given)")
 	fs.StringVar(&opts.format, "format", opts.format, "text, markdown or mermaid")
 	fs.BoolVar(&opts.stable, "stable", false, "replace addresses, ports, references and times with placeholders, so that two runs can be compared")
 	fs.String("lessons", "", "load lesson files from this directory")
-	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "Run lessons for real at full speed and write what happened, for a course page.\n\nUsage: sessionlab transcript [flags]\n\nFlags:\n")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return opts, err
-		}
-		return opts, flagProblem(err, args)
-	}
-	if fs.NArg() > 0 {
-		return opts, fmt.Errorf("unexpected argument %q (see sessionlab transcript --help)", fs.Arg(0))
+	if err := parseOrHelp(fs, args, stdout, "Run lessons for real at full speed and write what happened, for a course page.\n\nUsage: sessionlab transcript [flags]\n\nFlags:\n"); err != nil {
+		return opts, err
 	}
 	if !slices.Contains(lessons.Formats, opts.format) {
 		return opts, fmt.Errorf("--format %q is not one of %s", opts.format, strings.Join(lessons.Formats, ", "))
 	}
-	if *lesson != "" {
-		l, ok := book.Lesson(strings.ToLower(*lesson))
-		if !ok {
-			return opts, fmt.Errorf("unknown lesson %q (choose %s)", *lesson, strings.Join(book.IDs(), ", "))
-		}
-		opts.lesson = l
-	}
-	return opts, nil
+	var err error
+	opts.lesson, err = lessonNamed(book, *lesson)
+	return opts, err
 }
 
 // runHandout runs each lesson asked for on loopback at full speed (a
 // manual clock: the pacing is counted, not waited) and writes its handout.
 func runHandout(ctx context.Context, opts options, book *lessons.Book, e env) int {
+	var seed uint64
+	if opts.stable {
+		seed = 1 // the same session references every time
+	}
 	for _, l := range book.Lessons() {
 		if opts.lesson != nil && opts.lesson != l {
 			continue
 		}
-		cfg := sim.Config{Scenarios: l.Scenarios, Clock: sim.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
-		if opts.stable {
-			cfg.Seed = 1 // the same session references every time
-		}
-		evs, _, err := sim.Record(ctx, cfg)
-		if err == nil {
-			for _, ev := range evs {
-				if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil {
-					err = fmt.Errorf("the %v scenario failed: %v", end.Scenario, end.Err)
-				}
-			}
-		}
+		evs, err := lessons.Rehearse(ctx, l, seed)
 		if err != nil {
 			if ctx.Err() != nil {
 				return exitFailed // a signal: run() says which
@@ -415,26 +359,11 @@ func runHandout(ctx context.Context, opts options, book *lessons.Book, e env) in
 	return exitOK
 }
 
-// openProgress opens the learner's progress store.
-func openProgress(opts options) (*progress.Store, string, error) {
-	dir := opts.configDir
-	if dir == "" {
-		d, err := progress.DefaultDir()
-		if err != nil {
-			return nil, "", err
-		}
-		dir = d
-	}
-	store, warning := progress.Open(dir, time.Now())
-	return store, warning, nil
-}
-
 // resetProgress forgets the learner's progress once they say yes.
 func resetProgress(opts options, e env) int {
-	store, _, err := openProgress(opts)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(err))
-		return exitFailed
+	store, warning := progress.Open(opts.configDir, time.Now())
+	if warning != "" {
+		fmt.Fprintf(e.stderr, "sessionlab: %s\n", warning)
 	}
 	fmt.Fprintf(e.stdout, "Forget every lesson finished and every score in %s? [y/N] ", store.Path())
 	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
@@ -462,12 +391,7 @@ func checkAddr(addr string) error {
 // runPlain runs the chosen lessons and prints their transcript. The sim is
 // cancelled and waited for before it returns, so every socket is closed.
 func runPlain(ctx context.Context, opts options, book *lessons.Book, e env) int {
-	var scenarios []sim.Scenario
-	for _, l := range book.Lessons() {
-		if opts.lesson == nil || opts.lesson == l {
-			scenarios = append(scenarios, l.Scenarios...)
-		}
-	}
+	scenarios := scenariosOf(book, opts.lesson)
 	s, err := e.newSim(sim.Config{Scenarios: scenarios, Addr: opts.addr, Speed: opts.speed, Faults: opts.faults, ExactCadence: true})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sessionlab: %v\n", err)
@@ -541,7 +465,6 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func
 		opts.theme, opts.themeSet = v, true
 	}
 	fs := flag.NewFlagSet("sessionlab", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	ids := strings.Join(book.IDs(), ", ")
 	fs.BoolVar(&opts.plain, "plain", false, "print a plain transcript instead of the terminal UI (the default when output is not a terminal)")
 	lesson := fs.String("lesson", "", "open this lesson directly: "+ids+" (plain mode: all lessons when not given)")
@@ -565,25 +488,12 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func
 		opts.faults = append(opts.faults, f)
 		return nil
 	})
-	fs.Usage = func() {} // errors get one line, not the whole usage
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stdout, "SessionLab: watch a real session layer at work.\n\nUsage:\n  sessionlab [flags]\n  sessionlab transcript [--lesson NAME] [--format text|markdown|mermaid] [--stable]\n  sessionlab lessons export DIR\n\nFlags:\n")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return opts, err
-		}
-		return opts, flagProblem(err, args)
+	if err := parseOrHelp(fs, args, stdout, "SessionLab: watch a real session layer at work.\n\nUsage:\n  sessionlab [flags]\n  sessionlab transcript [--lesson NAME] [--format text|markdown|mermaid] [--stable]\n  sessionlab lessons export DIR\n\nFlags:\n"); err != nil {
+		return opts, err
 	}
-	if fs.NArg() > 0 {
-		return opts, fmt.Errorf("unexpected argument %q (flags only; see sessionlab --help)", fs.Arg(0))
-	}
-	if *lesson != "" {
-		l, ok := book.Lesson(strings.ToLower(*lesson))
-		if !ok {
-			return opts, fmt.Errorf("unknown lesson %q (choose %s)", *lesson, ids)
-		}
-		opts.lesson = l
+	var err error
+	if opts.lesson, err = lessonNamed(book, *lesson); err != nil {
+		return opts, err
 	}
 	x, err := strconv.ParseFloat(strings.TrimSpace(*speed), 64)
 	if err != nil || !sim.ValidSpeed(x) {
@@ -596,18 +506,58 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func
 	if opts.present && !opts.themeSet {
 		opts.theme = "high-contrast" // a projector's theme
 	}
-	var scenarios []sim.Scenario
-	for _, l := range book.Lessons() {
-		if opts.lesson == nil || opts.lesson == l {
-			scenarios = append(scenarios, l.Scenarios...)
-		}
-	}
+	scenarios := scenariosOf(book, opts.lesson)
 	for _, f := range opts.faults {
 		if err := f.Check(scenarios); err != nil {
 			return opts, err
 		}
 	}
 	return opts, nil
+}
+
+// parseOrHelp parses args with fs. --help prints intro and the flags on
+// stdout (and returns flag.ErrHelp); a mistake is one line; arguments
+// that are not flags are a mistake too.
+func parseOrHelp(fs *flag.FlagSet, args []string, stdout io.Writer, intro string) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // errors get one line, not the whole usage
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, intro)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return err
+		}
+		return flagProblem(err, args)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags only; see %s --help)", fs.Arg(0), fs.Name())
+	}
+	return nil
+}
+
+// scenariosOf lists the scenarios of lesson l, or of every lesson.
+func scenariosOf(book *lessons.Book, l *lessons.Lesson) []sim.Scenario {
+	if l != nil {
+		return l.Scenarios
+	}
+	var out []sim.Scenario
+	for _, l := range book.Lessons() {
+		out = append(out, l.Scenarios...)
+	}
+	return out
+}
+
+// lessonNamed is the lesson --lesson names (nil for none).
+func lessonNamed(book *lessons.Book, name string) (*lessons.Lesson, error) {
+	if name == "" {
+		return nil, nil
+	}
+	l, ok := book.Lesson(strings.ToLower(name))
+	if !ok {
+		return nil, fmt.Errorf("unknown lesson %q (choose %s)", name, strings.Join(book.IDs(), ", "))
+	}
+	return l, nil
 }
 
 // flagProblem rewords the flag package's errors as one line, naming a

@@ -59,6 +59,8 @@ func emitted(key string, scenarios []sim.Scenario) bool {
 	return false
 }
 
+// keyMatches reports whether a key matches one wanted, whose * stands for
+// any one word.
 func keyMatches(want, got []string) bool {
 	if len(want) != len(got) {
 		return false

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -27,7 +28,7 @@ func (p *Plans) For(l *Lesson) (map[sim.Scenario]int, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	evs, _, err := sim.Record(ctx, sim.Config{Scenarios: l.Scenarios, Clock: sim.NewManualClock(time.Unix(0, 0))})
+	evs, err := Rehearse(ctx, l, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -40,4 +41,20 @@ func (p *Plans) For(l *Lesson) (map[sim.Scenario]int, error) {
 	}
 	p.got[l.ID] = counts
 	return counts, nil
+}
+
+// Rehearse runs l's scenarios for real on loopback at full speed: a
+// manual clock counts the pacing instead of waiting for it. seed fixes the
+// session references (0: random ones). A scenario that fails is an error.
+func Rehearse(ctx context.Context, l *Lesson, seed uint64) ([]sim.Event, error) {
+	evs, _, err := sim.Record(ctx, sim.Config{Scenarios: l.Scenarios, Clock: sim.NewManualClock(time.Unix(0, 0)), Seed: seed})
+	if err != nil {
+		return nil, err
+	}
+	for _, ev := range evs {
+		if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil {
+			return nil, fmt.Errorf("the %v scenario failed: %v", end.Scenario, end.Err)
+		}
+	}
+	return evs, nil
 }

@@ -34,18 +34,7 @@ func (l *Lesson) Predictions() []*Prediction { return l.predictions }
 // Matches reports whether the prediction comes before ev.
 func (p *Prediction) Matches(ev sim.Event) bool {
 	want := strings.Fields(p.Key)
-	return slices.ContainsFunc(Keys(ev), func(k string) bool {
-		got := strings.Fields(k)
-		if len(got) != len(want) {
-			return false
-		}
-		for i := range want {
-			if want[i] != "*" && want[i] != got[i] {
-				return false
-			}
-		}
-		return true
-	})
+	return slices.ContainsFunc(Keys(ev), func(k string) bool { return keyMatches(want, strings.Fields(k)) })
 }
 
 // Answer is the right answer as ev gives it, and the choice that says it

@@ -1,22 +1,11 @@
 package sim
 
 import (
-	"context"
 	"fmt"
-	"net/netip"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
 )
-
-// maxHold bounds how long a step is held back for a reader about to wake
-// for data already written to it (see holdingLocked). On a correct run the
-// reader arrives within microseconds and the hold ends then; the bound
-// only matters if the bookkeeping is ever off, and keeps a step from
-// hanging forever. It is measured on the Sim's clock, so a ManualClock
-// does not move it (the clock is busy while a reader is held).
-const maxHold = 250 * time.Millisecond
 
 // maxSteps caps the steps a user can bank while paused: a held-down key
 // repeats far faster than events happen, and each banked step would later
@@ -53,40 +42,6 @@ type pacer struct {
 	readers   map[flow]int  // readers waiting for data on a flow
 	inbound   map[flow]bool // flows written to since their reader last took its turn
 	holdSince time.Time     // when a step was first held back for an arriving reader
-}
-
-// flow is one direction of one connection: the run's number for the
-// connection (see wire.dialing), its two addresses in a fixed order, and
-// the side it goes to; the zero flow but for the side names the listener,
-// where dials go to the server. The number matters: after a reset the
-// kernel may give a new connection the same addresses, and a mark left
-// on the old one must never match the new one's reader. Marks on a
-// connection that died never match a reader again, so they cannot hold
-// anything up.
-type flow struct {
-	conn   int
-	lo, hi netip.AddrPort
-	to     Side
-}
-
-// listenerFlow is where connections go to the server.
-var listenerFlow = flow{to: Server}
-
-// flowTo names the direction of connection conn, between a and b, that
-// goes to side to.
-func flowTo(conn int, a, b netip.AddrPort, to Side) flow {
-	if b.Compare(a) < 0 {
-		a, b = b, a
-	}
-	return flow{conn, a, b, to}
-}
-
-// waiter is one action waiting in wait.
-type waiter struct {
-	due     time.Duration
-	ctx     context.Context // a cancelled waiter is never given a step
-	wake    chan struct{}   // poked when the waiter should look again
-	granted bool            // a step released it
 }
 
 func newPacer(clock Clock, speed float64, unpaced, exact bool) *pacer {
@@ -281,185 +236,6 @@ func (p *pacer) idle(wait func() error) error {
 	p.adjust(-1)
 	defer p.adjust(+1)
 	return wait()
-}
-
-// awaitData blocks until the socket behind flow f has something to read
-// (ready returns), not counted at work meanwhile, then waits for the
-// reader's turn: delay after the data is there. readyErr is ready's error
-// (the turn was not taken); err is the pacer's (cancelled).
-func (p *pacer) awaitData(ctx context.Context, f flow, ready func() error, delay time.Duration) (readyErr, err error) {
-	p.readerBlocked(f)
-	if err := ready(); err != nil {
-		p.readerUnblocked(f)
-		return err, nil
-	}
-	return nil, p.readTurn(ctx, p.now()+delay, f, true)
-}
-
-// startScenario forgets the reader bookkeeping of the scenario before.
-func (p *pacer) startScenario() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	clear(p.readers)
-	clear(p.inbound)
-	p.dispatchLocked()
-}
-
-// writing records that something is about to be written or closed on f,
-// so that f's reader will come to the pacer soon. Call it before the
-// socket operation: after it, the reader may already have woken.
-func (p *pacer) writing(f flow) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.inbound[f] = true
-	p.dispatchLocked()
-}
-
-// readerBlocked and readerUnblocked bracket a reader's wait for data on f
-// when the wait fails; when it succeeds, readTurn ends it. Use awaitData.
-func (p *pacer) readerBlocked(f flow) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.readers[f]++
-	p.active--
-	p.dispatchLocked()
-}
-
-func (p *pacer) readerUnblocked(f flow) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.readers[f]--
-	delete(p.inbound, f)
-	p.active++
-	p.dispatchLocked()
-}
-
-// holdingLocked reports whether a reader is about to wake for data that
-// has been written to it.
-func (p *pacer) holdingLocked() bool {
-	for f, in := range p.inbound {
-		if in && p.readers[f] > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// wait blocks until the action due at virtual time due may happen: when
-// running, until the timeline reaches due; when paused, until a step
-// releases it. The caller is at work (counted in active) before and after.
-func (p *pacer) wait(ctx context.Context, due time.Duration) error {
-	p.mu.Lock()
-	return p.waitLocked(ctx, due, false)
-}
-
-// waitExact is wait for an action whose timing is itself a lesson (the data
-// packets' one-second cadence): on the real clock it ends by spinning, to
-// within microseconds, at a cost of up to spinWindow of CPU.
-func (p *pacer) waitExact(ctx context.Context, due time.Duration) error {
-	p.mu.Lock()
-	return p.waitLocked(ctx, due, p.spin)
-}
-
-// readTurn is wait for a reader of f. woke says it comes straight from
-// waiting for data (readerBlocked).
-func (p *pacer) readTurn(ctx context.Context, due time.Duration, f flow, woke bool) error {
-	p.mu.Lock()
-	if woke {
-		p.readers[f]--
-		p.active++
-	}
-	delete(p.inbound, f)
-	return p.waitLocked(ctx, due, false)
-}
-
-func (p *pacer) waitLocked(ctx context.Context, due time.Duration, exact bool) error {
-	defer p.mu.Unlock()
-	w := &waiter{due: due, ctx: ctx, wake: make(chan struct{}, 1)}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		var tc <-chan time.Time
-		var timer Timer
-		if p.paused {
-			// While a step is held back for an arriving reader, the waiter
-			// due first keeps time for the hold.
-			if !p.holdSince.IsZero() {
-				timer = p.clock.NewTimer(max(maxHold-p.clock.Now().Sub(p.holdSince), 0))
-				tc = timer.C()
-			}
-		} else {
-			left := due - p.vnowLocked()
-			if p.unpaced || left <= 0 {
-				return nil
-			}
-			wait := time.Duration(float64(left) / p.speed)
-			if exact && wait <= spinWindow {
-				p.spinLocked(wait)
-				continue
-			}
-			if exact {
-				wait -= spinWindow
-			}
-			timer = p.clock.NewTimer(wait)
-			tc = timer.C()
-		}
-		p.waiting = append(p.waiting, w)
-		p.active--
-		p.dispatchLocked() // may grant w itself
-		p.mu.Unlock()
-		select {
-		case <-ctx.Done():
-		case <-w.wake:
-		case <-tc:
-		}
-		p.mu.Lock()
-		if w.granted && ctx.Err() != nil {
-			// Cancelled as the step came: the step goes back, unused.
-			// (dispatchLocked already counted this goroutine at work.)
-			p.steps++
-			p.used--
-			p.dispatchLocked()
-			if timer != nil {
-				timer.Stop()
-			}
-			return ctx.Err()
-		}
-		if w.granted {
-			// dispatchLocked counted it at work when it granted the step.
-			if timer != nil {
-				timer.Stop()
-			}
-			return nil
-		}
-		p.removeLocked(w)
-		p.active++
-		p.dispatchLocked()
-		// Only now, counted as at work, tell a manual clock the timer is
-		// dealt with; the other order would let it advance in between.
-		if timer != nil {
-			timer.Stop()
-		}
-	}
-}
-
-// spinWindow is how early an exact wait on the real clock wakes before its
-// due time. An idle Go process sleeps in epoll with a millisecond timeout,
-// so a timer can fire up to a millisecond late; the last stretch is spun
-// instead, which keeps the data packets' one-second cadence to within
-// microseconds.
-const spinWindow = 1500 * time.Microsecond
-
-// spinLocked yields the processor until wait has passed, without holding
-// the lock, so that pause, speed and cancel still get through.
-func (p *pacer) spinLocked(wait time.Duration) {
-	until := p.clock.Now().Add(wait)
-	p.mu.Unlock()
-	for p.clock.Now().Before(until) {
-		runtime.Gosched()
-	}
-	p.mu.Lock()
 }
 
 // String describes the pacer's bookkeeping, for tests that find it stuck.

@@ -43,8 +43,9 @@ type Model struct {
 	screen   screen
 	picker   picker
 	lesson   lessonModel
-	gloss    *glossary // open over the screen, or nil
-	blank    bool      // the screen is blanked (. or b), as slide software does
+	gloss    *glossary          // open over the screen, or nil
+	prog     *progress.Progress // the learner's progress as last read, for the picker
+	blank    bool               // the screen is blanked (. or b), as slide software does
 	quitting bool
 }
 
@@ -81,7 +82,9 @@ func New(deps Deps) (Model, error) {
 	c := &common{deps: deps, styles: NewStyles(deps.Renderer, deps.Theme), keys: newKeyMap()}
 	h := help.New()
 	h.Styles = c.styles.Help
-	return Model{c: c, help: h, picker: newPicker(deps.Book)}, nil
+	m := Model{c: c, help: h, picker: newPicker(deps.Book)}
+	m.readProgress()
+	return m, nil
 }
 
 // Init opens the lesson given in Deps, if any.
@@ -115,6 +118,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.lesson.hint = "Your progress could not be saved: " + msg.err.Error()
 		}
+		m.readProgress()
 	case nextLessonMsg:
 		if n, ok := m.lesson.nextLesson(); ok && m.screen == lessonScreen {
 			cmd = m.open(n.ID)
@@ -178,11 +182,8 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.screen == pickerScreen {
-		if key.Matches(msg, k.Continue) && m.c.deps.Progress != nil {
-			p := m.c.deps.Progress.Snapshot()
-			if r, ok := continueAt(m.c.deps.Book.Lessons(), &p); ok {
-				return m, m.openAt(r.id, r.part)
-			}
+		if r, ok := continueAt(m.c.deps.Book.Lessons(), m.prog); ok && key.Matches(msg, k.Continue) {
+			return m, m.openAt(r.id, r.part)
 		}
 		var l *lessons.Lesson
 		if m.picker, l = m.picker.update(msg, k); l != nil {
@@ -220,6 +221,16 @@ func (m *Model) openAt(id string, first int) tea.Cmd {
 	m.lesson.faults, m.c.deps.Faults = m.c.deps.Faults, nil // only the first lesson opened
 	m.screen = lessonScreen
 	return tea.Sequence(stopOld, m.lesson.start())
+}
+
+// readProgress takes a copy of the learner's progress for the picker,
+// which draws it: in Update, when it may have changed, not at every View.
+func (m *Model) readProgress() {
+	if m.c.deps.Progress == nil {
+		return
+	}
+	p := m.c.deps.Progress.Snapshot()
+	m.prog = &p
 }
 
 // size is the terminal's size; before one is known (no terminal), a
@@ -274,12 +285,7 @@ func (m Model) View() string {
 		return trimRight(clip(padTo(s, h), h))
 	}
 	if m.screen == pickerScreen {
-		var prog *progress.Progress
-		if m.c.deps.Progress != nil {
-			p := m.c.deps.Progress.Snapshot()
-			prog = &p
-		}
-		s = m.picker.view(m.c.styles, prog, w, h, help)
+		s = m.picker.view(m.c.styles, m.prog, w, h, help)
 	} else {
 		s = m.lesson.view(help)
 	}

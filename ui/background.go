@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // The terminal's background decides between the dark and light themes
@@ -62,4 +66,35 @@ func backgroundQuery(term string) string {
 		q += "\x1bP" + q + "\x1b\\"
 	}
 	return q + "\x1b[6n"
+}
+
+// ChooseTheme resolves a theme's name (checked already: see ThemeFor).
+// For auto it finds out whether the background is dark, before the
+// program takes the terminal over; with no colour there is nothing to
+// choose.
+func ChooseTheme(name string, r *lipgloss.Renderer, getenv func(string) string) Theme {
+	if !strings.EqualFold(name, "auto") {
+		t, _ := ThemeFor(name, true)
+		return t
+	}
+	dark := true
+	term := getenv("TERM")
+	switch {
+	case r.ColorProfile() == termenv.Ascii:
+	case strings.HasPrefix(term, "tmux") || strings.HasPrefix(term, "screen"):
+		// lipgloss does not ask through a multiplexer; DetectDark does.
+		var tty *os.File
+		if f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+			tty = f
+			defer f.Close()
+		}
+		dark, _ = DetectDark(tty, getenv)
+	default:
+		// Bubble Tea asks the terminal through lipgloss's default
+		// renderer (OSC 11, then COLORFGBG) and keeps the answer: asking
+		// through it too makes that one question, not two.
+		dark = lipgloss.HasDarkBackground()
+	}
+	t, _ := ThemeFor("auto", dark)
+	return t
 }

@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"strings"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
@@ -60,21 +60,8 @@ func (m Model) helpScreen(width, height int) []string {
 			blocks = append(blocks, b)
 			rows = max(rows, len(b))
 		}
-		for r := 0; r < rows; r++ {
-			var line strings.Builder
-			line.WriteByte(' ')
-			for c, b := range blocks {
-				cell := ""
-				if r < len(b) {
-					cell = b[r]
-				}
-				if c < len(blocks)-1 {
-					cell = padRight(cell, colW+2)
-				}
-				line.WriteString(cell)
-			}
-			out = append(out, line.String())
-		}
+		widths := slices.Repeat([]int{colW}, len(blocks))
+		out = append(out, sideBySide(blocks, widths, "  ", rows)...)
 	}
 	if len(out) > height {
 		out = append(out[:height-1], " "+st.Muted.Render("…"))

@@ -81,22 +81,6 @@ func (h *history) inFlight(c int) []int {
 	return out
 }
 
-// acked reports whether the kernel has said, by event c, that what record
-// i put on the wire has arrived: a later TCP_INFO reading of the sender's
-// socket with nothing unacknowledged. The drawing slows a frame down for
-// the eye; it must not show it still crossing once the kernel says
-// otherwise.
-func (h *history) acked(i, c int) bool {
-	hi := h.recs[i].ev.Head()
-	for j := i + 1; j <= c && j < len(h.recs); j++ {
-		o, ok := h.recs[j].ev.(sim.Observed)
-		if ok && o.Side == hi.Side && o.Wire.Conn == hi.Wire.Conn && o.TCP.Known && o.TCP.Unacked == 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // sideAt returns the latest header from side at or before c, in c's
 // scenario.
 func (h *history) sideAt(c int, side sim.Side) (sim.Header, bool) {

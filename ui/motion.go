@@ -40,9 +40,12 @@ func (m *lessonModel) moving() bool {
 
 // crossing returns how far along the wire record i's frame is drawn at
 // the cursor: 0 at the sender, 1 at the receiver, in whole animation
-// steps, so that the glyph moves only when a frame is due.
+// steps, so that the glyph moves only when a frame is due. Only the
+// step's own frame crosses; one sent at an earlier step is in the
+// receiver's kernel already (loopback takes microseconds), so it is drawn
+// there, also when TCP_INFO says everything is acknowledged.
 func (m *lessonModel) crossing(i int) float64 {
-	if i != m.cursor || m.hist.acked(i, m.cursor) || m.c.deps.Present {
+	if i != m.cursor || m.c.deps.Present {
 		return 1
 	}
 	steps := float64(m.now.Sub(m.shownAt)) / float64(m.travel()) * travelSteps

@@ -184,14 +184,9 @@ func (m *lessonModel) faultFacts() []string {
 		if len(then) == 0 {
 			then = append(then, "the run went on")
 		}
-		out = append(out, s+": "+strings.Join(compact(then), "; ")+".")
+		out = append(out, s+": "+strings.Join(slices.Compact(then), "; ")+".")
 	}
 	return out
-}
-
-// compact drops repeats that follow each other.
-func compact(items []string) []string {
-	return slices.Compact(items)
 }
 
 // count writes n and a noun, plural when n is not 1.

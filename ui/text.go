@@ -94,3 +94,29 @@ func trimRight(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// sideBySide lays blocks of lines out as columns of the given widths,
+// sep between them, rows lines in all, each line starting with a space:
+// every cell is cut to its column's width and padded to it, but the last
+// (the renderer clears the rest of a line itself).
+func sideBySide(blocks [][]string, widths []int, sep string, rows int) []string {
+	out := make([]string, rows)
+	for i := range out {
+		var b strings.Builder
+		b.WriteByte(' ')
+		for k, blk := range blocks {
+			cell := ""
+			if i < len(blk) {
+				cell = ansi.Truncate(blk[i], widths[k], "…")
+			}
+			if k == len(blocks)-1 {
+				b.WriteString(cell)
+				break
+			}
+			b.WriteString(padRight(cell, widths[k]))
+			b.WriteString(sep)
+		}
+		out[i] = b.String()
+	}
+	return out
+}

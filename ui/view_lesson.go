@@ -275,10 +275,7 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 		}
 		sides[k] = lines
 	}
-	out := make([]string, len(sides[0]))
-	for i := range out {
-		out[i] = " " + padRight(ansi.Truncate(sides[0][i], col-1, "…"), col) + ansi.Truncate(sides[1][i], col-1, "…")
-	}
+	out := sideBySide(sides[:], []int{col - 1, col - 1}, " ", len(sides[0]))
 	// The counters in words, once there are counters: a beginner reads
 	// V(A) here before finding it in the glossary.
 	legend := ""
@@ -357,26 +354,13 @@ func (m *lessonModel) panes(width, height int) []string {
 		}
 		blocks = append(blocks, append([]string{title}, lines...))
 	}
-	sep := " │ " // plain: it is on every row, and colour would be bytes on each
-	out := make([]string, height)
-	for i := range out {
-		var b strings.Builder
-		b.WriteByte(' ')
-		for k, blk := range blocks {
-			cell := ""
-			if i < len(blk) {
-				cell = blk[i]
-			}
-			if k == len(blocks)-1 {
-				b.WriteString(ansi.Truncate(cell, m.lay.cols[k].width, "…"))
-				break
-			}
-			b.WriteString(padRight(ansi.Truncate(cell, m.lay.cols[k].width, "…"), m.lay.cols[k].width))
-			b.WriteString(sep)
-		}
-		out[i] = b.String()
+	widths := make([]int, len(m.lay.cols))
+	for k, c := range m.lay.cols {
+		widths[k] = c.width
 	}
-	return out
+	// The separator is plain: it is on every row, and colour would be
+	// bytes on each.
+	return sideBySide(blocks, widths, " │ ", height)
 }
 
 // logLines is the visible part of the event log.

@@ -71,11 +71,18 @@ func DefaultDir() (string, error) {
 	return filepath.Join(d, "sessionlab"), nil
 }
 
-// Open reads the progress kept in dir. A file that is missing is a fresh
-// start; one that cannot be used is renamed aside, and warning says so in
-// one line. It never fails: at worst progress is not saved, and the
-// warning says that.
+// Open reads the progress kept in dir ("": DefaultDir). A file that is
+// missing is a fresh start; one that cannot be used is renamed aside, and
+// warning says so in one line. It never fails: at worst progress is not
+// saved, and the warning says that.
 func Open(dir string, now time.Time) (s *Store, warning string) {
+	if dir == "" {
+		d, err := DefaultDir()
+		if err != nil {
+			return &Store{keep: true, p: fresh()}, fmt.Sprintf("your progress will not be kept: %v", err)
+		}
+		dir = d
+	}
 	s = &Store{dir: dir, p: fresh()}
 	path := s.Path()
 	b, err := os.ReadFile(path)
