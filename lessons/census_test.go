@@ -104,8 +104,8 @@ func timingVariants(ev sim.Event) []sim.Event {
 			out = append(out, acked, unacked)
 		}
 		if e.Note == sim.NoteHalfOpen && e.TCP.Known {
-			// The peer's kernel acknowledges the FIN in microseconds, or
-			// later (a delayed ACK).
+			// The look may come before the peer's kernel acknowledges the
+			// FIN (a delayed ACK, tens of milliseconds) or after.
 			early, late := e, e
 			early.TCP.State, late.TCP.State = sim.StateFinWait1, sim.StateFinWait2
 			out = append(out, early, late)

@@ -5,15 +5,6 @@ import (
 	"time"
 )
 
-// observe reads the connection's TCP state from the OS at due.
-func (e *endpoint) observe(due time.Duration, note Note) error {
-	if err := e.pace(due); err != nil {
-		return err
-	}
-	_, err := e.emit(Observed{e.header(note)})
-	return err
-}
-
 // closeWrite sends a FIN: no more bytes from this side.
 func (e *endpoint) closeWrite(due time.Duration) error {
 	if e.socket() == nil {

@@ -41,10 +41,12 @@ func collect(t *testing.T, cfg Config) []Event {
 var t0 = time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 
 // runManual runs cfg paced on a manual clock, which Record drives to each
-// next timer, and returns the events.
+// next timer, and returns the events. Looks at the kernel report what it
+// says at once (Config.LookAtOnce).
 func runManual(t *testing.T, cfg Config) []Event {
 	t.Helper()
 	cfg.Clock = NewManualClock(t0)
+	cfg.LookAtOnce = true
 	return collect(t, cfg)
 }
 

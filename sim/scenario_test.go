@@ -296,6 +296,43 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
+// TestLooksSettleOnManualClock runs Synchronize and the orderly release on
+// a manual clock, where no real time passes between a send and the look
+// after it: the looks wait for the peer's delayed ACK, as pacing gives
+// them time to on the real clock, so a transcript tells what the live
+// lesson shows: everything acknowledged, and FIN_WAIT2 after the FIN.
+// With LookAtOnce the same runs may see the ACK still outstanding.
+func TestLooksSettleOnManualClock(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("TCP_INFO comes from Linux")
+	}
+	for i := 0; i < 3; i++ {
+		evs := collect(t, Config{Scenarios: []Scenario{Synchronize, TerminateOrderly}, Clock: NewManualClock(t0)})
+		var acks, halfOpen int
+		for _, ev := range evs {
+			o, ok := ev.(Observed)
+			if !ok {
+				continue
+			}
+			switch o.Note {
+			case NoteAckCheck:
+				acks++
+				if !o.TCP.Known || o.TCP.Unacked != 0 {
+					t.Errorf("run %d: ack check %+v, want nothing unacknowledged", i, o.TCP)
+				}
+			case NoteHalfOpen:
+				halfOpen++
+				if o.TCP.State != StateFinWait2 {
+					t.Errorf("run %d: half-open look %+v, want FIN_WAIT2", i, o.TCP)
+				}
+			}
+		}
+		if acks != 1 || halfOpen != 2 {
+			t.Fatalf("run %d: %d ack checks and %d half-open looks, want 1 and 2 (one per release)", i, acks, halfOpen)
+		}
+	}
+}
+
 // TestHalfOpenShowsFinWait2 runs the orderly release in real time at the
 // highest speed: the look at the half-open connection comes 75 ms after the
 // FIN, after the peer's delayed ACK (about 40 ms on Linux), so the client

@@ -31,6 +31,13 @@ type Config struct {
 	// CPU per data packet: right for one learner's machine, wrong where
 	// many Sims share a few cores.
 	ExactCadence bool
+	// LookAtOnce makes a look at the kernel (the acknowledgement check,
+	// the half-open look) report what the kernel says at that instant.
+	// Without it a look that has not settled waits up to settleLimit of
+	// real time for the peer's (delayed) ACK, as pacing gives it time to
+	// on the real clock. For test matrices that need many runs fast and
+	// not that answer; transcripts must not set it.
+	LookAtOnce bool
 	// Faults to inject at chosen moments (see FaultAt).
 	Faults []FaultAt
 	// Seed makes the session references the client chooses repeatable;

@@ -43,14 +43,16 @@ func Run(t testing.TB, cfg sim.Config) []sim.Event {
 // Unpaced runs scenarios with no pacing.
 func Unpaced(t testing.TB, scenarios ...sim.Scenario) []sim.Event {
 	t.Helper()
-	return Run(t, sim.Config{Scenarios: scenarios, Unpaced: true})
+	return Run(t, sim.Config{Scenarios: scenarios, Unpaced: true, LookAtOnce: true})
 }
 
 // Paced runs cfg paced, on a ManualClock from T0 that the run drives
 // itself: the events come at once, with the times a person would see.
+// Looks at the kernel report what it says at once (Config.LookAtOnce).
 func Paced(t testing.TB, cfg sim.Config) []sim.Event {
 	t.Helper()
 	cfg.Clock = sim.NewManualClock(T0())
+	cfg.LookAtOnce = true
 	return Run(t, cfg)
 }
 
