@@ -11,7 +11,8 @@ import (
 
 // Plans counts how many steps (events) each part of a lesson takes on its
 // normal path, for "step 12 of 20": by rehearsing the lesson once, its
-// scenarios run on loopback on a manual clock, which takes milliseconds.
+// scenarios run on loopback on a manual clock, which takes a tenth of a
+// second or so (the looks at the kernel wait for its delayed ACKs).
 // The counts are kept, so that many learners in one process rehearse
 // each lesson once. The zero value is ready to use.
 type Plans struct {
