@@ -49,6 +49,12 @@ const flowWait = 10 * time.Second
 // reads, the next does not see again.)
 func waitOutput(t *testing.T, tm *teatest.TestModel, texts ...string) {
 	t.Helper()
+	waitOutputFor(t, tm, flowWait, texts...)
+}
+
+// waitOutputFor is waitOutput with its own bound on the wait.
+func waitOutputFor(t *testing.T, tm *teatest.TestModel, d time.Duration, texts ...string) {
+	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 		for _, text := range texts {
 			if !bytes.Contains(b, []byte(text)) {
@@ -56,7 +62,7 @@ func waitOutput(t *testing.T, tm *teatest.TestModel, texts ...string) {
 			}
 		}
 		return true
-	}, teatest.WithDuration(flowWait), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(d), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 // waitUntil waits for a condition outside the output (a fake's state),
