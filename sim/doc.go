@@ -38,6 +38,10 @@
 //   - a mailbox carries messages between two goroutines of a side: the
 //     poster counts the waiting receiver in before waking it.
 //
+// A look at the kernel (observe) keeps its turn while it waits, up to
+// ackWaitLimit of real time, for an ACK the peer's kernel delays: on a
+// manual clock no real time passes between a send and the look after it.
+//
 // Writers announce a write, close or reset on a flow (pacer.writing)
 // before the socket operation, so that a step is held back until the
 // reader that will wake for it has arrived (see maxHold).

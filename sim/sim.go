@@ -33,7 +33,7 @@ type Config struct {
 	ExactCadence bool
 	// LookAtOnce makes a look at the kernel (the acknowledgement check,
 	// the half-open look) report what the kernel says at that instant.
-	// Without it a look that has not settled waits up to settleLimit of
+	// Without it a look that has not found the ACK waits up to ackWaitLimit of
 	// real time for the peer's (delayed) ACK, as pacing gives it time to
 	// on the real clock. For test matrices that need many runs fast and
 	// not that answer; transcripts must not set it.
