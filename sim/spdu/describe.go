@@ -125,15 +125,10 @@ func groupName(code byte) string {
 }
 
 func describeValue(s *SPDU, p Param) string {
+	if o := s.octets(p); o != nil {
+		return strconv.Quote(string(*o))
+	}
 	switch p {
-	case PCalledRef:
-		return strconv.Quote(string(s.CalledRef))
-	case PCallingRef:
-		return strconv.Quote(string(s.CallingRef))
-	case PCommonRef:
-		return strconv.Quote(string(s.CommonRef))
-	case PAdditionalRef:
-		return strconv.Quote(string(s.AdditionalRef))
 	case POptions:
 		if s.Options&1 != 0 {
 			return "can receive extended concatenated SPDUs"
@@ -159,12 +154,8 @@ func describeValue(s *SPDU, p Param) string {
 		return s.Resync.String()
 	case PReason:
 		return fmt.Sprintf("%d = %v", s.Reason, s.Reason)
-	case PActivity:
-		return strconv.Quote(string(s.Activity))
-	case POldActivity:
-		return strconv.Quote(string(s.OldActivity))
 	}
-	return strconv.Quote(string(s.UserData))
+	return ""
 }
 
 func describeSync(s *SPDU) string {

@@ -55,30 +55,20 @@ func randomBytes(r *rand.Rand, min, max int) []byte {
 func (s *SPDU) randomValue(r *rand.Rand, p Param) {
 	info := params[p]
 	s.Has |= SetOf(p)
-	switch p {
-	case PCalledRef:
-		s.CalledRef = randomBytes(r, info.min, info.max)
-	case PCallingRef:
-		s.CallingRef = randomBytes(r, info.min, info.max)
-	case PCommonRef:
-		s.CommonRef = randomBytes(r, info.min, info.max)
-	case PAdditionalRef:
-		s.AdditionalRef = randomBytes(r, info.min, info.max)
-	case PActivity:
-		s.Activity = randomBytes(r, info.min, info.max)
-	case POldActivity:
-		s.OldActivity = randomBytes(r, info.min, info.max)
-	case PUserData:
-		s.UserData = randomBytes(r, 0, 400) // past 254: the LI escape
-	case PSerial:
+	switch o := s.octets(p); {
+	case p == PUserData:
+		*o = randomBytes(r, 0, 400) // past 254: the LI escape
+	case o != nil:
+		*o = randomBytes(r, info.min, info.max)
+	case p == PSerial:
 		s.Serial = uint32(r.IntN(MaxSerial + 1))
-	case PInitialSerial:
+	case p == PInitialSerial:
 		s.InitialSerial = uint32(r.IntN(MaxSerial + 1))
-	case PRequirements:
+	case p == PRequirements:
 		s.Units = Units(r.Uint32())
-	case PVersion:
+	case p == PVersion:
 		s.Versions = Versions(1 + r.IntN(255))
-	case PResync:
+	case p == PResync:
 		s.Resync = ResyncType(r.IntN(3))
 	default:
 		s.setByte(p, byte(r.Uint32()))

@@ -62,41 +62,48 @@ func appendLI(b []byte, n int) []byte {
 
 // valueLen is the length of p's value.
 func (s *SPDU) valueLen(p Param) int {
+	if o := s.octets(p); o != nil {
+		return len(*o)
+	}
 	switch p {
-	case PCalledRef:
-		return len(s.CalledRef)
-	case PCallingRef:
-		return len(s.CallingRef)
-	case PCommonRef:
-		return len(s.CommonRef)
-	case PAdditionalRef:
-		return len(s.AdditionalRef)
 	case PInitialSerial:
 		return serialLen(s.InitialSerial)
 	case PSerial:
 		return serialLen(s.Serial)
 	case PRequirements:
 		return 2
-	case PActivity:
-		return len(s.Activity)
-	case POldActivity:
-		return len(s.OldActivity)
-	case PUserData:
-		return len(s.UserData)
 	}
 	return 1
 }
 
-func (s *SPDU) appendValue(b []byte, p Param) []byte {
+// octets is the field that holds p's value when that value is an octet
+// string (references, activity ids, user data), nil for any other p: the
+// one place that pairs those parameters with their fields.
+func (s *SPDU) octets(p Param) *[]byte {
 	switch p {
 	case PCalledRef:
-		return append(b, s.CalledRef...)
+		return &s.CalledRef
 	case PCallingRef:
-		return append(b, s.CallingRef...)
+		return &s.CallingRef
 	case PCommonRef:
-		return append(b, s.CommonRef...)
+		return &s.CommonRef
 	case PAdditionalRef:
-		return append(b, s.AdditionalRef...)
+		return &s.AdditionalRef
+	case PActivity:
+		return &s.Activity
+	case POldActivity:
+		return &s.OldActivity
+	case PUserData:
+		return &s.UserData
+	}
+	return nil
+}
+
+func (s *SPDU) appendValue(b []byte, p Param) []byte {
+	if o := s.octets(p); o != nil {
+		return append(b, *o...)
+	}
+	switch p {
 	case POptions:
 		return append(b, s.Options)
 	case PVersion:
@@ -119,12 +126,8 @@ func (s *SPDU) appendValue(b []byte, p Param) []byte {
 		return appendSerial(b, s.Serial)
 	case PReason:
 		return append(b, byte(s.Reason))
-	case PActivity:
-		return append(b, s.Activity...)
-	case POldActivity:
-		return append(b, s.OldActivity...)
 	}
-	return append(b, s.UserData...)
+	return b
 }
 
 // unitLen returns the length of u's value (for a group, its members
@@ -367,23 +370,10 @@ func (s *SPDU) setValue(p Param, v []byte, off int) error {
 	if len(v) < info.min || len(v) > info.max {
 		return errorf(ErrBadParam, off, "%v is %d octets, from %d to %d allowed", p, len(v), info.min, info.max)
 	}
-	octets := func() []byte { return append([]byte{}, v...) }
-	switch p {
-	case PCalledRef:
-		s.CalledRef = octets()
-	case PCallingRef:
-		s.CallingRef = octets()
-	case PCommonRef:
-		s.CommonRef = octets()
-	case PAdditionalRef:
-		s.AdditionalRef = octets()
-	case PActivity:
-		s.Activity = octets()
-	case POldActivity:
-		s.OldActivity = octets()
-	case PUserData:
-		s.UserData = octets()
-	case PInitialSerial, PSerial:
+	switch o := s.octets(p); {
+	case o != nil:
+		*o = append([]byte{}, v...)
+	case p == PInitialSerial, p == PSerial:
 		n, ok := parseSerial(v)
 		if !ok {
 			return errorf(ErrBadParam, off, "%v %q is not 1 to 6 decimal digits up to %d", p, v, MaxSerial)
@@ -393,7 +383,7 @@ func (s *SPDU) setValue(p Param, v []byte, off int) error {
 		} else {
 			s.InitialSerial = n
 		}
-	case PRequirements:
+	case p == PRequirements:
 		s.Units = Units(binary.BigEndian.Uint16(v))
 	default:
 		s.setByte(p, v[0])
