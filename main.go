@@ -328,33 +328,18 @@ func parseHandoutFlags(args []string, book *lessons.Book, stdout io.Writer) (opt
 		return opts, fmt.Errorf("--format %q is not one of %s", opts.format, strings.Join(lessons.Formats, ", "))
 	}
 	var err error
-	opts.lesson, err = lessonNamed(book, *lesson)
+	opts.lesson, err = book.Named(*lesson)
 	return opts, err
 }
 
 // runHandout runs each lesson asked for on loopback at full speed (a
 // manual clock: the pacing is counted, not waited) and writes its handout.
 func runHandout(ctx context.Context, opts options, book *lessons.Book, e env) int {
-	var seed uint64
-	if opts.stable {
-		seed = 1 // the same session references every time
-	}
-	for _, l := range book.Lessons() {
-		if opts.lesson != nil && opts.lesson != l {
-			continue
-		}
-		evs, err := lessons.Rehearse(ctx, l, seed)
-		if err != nil {
-			if ctx.Err() != nil {
-				return exitFailed // a signal: run() says which
-			}
+	if err := lessons.WriteHandouts(ctx, e.stdout, book, opts.lesson, opts.format, opts.stable); err != nil {
+		if ctx.Err() == nil { // else a signal: run() says which
 			fmt.Fprintf(e.stderr, "sessionlab: %v\n", oneLine(err))
-			return exitFailed
 		}
-		if err := lessons.WriteHandout(e.stdout, l, evs, opts.format, opts.stable); err != nil {
-			fmt.Fprintf(e.stderr, "sessionlab: cannot write the transcript: %v\n", err)
-			return exitFailed
-		}
+		return exitFailed
 	}
 	return exitOK
 }
@@ -391,7 +376,7 @@ func checkAddr(addr string) error {
 // runPlain runs the chosen lessons and prints their transcript. The sim is
 // cancelled and waited for before it returns, so every socket is closed.
 func runPlain(ctx context.Context, opts options, book *lessons.Book, e env) int {
-	scenarios := scenariosOf(book, opts.lesson)
+	scenarios := book.Scenarios(opts.lesson)
 	s, err := e.newSim(sim.Config{Scenarios: scenarios, Addr: opts.addr, Speed: opts.speed, Faults: opts.faults, ExactCadence: true})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "sessionlab: %v\n", err)
@@ -492,7 +477,7 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func
 		return opts, err
 	}
 	var err error
-	if opts.lesson, err = lessonNamed(book, *lesson); err != nil {
+	if opts.lesson, err = book.Named(*lesson); err != nil {
 		return opts, err
 	}
 	x, err := strconv.ParseFloat(strings.TrimSpace(*speed), 64)
@@ -506,7 +491,7 @@ func parseFlags(args []string, book *lessons.Book, stdout io.Writer, getenv func
 	if opts.present && !opts.themeSet {
 		opts.theme = "high-contrast" // a projector's theme
 	}
-	scenarios := scenariosOf(book, opts.lesson)
+	scenarios := book.Scenarios(opts.lesson)
 	for _, f := range opts.faults {
 		if err := f.Check(scenarios); err != nil {
 			return opts, err
@@ -534,30 +519,6 @@ func parseOrHelp(fs *flag.FlagSet, args []string, stdout io.Writer, intro string
 		return fmt.Errorf("unexpected argument %q (flags only; see %s --help)", fs.Arg(0), fs.Name())
 	}
 	return nil
-}
-
-// scenariosOf lists the scenarios of lesson l, or of every lesson.
-func scenariosOf(book *lessons.Book, l *lessons.Lesson) []sim.Scenario {
-	if l != nil {
-		return l.Scenarios
-	}
-	var out []sim.Scenario
-	for _, l := range book.Lessons() {
-		out = append(out, l.Scenarios...)
-	}
-	return out
-}
-
-// lessonNamed is the lesson --lesson names (nil for none).
-func lessonNamed(book *lessons.Book, name string) (*lessons.Lesson, error) {
-	if name == "" {
-		return nil, nil
-	}
-	l, ok := book.Lesson(strings.ToLower(name))
-	if !ok {
-		return nil, fmt.Errorf("unknown lesson %q (choose %s)", name, strings.Join(book.IDs(), ", "))
-	}
-	return l, nil
 }
 
 // flagProblem rewords the flag package's errors as one line, naming a

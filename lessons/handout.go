@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"regexp"
@@ -30,6 +31,29 @@ const (
 
 // Formats are the handout formats, for messages.
 var Formats = []string{FormatText, FormatMarkdown, FormatMermaid}
+
+// WriteHandouts runs lesson only (every lesson of b when nil) for real at
+// full speed (Rehearse) and writes each one's handout to w. With stable
+// the session references are the same every time too.
+func WriteHandouts(ctx context.Context, w io.Writer, b *Book, only *Lesson, format string, stable bool) error {
+	var seed uint64 // random references
+	if stable {
+		seed = 1
+	}
+	for _, l := range b.lessons {
+		if only != nil && only != l {
+			continue
+		}
+		evs, err := Rehearse(ctx, l, seed)
+		if err != nil {
+			return err
+		}
+		if err := WriteHandout(w, l, evs, format, stable); err != nil {
+			return fmt.Errorf("cannot write the transcript: %w", err)
+		}
+	}
+	return nil
+}
 
 // WriteHandout writes lesson l's handout of the run evs (its scenarios'
 // events, in order) to w.

@@ -140,6 +140,32 @@ func (b *Book) Lesson(id string) (*Lesson, bool) {
 	return nil, false
 }
 
+// Named is the lesson a learner names (--lesson), in any case: nil for
+// no name, an error that lists the lessons for a name that is none.
+func (b *Book) Named(name string) (*Lesson, error) {
+	if name == "" {
+		return nil, nil
+	}
+	l, ok := b.Lesson(strings.ToLower(name))
+	if !ok {
+		return nil, fmt.Errorf("unknown lesson %q (choose %s)", name, strings.Join(b.IDs(), ", "))
+	}
+	return l, nil
+}
+
+// Scenarios lists the scenarios of lesson l, or of every lesson when l is
+// nil.
+func (b *Book) Scenarios(l *Lesson) []sim.Scenario {
+	if l != nil {
+		return l.Scenarios
+	}
+	var out []sim.Scenario
+	for _, l := range b.lessons {
+		out = append(out, l.Scenarios...)
+	}
+	return out
+}
+
 // For returns the lesson that runs scenario sc.
 func (b *Book) For(sc sim.Scenario) (*Lesson, bool) {
 	for _, l := range b.lessons {
