@@ -87,7 +87,9 @@ func find[T Event](evs []Event, ok func(T) bool) (T, bool) {
 	return zero, false
 }
 
-// openSockets counts this process's socket descriptors (Linux only).
+// openSockets counts this process's socket descriptors (Linux only). It
+// is simtest.OpenSockets again: package sim's own tests cannot import
+// simtest, which imports sim.
 func openSockets(t *testing.T) int {
 	t.Helper()
 	if runtime.GOOS != "linux" {
