@@ -17,11 +17,8 @@ var update = flag.Bool("update", false, "write census.txt from the runs")
 // TestCensus runs every scenario clean and broken by every fault after
 // every event, on a manual clock (the same on every machine), collects the
 // content keys of every event, and checks census.txt lists exactly those
-// (-update writes it). What real time alone decides is added as both
-// ways it can go: which frame a stall holds back, whether a read held one
-// frame or several, and whether
-// the acknowledgement check found everything acknowledged, and whether the
-// look at a half-closed connection found its FIN acknowledged yet.
+// (-update writes it). What real time alone decides is added in each way
+// it can go (timingVariants).
 func TestCensus(t *testing.T) {
 	keys := map[sim.Scenario]map[string]bool{}
 	add := func(evs []sim.Event) {
@@ -80,8 +77,9 @@ func TestShippedKeysAreEmitted(t *testing.T) {
 }
 
 // timingVariants returns ev as real time could also have made it: a frame
-// held back by a stall or not, a frame read alone or with others, the acknowledgement check finding nothing or
-// something unacknowledged, a FIN found acknowledged or not yet.
+// held back by a stall or not, a frame read alone or with others, the
+// acknowledgement check finding nothing or something unacknowledged, a
+// FIN found acknowledged or not yet.
 func timingVariants(ev sim.Event) []sim.Event {
 	out := []sim.Event{ev}
 	switch e := ev.(type) {

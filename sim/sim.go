@@ -33,8 +33,8 @@ type Config struct {
 	ExactCadence bool
 	// LookAtOnce makes a look at the kernel (the acknowledgement check,
 	// the half-open look) report what the kernel says at that instant.
-	// Without it a look that has not found the ACK waits up to ackWaitLimit of
-	// real time for the peer's (delayed) ACK, as pacing gives it time to
+	// Without it a look that has not found the peer's (delayed) ACK waits
+	// for it, up to ackWaitLimit of real time, as pacing gives it time to
 	// on the real clock. For test matrices that need many runs fast and
 	// not that answer; transcripts must not set it.
 	LookAtOnce bool
