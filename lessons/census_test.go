@@ -39,6 +39,10 @@ func TestCensus(t *testing.T) {
 		add(clean)
 		// Any run can end in a failure (SessionLab's own); it is said too.
 		add([]sim.Event{sim.ScenarioEnded{Header: sim.Header{Scenario: sc}, Err: errors.New("a failure")}})
+		// Any program can connect to the listening socket while a run
+		// waits for its client; the server turns it away (sim's
+		// TestStrangersAreTurnedAway).
+		add([]sim.Event{sim.Rejected{Header: sim.Header{Scenario: sc, Side: sim.Server}}})
 		for _, kind := range sim.FaultKinds() {
 			for k := 1; k <= len(clean); k++ {
 				add(runPaced(t, sim.Config{Scenarios: []sim.Scenario{sc}, Faults: []sim.FaultAt{{Kind: kind, After: k}}}))

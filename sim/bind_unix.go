@@ -9,6 +9,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// clientNumbersFirst says that the client knows its own address before
+// its handshake (bindFirst works here), so that the server can tell its
+// own client from any other connection.
+const clientNumbersFirst = true
+
 // bindFirst binds a socket that is about to connect to to's address with
 // a port the kernel picks, and returns that address. Go's dialer calls
 // its Control hook before it binds or connects, so the client knows its
@@ -18,9 +23,13 @@ func bindFirst(c syscall.RawConn, to netip.AddrPort) (netip.AddrPort, error) {
 	var local netip.AddrPort
 	var err error
 	cerr := c.Control(func(fd uintptr) {
-		var sa unix.Sockaddr = &unix.SockaddrInet4{Addr: to.Addr().Unmap().As4()}
-		if to.Addr().Is6() && !to.Addr().Is4In6() {
-			sa = &unix.SockaddrInet6{Addr: to.Addr().As16()}
+		// The family of the address dialled: an IPv6 address has no
+		// four-byte form to bind (As4 would panic on it).
+		var sa unix.Sockaddr
+		if a := to.Addr(); a.Is4() || a.Is4In6() {
+			sa = &unix.SockaddrInet4{Addr: a.Unmap().As4()}
+		} else {
+			sa = &unix.SockaddrInet6{Addr: a.As16()}
 		}
 		if err = unix.Bind(int(fd), sa); err != nil {
 			return

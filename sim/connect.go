@@ -21,8 +21,38 @@ func (e *endpoint) listen(note Note, opened bool) error {
 }
 
 // accept waits until a connection has finished its handshake, leaves it in
-// the accept queue for delay, then accepts it.
+// the accept queue for delay, then accepts it. Only the run's own client
+// gets in: a connection any other program made (a port scan, a stranger
+// that says nothing, one that speaks first) is closed at once and
+// reported, and the server goes on waiting for its client.
 func (e *endpoint) accept(delay time.Duration, note Note) error {
+	for {
+		c, connNo, queue, err := e.acceptOne(delay)
+		if err != nil {
+			return err
+		}
+		if c == nil {
+			continue // a stranger, turned away
+		}
+		accepted := e.r.sim.clock.Now()
+		if err := e.attach(c, connNo); err != nil {
+			return err
+		}
+		ev := Accepted{Header: e.header(note), Queue: queue}
+		// Unpaced, accept can return before the client has noted its connect's
+		// return; then the wait was too short to measure.
+		if dialed := e.r.dialedAt(); !dialed.IsZero() && accepted.After(dialed) {
+			ev.AfterHandshake = accepted.Sub(dialed)
+		}
+		_, err = e.emit(ev)
+		return err
+	}
+}
+
+// acceptOne waits for its turn and accepts the next connection. It
+// returns the connection with its number, and how many waited in the
+// queue, or nil after turning away one the run's client did not make.
+func (e *endpoint) acceptOne(delay time.Duration) (*net.TCPConn, int, int, error) {
 	ln, w := e.r.sim.ln.get()
 	ready := func() error {
 		if w == nil {
@@ -32,30 +62,38 @@ func (e *endpoint) accept(delay time.Duration, note Note) error {
 	}
 	readyErr, err := e.r.sim.pacer.awaitData(e.r.ctx, listenerFlow, ready, delay)
 	if readyErr != nil {
-		return e.r.ctxErr(readyErr)
+		return nil, 0, 0, e.r.ctxErr(readyErr)
 	}
 	if err != nil {
-		return err
+		return nil, 0, 0, err
 	}
 	queue := acceptQueue(ln)
 	c, err := ln.AcceptTCP()
 	if err != nil {
 		if e.isStopped() {
-			return errFaulted // the stop fault said so
+			return nil, 0, 0, errFaulted // the stop fault said so
 		}
-		return e.connError("accept", err)
+		return nil, 0, 0, e.connError("accept", err)
 	}
-	accepted := e.r.sim.clock.Now()
-	if err := e.attach(c); err != nil {
-		return err
+	local, remote := c.LocalAddr().(*net.TCPAddr).AddrPort(), c.RemoteAddr().(*net.TCPAddr).AddrPort()
+	connNo, ours := e.r.wire.acceptedConn(local, remote)
+	switch {
+	case ours:
+		return c, connNo, queue, nil
+	case !clientNumbersFirst || e.r.sim.cfg.anyPeer:
+		return c, e.r.wire.ownConn(local, remote), queue, nil
 	}
-	ev := Accepted{Header: e.header(note), Queue: queue}
-	// Unpaced, accept can return before the client has noted its connect's
-	// return; then the wait was too short to measure.
-	if dialed := e.r.dialedAt(); !dialed.IsZero() && accepted.After(dialed) {
-		ev.AfterHandshake = accepted.Sub(dialed)
-	}
-	_, err = e.emit(ev)
+	return nil, 0, 0, e.turnAway(c, local, remote)
+}
+
+// turnAway closes a connection the run's client did not make, at once
+// (linger 0: whatever it sent is thrown away unread), and reports it.
+func (e *endpoint) turnAway(c *net.TCPConn, local, remote netip.AddrPort) error {
+	_ = c.SetLinger(0)
+	_ = c.Close()
+	h := e.header(NoteNone)
+	h.Local, h.Remote = local, remote
+	_, err := e.emit(Rejected{Header: h})
 	return err
 }
 
@@ -91,7 +129,7 @@ func (e *endpoint) dial(due time.Duration, note Note) error {
 	}
 	took := time.Since(start)
 	e.r.noteDialed(e.r.sim.clock.Now())
-	if err := e.attach(c.(*net.TCPConn)); err != nil {
+	if err := e.attach(c.(*net.TCPConn), 0); err != nil {
 		return err
 	}
 	_, err = e.emit(Dialed{Header: e.header(note), Took: took})

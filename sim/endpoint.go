@@ -127,13 +127,14 @@ func (e *endpoint) header(note Note) Header {
 	return h
 }
 
-// attach makes c the side's connection.
-func (e *endpoint) attach(c *net.TCPConn) error {
+// attach makes c the side's connection; the server gives its run's
+// number for it (see wire.dialing), the client numbered it when it dialled.
+func (e *endpoint) attach(c *net.TCPConn, connNo int) error {
 	if !e.r.track(c) {
 		return e.r.ctx.Err()
 	}
 	if e.side == Server {
-		e.connNo = e.r.wire.acceptedConn(c.LocalAddr().(*net.TCPAddr).AddrPort(), c.RemoteAddr().(*net.TCPAddr).AddrPort())
+		e.connNo = connNo
 	}
 	cctx, cancel := context.WithCancel(e.r.ctx)
 	e.mu.Lock()

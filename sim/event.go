@@ -175,6 +175,11 @@ type Listening struct {
 	Opened bool
 }
 
+// Rejected: the server accepted a connection that the run's own client
+// did not make (Remote is the stranger's address) and closed it at once,
+// without reading it; it goes on waiting for its own client.
+type Rejected struct{ Header }
+
 // Dialed: the client's connect returned, so the kernel has finished the
 // TCP three-way handshake. Took is how long connect took.
 type Dialed struct {
@@ -292,7 +297,7 @@ type Closed struct {
 // The event types, each with its verb. EventTypes lists them; a switch
 // over event types that misses one is caught by the tests that range over
 // it.
-var eventTypes = []Event{ScenarioStarted{}, ScenarioEnded{}, Listening{}, Dialed{}, Accepted{}, Sent{}, Received{},
+var eventTypes = []Event{ScenarioStarted{}, ScenarioEnded{}, Listening{}, Rejected{}, Dialed{}, Accepted{}, Sent{}, Received{},
 	Committed{}, CommitFailed{}, Discarded{}, Observed{}, HalfClosed{}, PeerClosed{}, ConnError{}, Closed{},
 	Faulted{}, Aborted{}}
 
@@ -302,6 +307,7 @@ func EventTypes() []Event { return slices.Clone(eventTypes) }
 func (ScenarioStarted) Verb() string { return "start" }
 func (ScenarioEnded) Verb() string   { return "end" }
 func (Listening) Verb() string       { return "listening" }
+func (Rejected) Verb() string        { return "rejected" }
 func (Dialed) Verb() string          { return "dialed" }
 func (Accepted) Verb() string        { return "accepted" }
 func (Sent) Verb() string            { return "sent" }
@@ -320,6 +326,7 @@ func (Aborted) Verb() string         { return "aborted" }
 func (e ScenarioStarted) WithHeader(h Header) Event { e.Header = h; return e }
 func (e ScenarioEnded) WithHeader(h Header) Event   { e.Header = h; return e }
 func (e Listening) WithHeader(h Header) Event       { e.Header = h; return e }
+func (e Rejected) WithHeader(h Header) Event        { e.Header = h; return e }
 func (e Dialed) WithHeader(h Header) Event          { e.Header = h; return e }
 func (e Accepted) WithHeader(h Header) Event        { e.Header = h; return e }
 func (e Sent) WithHeader(h Header) Event            { e.Header = h; return e }

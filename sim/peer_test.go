@@ -14,7 +14,7 @@ import (
 // then speaks to the server directly.
 func badPeer(t *testing.T) (net.Conn, *Sim, <-chan Event) {
 	t.Helper()
-	s, err := New(Config{Scenarios: []Scenario{Establish}, Unpaced: true})
+	s, err := New(Config{Scenarios: []Scenario{Establish}, Unpaced: true, anyPeer: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,6 +40,9 @@ type Config struct {
 	LookAtOnce bool
 	// Faults to inject at chosen moments (see FaultAt).
 	Faults []FaultAt
+	// anyPeer lets the server take any connection, not only its own
+	// client's: for tests that play a peer themselves.
+	anyPeer bool
 	// Seed makes the session references the client chooses repeatable;
 	// 0 means random ones.
 	Seed uint64

@@ -72,20 +72,30 @@ func (w *wire) undial(n int) {
 
 // acceptedConn returns the number of the connection the server just
 // accepted: the one the client numbered between the same addresses before
-// its handshake. A connection no client of the run made (another
-// program's) gets a number of its own.
-func (w *wire) acceptedConn(a, b netip.AddrPort) int {
+// its handshake. ok is false for a connection the run's client did not
+// make (another program's), or one it already accepted: the server must
+// not take it for its client's.
+func (w *wire) acceptedConn(a, b netip.AddrPort) (n int, ok bool) {
 	p := pair(a, b)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	n, ok := w.conns[p]
+	n, ok = w.conns[p]
 	if !ok || n == w.accepted[p] {
-		w.n++
-		n = w.n
-		w.conns[p] = n
+		return 0, false
 	}
 	w.accepted[p] = n
-	return n
+	return n, true
+}
+
+// ownConn numbers a connection the server takes although its client did
+// not make it (where the server cannot tell: see clientNumbersFirst).
+func (w *wire) ownConn(a, b netip.AddrPort) int {
+	p := pair(a, b)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.n++
+	w.conns[p], w.accepted[p] = w.n, w.n
+	return w.n
 }
 
 // put records that what is about to go out on f. Call it before the

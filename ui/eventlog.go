@@ -25,6 +25,8 @@ func (h *history) logLabel(i int) string {
 		return "── end ──"
 	case sim.Listening:
 		what = "listening"
+	case sim.Rejected:
+		what = "closed a stranger " + hd.Remote.String()
 	case sim.Dialed:
 		what = "connected"
 	case sim.Accepted:
