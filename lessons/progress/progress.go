@@ -4,17 +4,22 @@
 // own (os.UserConfigDir()/sessionlab unless told otherwise).
 //
 // The file is only ever replaced whole: written to a temporary file,
-// synced, and renamed over the old one, so that a crash or a second
-// SessionLab of the same user never leaves half a file (the last writer
-// wins). A file that cannot be read back (corrupt, or written by a newer
-// SessionLab) is never overwritten silently: it is renamed aside with a
-// timestamp, and the learner starts afresh with a one-line warning.
+// synced, and renamed over the old one, so that a crash never leaves half
+// a file. Two SessionLabs of the same user may run at once (two
+// terminals, or one learner on SSH twice): each save takes a lock, reads
+// the file as the other left it, changes only its own lesson's record and
+// writes the whole back, so that neither drops the other's records. A
+// file that cannot be read back (corrupt, not valid progress, or written
+// by a newer SessionLab) is never overwritten silently: it is renamed
+// aside with a timestamp (and a number, when one was set aside in the
+// same second), and the learner starts afresh with a one-line warning.
 package progress
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -83,39 +88,116 @@ func Open(dir string, now time.Time) (s *Store, warning string) {
 		}
 		dir = d
 	}
-	s = &Store{dir: dir, p: fresh()}
+	// Cleaned, so that "a/x/../b" is the directory b, and MkdirAll does
+	// not make a/x on the way.
+	s = &Store{dir: filepath.Clean(dir), p: fresh()}
+	unlock := s.lock()
+	defer unlock()
+	p, warning, err := s.read(now)
+	if err != nil {
+		s.keep = true
+		return s, warning
+	}
+	s.p = p
+	return s, warning
+}
+
+// read reads the file as it is now: a missing file is a fresh start, one
+// that is not valid progress is set aside (warning says so). err is set
+// when the file is there but cannot be read or set aside: then nothing
+// may be saved over it.
+func (s *Store) read(now time.Time) (p Progress, warning string, err error) {
 	path := s.Path()
-	b, err := os.ReadFile(path)
+	b, err := readFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return s, ""
+		return fresh(), "", nil
 	case err != nil:
-		s.keep = true
-		return s, fmt.Sprintf("cannot read your progress (%v); starting afresh, and progress will not be saved", err)
+		return fresh(), fmt.Sprintf("cannot read your progress (%v); starting afresh, and progress will not be saved", err), err
 	}
-	var p Progress
-	problem := ""
-	switch err := json.Unmarshal(b, &p); {
-	case err != nil:
-		problem = "is not valid progress (" + err.Error() + ")"
-	case p.Version > Version:
-		problem = fmt.Sprintf("was written by a newer SessionLab (format %d, this one reads %d)", p.Version, Version)
-	case p.Version < 1:
-		problem = "has no format version"
-	}
+	problem := validate(b, &p)
 	if problem == "" {
-		if p.Lessons == nil {
-			p.Lessons = map[string]*Lesson{}
+		return p, "", nil
+	}
+	aside, err := setAside(path, now)
+	if err != nil {
+		return fresh(), fmt.Sprintf("%s %s, and could not be moved aside (%v); it is left as it is, and progress will not be saved", path, problem, err), err
+	}
+	return fresh(), fmt.Sprintf("%s %s; kept as %s, starting afresh", path, problem, filepath.Base(aside)), nil
+}
+
+// maxFile bounds what is read as progress: a real file is a few
+// kilobytes; anything far larger is not one.
+const maxFile = 1 << 20
+
+// readFile reads path if it is a regular file of at most maxFile bytes.
+func readFile(path string) ([]byte, error) {
+	// Checked before it is opened: opening a FIFO would wait for a writer.
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err == nil && len(b) > maxFile {
+		return b, fmt.Errorf("%s is larger than %d bytes", path, maxFile)
+	}
+	return b, err
+}
+
+// validate decodes b into p and says what is wrong with it, if anything:
+// every record must be there and make sense, or none is used.
+func validate(b []byte, p *Progress) string {
+	switch err := json.Unmarshal(b, p); {
+	case err != nil:
+		return "is not valid progress (" + err.Error() + ")"
+	case p.Version > Version:
+		return fmt.Sprintf("was written by a newer SessionLab (format %d, this one reads %d)", p.Version, Version)
+	case p.Version < 1:
+		return "has no format version"
+	}
+	if p.Lessons == nil {
+		p.Lessons = map[string]*Lesson{}
+	}
+	for id, l := range p.Lessons {
+		switch {
+		case l == nil:
+			return fmt.Sprintf("is not valid progress (lesson %q has no record)", id)
+		case l.Part < 0 || !l.Predictions.valid() || !l.Quiz.valid():
+			return fmt.Sprintf("is not valid progress (lesson %q has impossible figures)", id)
 		}
-		s.p = p
-		return s, ""
 	}
-	aside := path + ".bad-" + now.UTC().Format("20060102T150405Z")
-	if err := os.Rename(path, aside); err != nil {
-		s.keep = true
-		return s, fmt.Sprintf("%s %s, and could not be moved aside (%v); it is left as it is, and progress will not be saved", path, problem, err)
+	return ""
+}
+
+func (s Score) valid() bool { return s.Right >= 0 && s.Of >= 0 && s.Right <= s.Of }
+
+// setAside renames a bad file to path.bad-TIME, or path.bad-TIME-N when
+// that name is taken: a file set aside before is never overwritten.
+func setAside(path string, now time.Time) (string, error) {
+	base := path + ".bad-" + now.UTC().Format("20060102T150405Z")
+	for n := 1; ; n++ {
+		aside := base
+		if n > 1 {
+			aside = fmt.Sprintf("%s-%d", base, n)
+		}
+		if _, err := os.Lstat(aside); err == nil {
+			continue
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		return aside, os.Rename(path, aside)
 	}
-	return s, fmt.Sprintf("%s %s; kept as %s, starting afresh", path, problem, filepath.Base(aside))
 }
 
 func fresh() Progress { return Progress{Version: Version, Lessons: map[string]*Lesson{}} }
@@ -135,11 +217,22 @@ func (s *Store) Snapshot() Progress {
 	return c
 }
 
-// Update changes the record of lesson id with change, and saves the
-// whole file.
+// Update changes the record of lesson id with change, and saves. The
+// file is read again first, under the lock, so that the records another
+// SessionLab saved meanwhile are kept: only lesson id's record is this
+// Store's to change.
 func (s *Store) Update(id string, now time.Time, change func(*Lesson)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.keep {
+		unlock := s.lock()
+		defer unlock()
+		// A bad file found now is set aside, and this Store's own records
+		// are saved in its place.
+		if p, warning, err := s.read(now); err == nil && warning == "" {
+			s.p = p
+		}
+	}
 	l := s.p.Lessons[id]
 	if l == nil {
 		l = &Lesson{}
@@ -155,11 +248,23 @@ func (s *Store) Update(id string, now time.Time, change func(*Lesson)) error {
 func (s *Store) Reset() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	s.p = fresh()
 	if err := os.Remove(s.Path()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil
+}
+
+// lock takes the lock that keeps two SessionLabs from saving at once,
+// and returns what releases it. Without a directory, or where locks are
+// not available, it does nothing.
+func (s *Store) lock() (unlock func()) {
+	if s.dir == "" || os.MkdirAll(s.dir, 0o700) != nil {
+		return func() {}
+	}
+	return lockFile(filepath.Join(s.dir, FileName+".lock"))
 }
 
 // saveLocked writes the file whole: a temporary file in the same

@@ -148,3 +148,128 @@ func TestTwoWritersNeverCorrupt(t *testing.T) {
 		t.Fatal("never read the file while it was written")
 	}
 }
+
+// TestInvalidRecordsAreKeptAside: a file that is JSON of the right
+// version but not valid progress (a lesson with no record, impossible
+// scores, a negative part) is set aside like a corrupt one; nothing
+// panics when the progress is read afterwards.
+func TestInvalidRecordsAreKeptAside(t *testing.T) {
+	for name, content := range map[string]string{
+		"null record":    `{"version":1,"lessons":{"establish":null}}`,
+		"negative part":  `{"version":1,"lessons":{"establish":{"part":-1}}}`,
+		"score too high": `{"version":1,"lessons":{"establish":{"quiz":{"right":4,"of":3}}}}`,
+		"negative score": `{"version":1,"lessons":{"establish":{"predictions":{"right":-1,"of":2}}}}`,
+		"no version":     `{"lessons":{}}`,
+		"next version":   fmt.Sprintf(`{"version":%d,"lessons":{}}`, Version+1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, FileName)
+			if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, warn := Open(dir, t0)
+			if warn == "" || strings.Contains(warn, "\n") {
+				t.Fatalf("warning %q", warn)
+			}
+			if p := s.Snapshot(); len(p.Lessons) != 0 {
+				t.Fatalf("not a fresh start: %+v", p)
+			}
+			if b, err := os.ReadFile(path + ".bad-20261125T090000Z"); err != nil || string(b) != content {
+				t.Fatalf("the file was not kept aside: %v", err)
+			}
+		})
+	}
+	// This version itself is read.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(fmt.Sprintf(`{"version":%d,"lessons":{"establish":{"finished":true}}}`, Version)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s, warn := Open(dir, t0); warn != "" || !s.Snapshot().Lessons["establish"].Finished {
+		t.Fatalf("version %d was not read: %q", Version, warn)
+	}
+}
+
+// TestSecondBadFileInTheSameSecond: two bad files set aside in the same
+// second are both kept.
+func TestSecondBadFileInTheSameSecond(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	for i, content := range []string{"first {", "second {"} {
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, warn := Open(dir, t0); warn == "" {
+			t.Fatalf("file %d: no warning", i+1)
+		}
+	}
+	for aside, want := range map[string]string{".bad-20261125T090000Z": "first {", ".bad-20261125T090000Z-2": "second {"} {
+		if b, err := os.ReadFile(path + aside); err != nil || string(b) != want {
+			t.Errorf("%s holds %q (%v), want %q", aside, b, err, want)
+		}
+	}
+}
+
+// TestTwoLearnersKeepEachOthersRecords: two SessionLabs of one user, each
+// opened before the other saved, save different lessons: the file ends
+// with both records.
+func TestTwoLearnersKeepEachOthersRecords(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := Open(dir, t0)
+	b, _ := Open(dir, t0)
+	if err := a.Update("establish", t0, func(l *Lesson) { l.Finished = true }); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update("synchronize", t0, func(l *Lesson) { l.Part = 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Update("recover", t0, func(l *Lesson) { l.Part = 2 }); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := Open(dir, t0)
+	p := c.Snapshot()
+	if l := p.Lessons["establish"]; l == nil || !l.Finished {
+		t.Errorf("establish's record was dropped: %+v", p.Lessons)
+	}
+	if l := p.Lessons["synchronize"]; l == nil || l.Part != 1 {
+		t.Errorf("synchronize's record was dropped: %+v", p.Lessons)
+	}
+	if l := p.Lessons["recover"]; l == nil || l.Part != 2 {
+		t.Errorf("recover's record was dropped: %+v", p.Lessons)
+	}
+}
+
+// TestConfigDirIsCleaned: a --config-dir with ".." in it names the
+// directory it leads to; the one it passes through is not made.
+func TestConfigDirIsCleaned(t *testing.T) {
+	root := t.TempDir()
+	s, _ := Open(root+"/a/x/../b", t0) // not filepath.Join: it cleans
+	if err := s.Update("establish", t0, func(l *Lesson) {}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "a", "b", FileName)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "a", "x")); !os.IsNotExist(err) {
+		t.Fatalf("a/x was made (%v)", err)
+	}
+}
+
+// TestFIFOIsNotRead: a progress.json that is not a regular file (a FIFO
+// would block the reader for ever) is not read.
+func TestFIFOIsNotRead(t *testing.T) {
+	dir := t.TempDir()
+	if err := mkfifo(filepath.Join(dir, FileName)); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	done := make(chan string, 1)
+	go func() { _, warn := Open(dir, t0); done <- warn }()
+	select {
+	case warn := <-done:
+		if warn == "" {
+			t.Fatal("no warning")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Open blocked on a FIFO")
+	}
+}
