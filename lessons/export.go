@@ -24,7 +24,9 @@ func Export(dir string) ([]string, error) {
 		return nil, err
 	}
 	for _, name := range names {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+		// Lstat: a symbolic link in the way is a file in the way, even one
+		// that points nowhere.
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
 			return nil, fmt.Errorf("%s already exists: export into a new directory, or move your copy away first", filepath.Join(dir, name))
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, err
@@ -37,12 +39,27 @@ func Export(dir string) ([]string, error) {
 			return wrote, err
 		}
 		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, b, 0o644); err != nil {
+		if err := writeNew(path, b); err != nil {
 			return wrote, err
 		}
 		wrote = append(wrote, path)
 	}
 	return wrote, nil
+}
+
+// writeNew writes a file that must not exist yet: O_EXCL fails on
+// anything at path, a symbolic link included, rather than writing through
+// it to wherever it points.
+func writeNew(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // LoadDir reads lesson files from dir, as Export wrote them and an

@@ -2,7 +2,9 @@ package lessons
 
 import (
 	"embed"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"slices"
 	"strings"
@@ -26,6 +28,7 @@ type Lesson struct {
 	Takeaways []string
 
 	file        string // the file it was read from
+	idLine      int    // the line of its id in the file
 	texts       map[string]entry
 	common      map[string]entry
 	predictions []*Prediction
@@ -58,7 +61,7 @@ func Builtin() (*Book, error) {
 // one file per lesson, taken in file name order (01-establish.md, …).
 func Load(fsys fs.FS) (*Book, error) {
 	common := map[string]entry{}
-	if b, err := fs.ReadFile(fsys, "common.md"); err == nil {
+	if b, err := readLessonFile(fsys, "common.md"); err == nil {
 		f, err := parseFile("common.md", string(b))
 		if err != nil {
 			return nil, err
@@ -73,7 +76,7 @@ func Load(fsys fs.FS) (*Book, error) {
 	}
 	slices.Sort(names)
 	book := &Book{}
-	if b, err := fs.ReadFile(fsys, "glossary.md"); err == nil {
+	if b, err := readLessonFile(fsys, "glossary.md"); err == nil {
 		if book.glossary, err = parseGlossary("glossary.md", string(b)); err != nil {
 			return nil, err
 		}
@@ -81,11 +84,12 @@ func Load(fsys fs.FS) (*Book, error) {
 		return nil, err
 	}
 	seen := map[sim.Scenario]string{}
+	ids := map[string]*Lesson{}
 	for _, name := range names {
 		if name == "common.md" || name == "glossary.md" {
 			continue
 		}
-		b, err := fs.ReadFile(fsys, name)
+		b, err := readLessonFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
@@ -96,6 +100,10 @@ func Load(fsys fs.FS) (*Book, error) {
 		if l.ID == "" || l.Title == "" || len(l.Scenarios) == 0 {
 			return nil, fmt.Errorf("%s: a lesson needs id, title and scenarios in its header", name)
 		}
+		if other, dup := ids[l.ID]; dup {
+			return nil, fmt.Errorf("%s:%d: lesson id %q is already the id of %s:%d", name, l.idLine, l.ID, other.file, other.idLine)
+		}
+		ids[l.ID] = l
 		for _, sc := range l.Scenarios {
 			if other, dup := seen[sc]; dup {
 				return nil, fmt.Errorf("%s: scenario %v is already in %s", name, sc, other)
@@ -114,8 +122,36 @@ func Load(fsys fs.FS) (*Book, error) {
 	return book, nil
 }
 
-func errorsIsNotExist(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "not exist")
+func errorsIsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// MaxFileSize bounds a lesson file: the longest shipped one is a few
+// kilobytes, so anything this large is not a lesson file.
+const MaxFileSize = 256 << 10
+
+// readLessonFile reads a lesson file, which must be a regular file (not a
+// FIFO, which would wait for a writer, nor a device such as /dev/zero,
+// which never ends) of at most MaxFileSize bytes.
+func readLessonFile(fsys fs.FS, name string) ([]byte, error) {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !st.Mode().IsRegular():
+		return nil, fmt.Errorf("%s: not a regular file (a lesson file is plain text)", name)
+	case st.Size() > MaxFileSize:
+		return nil, fmt.Errorf("%s: %d bytes, more than a lesson file may hold (%d)", name, st.Size(), MaxFileSize)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err == nil && len(b) > MaxFileSize {
+		err = fmt.Errorf("%s: more than a lesson file may hold (%d bytes)", name, MaxFileSize)
+	}
+	return b, err
 }
 
 // Lessons returns the lessons in order.

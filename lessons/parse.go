@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -19,6 +20,9 @@ func parseFile(name, text string) (*Lesson, error) {
 			k, v, ok := strings.Cut(lines[i], ":")
 			if !ok {
 				return nil, fmt.Errorf("%s:%d: header lines are \"name: value\"", name, i+1)
+			}
+			if strings.TrimSpace(k) == "id" {
+				l.idLine = i + 1
 			}
 			if err := l.setHeader(strings.TrimSpace(k), strings.TrimSpace(v)); err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", name, i+1, err)
@@ -58,16 +62,11 @@ func parseFile(name, text string) (*Lesson, error) {
 			continue
 		}
 		if key == "takeaways" {
-			for _, ln := range body {
-				if t, ok := strings.CutPrefix(strings.TrimSpace(ln), "- "); ok {
-					l.Takeaways = append(l.Takeaways, strings.TrimSpace(t))
-				} else if strings.TrimSpace(ln) != "" && len(l.Takeaways) > 0 {
-					last := len(l.Takeaways) - 1
-					l.Takeaways[last] += " " + strings.TrimSpace(ln)
-				} else if strings.TrimSpace(ln) != "" {
-					return nil, fmt.Errorf("%s:%d: takeaways are a list of \"- \" lines", name, start)
-				}
+			t, err := parseTakeaways(body)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", name, start, err)
 			}
+			l.Takeaways = append(l.Takeaways, t...)
 			continue
 		}
 		e, err := parseEntry(body)
@@ -81,6 +80,31 @@ func parseFile(name, text string) (*Lesson, error) {
 		l.texts[key] = e
 	}
 	return l, nil
+}
+
+// parseTakeaways reads a "## takeaways" list: "- " lines, each of which
+// may go on over the lines after it. (Lines are gathered and joined once:
+// adding each to a string would take time growing with the square of the
+// text.)
+func parseTakeaways(body []string) ([]string, error) {
+	var items [][]string
+	for _, ln := range body {
+		ln = strings.TrimSpace(ln)
+		switch t, ok := strings.CutPrefix(ln, "- "); {
+		case ok:
+			items = append(items, []string{strings.TrimSpace(t)})
+		case ln == "":
+		case len(items) == 0:
+			return nil, errors.New(`takeaways are a list of "- " lines`)
+		default:
+			items[len(items)-1] = append(items[len(items)-1], ln)
+		}
+	}
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = strings.Join(it, " ")
+	}
+	return out, nil
 }
 
 func (l *Lesson) setHeader(k, v string) error {

@@ -103,38 +103,54 @@ func (l *Lesson) Quiz() []Question { return l.quiz }
 // choices "+ " (the right one) and "- " lines, and its explanation an
 // "= " line.
 func parseQuiz(body []string, at int) ([]Question, error) {
-	var out []Question
-	cur := -1
+	// Each text is gathered as lines and joined once at the end: adding
+	// line after line to a string takes time growing with the square of
+	// its length.
+	type draft struct {
+		ask, explain []string
+		choices      [][]string
+		right        int
+	}
+	var drafts []*draft
+	var cur *draft
 	for i, ln := range body {
 		ln = strings.TrimSpace(ln)
 		switch {
 		case ln == "":
 		case strings.HasPrefix(ln, "? "):
-			out = append(out, Question{Ask: strings.TrimPrefix(ln, "? "), Right: -1})
-			cur = len(out) - 1
-		case cur < 0:
+			cur = &draft{ask: []string{strings.TrimPrefix(ln, "? ")}, right: -1}
+			drafts = append(drafts, cur)
+		case cur == nil:
 			return nil, lineErr(at+i, fmt.Errorf(`a quiz starts with a "? " question line, got %q`, ln))
 		case strings.HasPrefix(ln, "+ "):
-			if out[cur].Right >= 0 {
+			if cur.right >= 0 {
 				return nil, lineErr(at+i, fmt.Errorf("a question has one right choice (+); this is a second"))
 			}
-			out[cur].Right = len(out[cur].Choices)
-			out[cur].Choices = append(out[cur].Choices, strings.TrimPrefix(ln, "+ "))
+			cur.right = len(cur.choices)
+			cur.choices = append(cur.choices, []string{strings.TrimPrefix(ln, "+ ")})
 		case strings.HasPrefix(ln, "- "):
-			out[cur].Choices = append(out[cur].Choices, strings.TrimPrefix(ln, "- "))
+			cur.choices = append(cur.choices, []string{strings.TrimPrefix(ln, "- ")})
 		case strings.HasPrefix(ln, "= "):
-			out[cur].Explain = strings.TrimPrefix(ln, "= ")
+			cur.explain = []string{strings.TrimPrefix(ln, "= ")}
 		default:
 			// A line that goes on from the one before.
-			switch q := &out[cur]; {
-			case q.Explain != "":
-				q.Explain += " " + ln
-			case len(q.Choices) > 0:
-				q.Choices[len(q.Choices)-1] += " " + ln
+			switch {
+			case cur.explain != nil:
+				cur.explain = append(cur.explain, ln)
+			case len(cur.choices) > 0:
+				cur.choices[len(cur.choices)-1] = append(cur.choices[len(cur.choices)-1], ln)
 			default:
-				q.Ask += " " + ln
+				cur.ask = append(cur.ask, ln)
 			}
 		}
+	}
+	out := make([]Question, len(drafts))
+	for i, d := range drafts {
+		q := Question{Ask: strings.Join(d.ask, " "), Explain: strings.Join(d.explain, " "), Right: d.right}
+		for _, c := range d.choices {
+			q.Choices = append(q.Choices, strings.Join(c, " "))
+		}
+		out[i] = q
 	}
 	for _, q := range out {
 		switch {
