@@ -1,0 +1,56 @@
+package sim
+
+import (
+	"testing"
+
+	"sessionlab/sim/spdu"
+)
+
+// TestResumeFacts: X.225 Table A-4, AR: sending it (the client) and
+// receiving it (the server) set V(A) = V(M) = sn + 1 and V(R) = 1, where
+// sn is the serial number AR carries: the last point the client saw
+// confirmed, 1 (the MIA of point 2 was lost with the connection).
+func TestResumeFacts(t *testing.T) {
+	evs := runManual(t, Config{Scenarios: []Scenario{RecoverReconnect}})
+	want := SyncVars{Known: true, VA: 2, VM: 2, VR: 1}
+	sent, ok := find(evs, func(e Sent) bool { return mainOf(e.Frame).Kind == spdu.AR })
+	if !ok || mainOf(sent.Frame).Serial != 1 {
+		t.Fatalf("no AR resuming after point 1: %v", labels(evs))
+	}
+	if sent.Sync != want {
+		t.Errorf("client after sending AR: %+v, want %+v", sent.Sync, want)
+	}
+	got, ok := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.AR })
+	if !ok || got.Sync != want {
+		t.Errorf("server after receiving AR: %+v (found %v), want %+v", got.Sync, ok, want)
+	}
+}
+
+// TestClientChecksAcknowledgements: an MIA, MAA or AEA confirms serial
+// numbers from V(A) up to V(M) - 1 (X.225 Table A-4); one outside that
+// range is a protocol error, and changes nothing.
+func TestClientChecksAcknowledgements(t *testing.T) {
+	for _, tt := range []struct {
+		kind   spdu.Kind
+		serial uint32
+		ok     bool
+	}{
+		{spdu.MIA, 1, false}, // below V(A)
+		{spdu.MIA, 2, true},  // V(A)
+		{spdu.MIA, 4, true},  // V(M) - 1
+		{spdu.MIA, 5, false}, // V(M): no such point yet
+		{spdu.MAA, 5, false},
+		{spdu.AEA, 1, false},
+	} {
+		cs := &clientSession{covers: map[uint32]uint32{2: 1, 3: 3, 4: 4}}
+		s := &state{sync: SyncVars{Known: true, VA: 2, VM: 5, VR: 1}}
+		before := *s
+		_, err := (&endpoint{side: Client}).clientConfirm(cs, s, withSerial(tt.kind, tt.serial))
+		if (err == nil) != tt.ok {
+			t.Errorf("%v %d with V(A)=2 V(M)=5: %v, want ok %v", tt.kind, tt.serial, err, tt.ok)
+		}
+		if !tt.ok && s.sync != before.sync {
+			t.Errorf("%v %d was refused but changed the variables to %+v", tt.kind, tt.serial, s.sync)
+		}
+	}
+}
