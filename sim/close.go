@@ -18,7 +18,7 @@ func (e *endpoint) closeWrite(due time.Duration) error {
 		return e.connError("shutdown", errFaulted)
 	}
 	out := e.out()
-	e.r.sim.pacer.writing(out)
+	e.r.sim.pacer.Writing(out)
 	fin := e.r.wire.put(out, CarryFIN)
 	if err := c.CloseWrite(); err != nil {
 		e.r.wire.withdraw(out, fin)
@@ -44,7 +44,7 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 		return nil // a fault closed it meanwhile, and said so
 	}
 	out := e.out()
-	e.r.sim.pacer.writing(out)
+	e.r.sim.pacer.Writing(out)
 	put := CarryRST
 	if !abortive {
 		put = CarryFIN
@@ -85,8 +85,8 @@ func (e *endpoint) reset(note Note, mark func()) (h Header, rst *carried, ok boo
 	if c != nil {
 		// Before the RST can wake the peer's reader, and before the close
 		// wakes this side's own: a step waits for both.
-		e.r.sim.pacer.writing(e.out())
-		e.r.sim.pacer.writing(e.in())
+		e.r.sim.pacer.Writing(e.out())
+		e.r.sim.pacer.Writing(e.in())
 		lost = e.takeLost()
 		rst = e.r.wire.put(e.out(), CarryRST)
 	}
@@ -116,8 +116,8 @@ func (e *endpoint) forget() {
 	e.conn = nil
 	e.mu.Unlock()
 	if c != nil {
-		e.r.sim.pacer.writing(e.out())
-		e.r.sim.pacer.writing(e.in()) // this side's own reader wakes too
+		e.r.sim.pacer.Writing(e.out())
+		e.r.sim.pacer.Writing(e.in()) // this side's own reader wakes too
 		e.r.untrack(c)
 		_ = c.SetLinger(0)
 		_ = c.Close()
@@ -139,7 +139,7 @@ func (e *endpoint) within(d time.Duration, expire func(time.Time), op func() err
 	fired := make(chan struct{})
 	e.r.goCounted(func() {
 		// Only while op still runs: cancel comes as soon as it returns.
-		if e.r.sim.pacer.wait(ctx, e.r.sim.pacer.now()+d) == nil && ctx.Err() == nil {
+		if e.r.sim.pacer.Wait(ctx, e.r.sim.pacer.Now()+d) == nil && ctx.Err() == nil {
 			close(fired)
 			expire(time.Unix(1, 0))
 		}
@@ -161,7 +161,7 @@ func (e *endpoint) within(d time.Duration, expire func(time.Time), op func() err
 func (e *endpoint) expireConn(t time.Time) {
 	if c := e.socket(); c != nil {
 		if !t.IsZero() {
-			e.r.sim.pacer.writing(e.in()) // the reader will wake: see within
+			e.r.sim.pacer.Writing(e.in()) // the reader will wake: see within
 		}
 		_ = c.SetReadDeadline(t)
 	}
@@ -170,7 +170,7 @@ func (e *endpoint) expireConn(t time.Time) {
 // expireListener expires the listener the server waits on (see within).
 func (e *endpoint) expireListener(t time.Time) {
 	if !t.IsZero() {
-		e.r.sim.pacer.writing(listenerFlow)
+		e.r.sim.pacer.Writing(listenerFlow())
 	}
 	e.r.sim.ln.setDeadline(t)
 }

@@ -60,7 +60,7 @@ func (e *endpoint) acceptOne(delay time.Duration) (*net.TCPConn, int, int, error
 		}
 		return waitReadable(w)
 	}
-	readyErr, err := e.r.sim.pacer.awaitData(e.r.ctx, listenerFlow, ready, delay)
+	readyErr, err := e.r.sim.pacer.AwaitData(e.r.ctx, listenerFlow(), ready, delay)
 	if readyErr != nil {
 		return nil, 0, 0, e.r.ctxErr(readyErr)
 	}
@@ -113,7 +113,7 @@ func (e *endpoint) dial(due time.Duration, note Note) error {
 		}
 		return nil
 	}}
-	e.r.sim.pacer.writing(listenerFlow)
+	e.r.sim.pacer.Writing(listenerFlow())
 	start := time.Now()
 	c, err := d.DialContext(e.r.ctx, "tcp", target)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"sessionlab/sim/internal/pace"
 	"slices"
 	"sync"
 	"time"
@@ -71,11 +72,11 @@ func newEndpoint(r *run, side Side) *endpoint {
 func (e *endpoint) pacing() Pacing { return e.r.sim.cfg.Pacing }
 
 // after returns the virtual time d from now.
-func (e *endpoint) after(d time.Duration) time.Duration { return e.r.sim.pacer.now() + d }
+func (e *endpoint) after(d time.Duration) time.Duration { return e.r.sim.pacer.Now() + d }
 
 // pace waits for the turn of an action due at virtual time due.
 func (e *endpoint) pace(due time.Duration) error {
-	return e.r.sim.pacer.wait(e.r.ctx, due)
+	return e.r.sim.pacer.Wait(e.r.ctx, due)
 }
 
 // emit sends ev and returns its ID.
@@ -107,7 +108,7 @@ func (e *endpoint) header(note Note) Header {
 	conn, faulted := e.conn, e.faulted || e.stopped
 	e.mu.Unlock()
 	h := Header{At: e.r.sim.clock.Now(), Scenario: e.r.scenario, Side: e.side, Local: e.local, Remote: e.remote,
-		Note: note, Speed: e.r.sim.pacer.getSpeed()}
+		Note: note, Speed: e.r.sim.pacer.Speed()}
 	h.Wire.Conn = e.connNo
 	if conn != nil && !faulted {
 		h.TCP = tcpInfo(conn)
@@ -199,8 +200,15 @@ func (e *endpoint) isStopped() bool {
 }
 
 // in and out name the directions of the side's connection.
-func (e *endpoint) in() flow  { return flowTo(e.connNo, e.local, e.remote, e.side) }
-func (e *endpoint) out() flow { return flowTo(e.connNo, e.local, e.remote, e.side.Peer()) }
+func (e *endpoint) in() pace.Flow {
+	return pace.FlowTo(e.connNo, e.local, e.remote, uint8(e.side))
+}
+func (e *endpoint) out() pace.Flow {
+	return pace.FlowTo(e.connNo, e.local, e.remote, uint8(e.side.Peer()))
+}
+
+// listenerFlow is where dials to the server's listener go.
+func listenerFlow() pace.Flow { return pace.ListenerFlow(uint8(Server)) }
 
 // takeLost takes off the wire whatever is on its way to this side, whose
 // socket is about to go. Call it before putting this side's own FIN or

@@ -75,7 +75,7 @@ func (r *run) applyStall() {
 	r.mu.Lock()
 	r.stall = StallDelay
 	r.mu.Unlock()
-	h := Header{At: r.sim.clock.Now(), Scenario: r.scenario, Note: NoteFault, Speed: r.sim.pacer.getSpeed()}
+	h := Header{At: r.sim.clock.Now(), Scenario: r.scenario, Note: NoteFault, Speed: r.sim.pacer.Speed()}
 	_, _ = r.sim.emit(r.ctx, Faulted{Header: h, Fault: FaultStall, Delay: Scaled(StallDelay, h.Speed)})
 }
 

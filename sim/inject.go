@@ -1,6 +1,10 @@
 package sim
 
-import "time"
+import (
+	"time"
+
+	"sessionlab/sim/internal/pace"
+)
 
 // request asks for a fault without blocking; more than a few at once are
 // dropped. A fault asked for counts as work from this moment (until the
@@ -13,10 +17,11 @@ func (r *run) request(kind FaultKind) {
 	if r.dispatched {
 		return // the scenario is over
 	}
+	w := r.sim.pacer.Reserve()
 	select {
-	case r.faults <- kind:
-		r.sim.pacer.adjust(+1)
+	case r.faults <- request{kind, w}:
 	default:
+		w.Release() // too many at once: dropped
 	}
 }
 
@@ -27,14 +32,14 @@ func (r *run) request(kind FaultKind) {
 func (r *run) dispatch() {
 	for {
 		select {
-		case kind := <-r.faults:
-			r.start(kind)
+		case req := <-r.faults:
+			r.start(req)
 			continue
 		default:
 		}
 		select {
-		case kind := <-r.faults:
-			r.start(kind)
+		case req := <-r.faults:
+			r.start(req)
 		case <-r.sidesDone:
 		case <-r.ctx.Done():
 		}
@@ -44,8 +49,8 @@ func (r *run) dispatch() {
 			r.mu.Unlock()
 			for {
 				select {
-				case kind := <-r.faults:
-					r.start(kind)
+				case req := <-r.faults:
+					r.start(req)
 				default:
 					return
 				}
@@ -54,15 +59,21 @@ func (r *run) dispatch() {
 	}
 }
 
+// request is a fault asked for, with the work it was counted in as.
+type request struct {
+	kind FaultKind
+	work *pace.Work
+}
+
 // start applies a requested fault at its turn, on a goroutine that takes
-// over the count request took.
-func (r *run) start(kind FaultKind) {
+// over the work request counted in.
+func (r *run) start(req request) {
 	r.mu.Lock()
-	r.faulted, r.lastKind = true, kind
+	r.faulted, r.lastKind = true, req.kind
 	r.mu.Unlock()
-	r.goHolding(func() {
-		if r.sim.pacer.wait(r.ctx, r.sim.pacer.now()) == nil {
-			faultTable[kind].apply(r)
+	r.group.GoWith(req.work, func() {
+		if r.sim.pacer.Wait(r.ctx, r.sim.pacer.Now()) == nil {
+			faultTable[req.kind].apply(r)
 		}
 	})
 }

@@ -37,9 +37,9 @@ func (e *endpoint) sendThen(f spdu.Frame, due time.Duration, note Note, apply, a
 	if e.socket() == nil {
 		return errFaulted // nothing to write on: no turn taken, no event
 	}
-	pace := e.r.sim.pacer.wait
+	pace := e.r.sim.pacer.Wait
 	if mainOf(f).Kind == spdu.DT {
-		pace = e.r.sim.pacer.waitExact
+		pace = e.r.sim.pacer.WaitExact
 	}
 	if err := pace(e.r.ctx, due); err != nil {
 		return err
@@ -48,7 +48,7 @@ func (e *endpoint) sendThen(f spdu.Frame, due time.Duration, note Note, apply, a
 	// this one waited for its turn.
 	if d := e.r.takeStall(); d > 0 {
 		note = NoteStalled
-		if err := pace(e.r.ctx, e.r.sim.pacer.now()+d); err != nil {
+		if err := pace(e.r.ctx, e.r.sim.pacer.Now()+d); err != nil {
 			return err
 		}
 	}
@@ -62,7 +62,7 @@ func (e *endpoint) sendThen(f spdu.Frame, due time.Duration, note Note, apply, a
 	}
 	e.update(apply)
 	out := e.out()
-	e.r.sim.pacer.writing(out)
+	e.r.sim.pacer.Writing(out)
 	onWire := e.r.wire.put(out, CarryFrame)
 	if _, err := c.Write(raw); err != nil {
 		e.r.wire.withdraw(out, onWire)
@@ -151,7 +151,7 @@ func (e *endpoint) recvWith(note Note, decide func(*state, spdu.Frame) Note) (sp
 		if err := e.fill(note); err != nil {
 			return spdu.Frame{}, err
 		}
-	} else if err := p.readTurn(e.r.ctx, p.now(), e.in(), false); err != nil {
+	} else if err := p.ReadTurn(e.r.ctx, p.Now(), e.in()); err != nil {
 		return spdu.Frame{}, err
 	}
 	rx := e.queued[0]
@@ -181,7 +181,7 @@ func (e *endpoint) fill(note Note) error {
 	}
 	p := e.r.sim.pacer
 	in := e.in()
-	readyErr, err := p.awaitData(e.connCtx(), in, func() error { return waitReadable(conn) }, e.pacing().Travel)
+	readyErr, err := p.AwaitData(e.connCtx(), in, func() error { return waitReadable(conn) }, e.pacing().Travel)
 	if readyErr != nil {
 		return e.waitError("read", readyErr)
 	}
@@ -217,7 +217,7 @@ func (e *endpoint) fill(note Note) error {
 			return nil
 		}
 		// Part of a frame: the rest is already on its way, unpaced.
-		if err := p.idle(func() error { return waitReadable(conn) }); err != nil {
+		if err := p.Idle(func() error { return waitReadable(conn) }); err != nil {
 			return e.connError("read", err)
 		}
 	}

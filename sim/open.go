@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"sessionlab/sim/internal/pace"
 
 	"sessionlab/sim/spdu"
 )
@@ -146,7 +147,7 @@ func client(cs clientSession) func(*endpoint) error {
 		c := cs // each run its own
 		c.refs, c.units, c.sentMax = ref, ac.Units, -1
 		c.activities = ac.Units&spdu.Activities != 0
-		c.covers, c.mail = map[uint32]uint32{}, newMailbox[clientMail](e.r.sim.pacer)
+		c.covers, c.mail = map[uint32]uint32{}, pace.NewMailbox[clientMail](e.r.sim.pacer)
 		return e.clientSession(&c)
 	}
 }

@@ -1,6 +1,10 @@
 package sim
 
-import "time"
+import (
+	"time"
+
+	"sessionlab/sim/internal/pace"
+)
 
 // Speed limits for pacing.
 const (
@@ -32,9 +36,18 @@ func DefaultPacing() Pacing {
 
 // Scaled returns d of pacing as it passes at speed x: the same step takes
 // half as long at 2x.
-func Scaled(d time.Duration, x float64) time.Duration {
-	if x <= 0 {
-		return d
-	}
-	return time.Duration(float64(d) / x)
-}
+func Scaled(d time.Duration, x float64) time.Duration { return pace.Scaled(d, x) }
+
+// Clock is where a Sim gets the time and its timers: RealClock, or a
+// ManualClock that tests and transcripts drive.
+type Clock = pace.Clock
+
+// ManualClock is a Clock that moves only when told to (see
+// pace.ManualClock).
+type ManualClock = pace.ManualClock
+
+// RealClock returns the wall clock.
+func RealClock() Clock { return pace.RealClock() }
+
+// NewManualClock returns a ManualClock that reads t until advanced.
+func NewManualClock(t time.Time) *ManualClock { return pace.NewManualClock(t) }

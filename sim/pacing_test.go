@@ -125,7 +125,7 @@ func stepThrough(t *testing.T, sc Scenario) {
 	if cancel(); ctx.Err() == context.DeadlineExceeded {
 		t.Fatalf("stepping did not finish; last events: %v", labels(stepped[max(0, len(stepped)-4):]))
 	}
-	if used := s.pacer.stepsUsed(); used != len(stepped) {
+	if used := s.pacer.StepsUsed(); used != len(stepped) {
 		t.Errorf("%d events used %d steps", len(stepped), used)
 	}
 	for _, side := range []Side{Server, Client} {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sessionlab/sim/internal/pace"
 	"sync"
 	"time"
 )
@@ -17,7 +18,7 @@ type run struct {
 	scenario Scenario
 	ctx      context.Context
 	cancel   context.CancelCauseFunc
-	wg       sync.WaitGroup // every goroutine of the scenario
+	group    *pace.Group // every goroutine of the scenario
 	script   script
 	wire     *wire
 	opened   bool // the listening socket was opened for this scenario
@@ -30,57 +31,38 @@ type run struct {
 	lastKind FaultKind     // the last fault injected
 
 	client, server *endpoint
-	faults         chan FaultKind // requests for the dispatcher
-	dispatched     bool           // the dispatcher takes no more requests; under mu
-	sidesDone      chan struct{}  // closed when both sides have returned
+	faults         chan request  // requests for the dispatcher
+	dispatched     bool          // the dispatcher takes no more requests; under mu
+	sidesDone      chan struct{} // closed when both sides have returned
 }
 
 // goCounted runs fn on a new goroutine of the scenario, counted at work
-// from this moment until fn returns (see the pacing contract). A panic in
-// fn ends the scenario with an internal error instead of the process.
-func (r *run) goCounted(fn func()) {
-	r.sim.pacer.adjust(+1)
-	r.goHolding(fn)
-}
-
-// goHolding is goCounted for a caller that has already counted the new
-// goroutine in (request counts a fault in when it is asked for) and hands
-// that count over.
-func (r *run) goHolding(fn func()) {
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
-		defer r.sim.pacer.adjust(-1)
-		defer r.recoverPanic()
-		fn()
-	}()
-}
+// until fn returns (see package pace: the pacing contract). A panic in fn
+// ends the scenario with an internal error instead of the process.
+func (r *run) goCounted(fn func()) { r.group.Go(fn) }
 
 // goWaiter runs fn, which only waits and hands work on to counted
 // goroutines (the fault dispatcher, the watcher of the two sides), on a
 // goroutine that is never counted at work.
-func (r *run) goWaiter(fn func()) {
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
-		defer r.recoverPanic()
-		fn()
-	}()
-}
+func (r *run) goWaiter(fn func()) { r.group.GoWaiter(fn) }
 
-// recoverPanic turns a panic into the end of the scenario: it fails with
-// an internal error (SessionLab's bug, never the learner's), and every
-// other run in the process goes on.
+// failed ends the scenario after a panic: it fails with an internal
+// error (SessionLab's bug, never the learner's), and every other run in
+// the process goes on.
+func (r *run) failed(p any) { r.cancel(fmt.Errorf("internal error: %v", p)) }
+
+// recoverPanic is failed for a panic in the caller's own frame.
 func (r *run) recoverPanic() {
 	if p := recover(); p != nil {
-		r.cancel(fmt.Errorf("internal error: %v", p))
+		r.failed(p)
 	}
 }
 
 func (s *Sim) runScenario(parent context.Context, sc Scenario) {
 	ctx, cancel := context.WithCancelCause(parent)
 	r := &run{sim: s, scenario: sc, script: scriptFor(sc), ctx: ctx, cancel: cancel, wire: newWire(), conns: map[*net.TCPConn]struct{}{},
-		faults: make(chan FaultKind, 4), sidesDone: make(chan struct{})}
+		faults: make(chan request, 4), sidesDone: make(chan struct{})}
+	r.group = s.pacer.NewGroup(r.failed)
 	r.client, r.server = newEndpoint(r, Client), newEndpoint(r, Server)
 	reopened, err := s.ln.reopen(ctx)
 	if err != nil {
@@ -115,7 +97,7 @@ func (s *Sim) runScenario(parent context.Context, sc Scenario) {
 		return
 	}
 	sp := r.script
-	s.pacer.startScenario()
+	s.pacer.StartScenario()
 	var sides sync.WaitGroup
 	sides.Add(2)
 	r.spawn(r.server, sp.server, sides.Done)
@@ -125,7 +107,7 @@ func (s *Sim) runScenario(parent context.Context, sc Scenario) {
 		sides.Wait()
 		close(r.sidesDone)
 	})
-	r.wg.Wait()
+	r.group.Wait()
 	s.mu.Lock()
 	s.cur = nil
 	s.mu.Unlock()

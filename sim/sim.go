@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sessionlab/sim/internal/pace"
 	"slices"
 	"sync"
 )
@@ -52,7 +53,7 @@ type Config struct {
 type Sim struct {
 	cfg    Config
 	clock  Clock
-	pacer  *pacer
+	pacer  *pace.Pacer
 	ln     listener
 	randMu sync.Mutex
 	rand   *rand.Rand // references (transport and session); under randMu: both sides draw from it
@@ -113,7 +114,7 @@ func New(cfg Config) (*Sim, error) {
 	if seed == 0 {
 		seed = rand.Uint64()
 	}
-	return &Sim{cfg: cfg, clock: cfg.Clock, pacer: newPacer(cfg.Clock, cfg.Speed, cfg.Unpaced, cfg.ExactCadence),
+	return &Sim{cfg: cfg, clock: cfg.Clock, pacer: pace.New(cfg.Clock, cfg.Speed, cfg.Unpaced, cfg.ExactCadence),
 		rand: rand.New(rand.NewPCG(seed, seed>>1|1)), done: make(chan struct{}), pending: slices.Clone(cfg.Faults)}, nil
 }
 
@@ -180,28 +181,28 @@ func (s *Sim) fail(err error) {
 
 // Pause stops the scenario before its next step; nothing further happens
 // on the sockets until Resume or Step.
-func (s *Sim) Pause() { s.pacer.setPaused(true) }
+func (s *Sim) Pause() { s.pacer.SetPaused(true) }
 
 // Resume lets a paused scenario run on.
-func (s *Sim) Resume() { s.pacer.setPaused(false) }
+func (s *Sim) Resume() { s.pacer.SetPaused(false) }
 
 // Paused reports whether the Sim is paused.
-func (s *Sim) Paused() bool { return s.pacer.isPaused() }
+func (s *Sim) Paused() bool { return s.pacer.Paused() }
 
 // Step lets one more event happen while paused: the one due first.
-func (s *Sim) Step() { s.pacer.step() }
+func (s *Sim) Step() { s.pacer.Step() }
 
 // SetSpeed changes the pacing speed, from MinSpeed to MaxSpeed.
 func (s *Sim) SetSpeed(x float64) error {
 	if !ValidSpeed(x) {
 		return ErrSpeed
 	}
-	s.pacer.setSpeed(x)
+	s.pacer.SetSpeed(x)
 	return nil
 }
 
 // Speed returns the pacing speed.
-func (s *Sim) Speed() float64 { return s.pacer.getSpeed() }
+func (s *Sim) Speed() float64 { return s.pacer.Speed() }
 
 // Inject breaks the running scenario on purpose, as soon as the pacing
 // lets the next step happen (while paused, at the next step). It never
@@ -247,7 +248,7 @@ func (s *Sim) emit(ctx context.Context, ev Event) (int, error) {
 	s.emitMu.Lock()
 	defer s.emitMu.Unlock()
 	id := s.ids + 1
-	ev = withID(ev, id, s.pacer.paced())
+	ev = withID(ev, id, s.pacer.Paced())
 	select {
 	case s.events <- ev:
 	case <-ctx.Done():

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"sessionlab/sim/internal/pace"
 	"slices"
 	"time"
 
@@ -67,7 +68,7 @@ type clientSession struct {
 	sentMax    int               // highest data packet ever sent; -1: none
 	pointMax   uint32            // highest sync point ever sent
 	covers     map[uint32]uint32 // serial -> last data packet before that point; under endpoint.mu
-	mail       *mailbox[clientMail]
+	mail       *pace.Mailbox[clientMail]
 	probed     bool   // the TCP acknowledgement check was shown
 	dropAt     uint32 // Recover: reset the connection once the server has confirmed this point; 0: never
 	done       bool   // MAA or AEA received: every packet confirmed
@@ -142,7 +143,7 @@ func (e *endpoint) clientSession(cs *clientSession) error {
 func (e *endpoint) clientTransfer(cs *clientSession) error {
 	cs.gone = false
 	e.r.goCounted(func() {
-		defer cs.mail.post(clientMail{kind: mailGone})
+		defer cs.mail.Post(clientMail{kind: mailGone})
 		e.clientReader(cs)
 	})
 	err := e.clientSend(cs)
@@ -150,7 +151,7 @@ func (e *endpoint) clientTransfer(cs *clientSession) error {
 		e.forget() // wakes the reader if it still waits
 	}
 	for !cs.gone {
-		m, werr := cs.mail.wait(e.r.ctx)
+		m, werr := cs.mail.Wait(e.r.ctx)
 		if werr != nil {
 			break // cancelled: the scenario waits for the reader itself
 		}
@@ -179,11 +180,11 @@ func (e *endpoint) clientSend(cs *clientSession) error {
 	var cad cadence
 	cad.restart(e.after(e.pacing().Beat))
 	for !cs.done {
-		m, ok := cs.mail.take()
+		m, ok := cs.mail.Take()
 		if !ok && cs.next >= len(transferPlan) {
 			// All sent: wait for the confirmation (or a resync).
 			var err error
-			if m, err = cs.mail.wait(e.r.ctx); err != nil {
+			if m, err = cs.mail.Wait(e.r.ctx); err != nil {
 				return err
 			}
 			ok = true
@@ -302,13 +303,13 @@ func (e *endpoint) clientReader(cs *clientSession) {
 		})
 		switch {
 		case err != nil:
-			cs.mail.post(clientMail{kind: mailLost, err: err})
+			cs.mail.Post(clientMail{kind: mailLost, err: err})
 			return
 		case bad != nil:
-			cs.mail.post(clientMail{kind: mailAbort, err: &ProtocolError{Side: e.side, Want: "a valid confirmation", Got: bad.Error()}})
+			cs.mail.Post(clientMail{kind: mailAbort, err: &ProtocolError{Side: e.side, Want: "a valid confirmation", Got: bad.Error()}})
 			return
 		case mainOf(f).Kind == spdu.MAA, mainOf(f).Kind == spdu.AEA:
-			cs.mail.post(clientMail{kind: mailDone})
+			cs.mail.Post(clientMail{kind: mailDone})
 			return
 		case mainOf(f).Kind == spdu.RS:
 			e.mu.Lock()
@@ -317,7 +318,7 @@ func (e *endpoint) clientReader(cs *clientSession) {
 			if err := e.discard(resend, NoteResend, nil); err != nil {
 				return
 			}
-			cs.mail.post(clientMail{kind: mailResync, serial: mainOf(f).Serial})
+			cs.mail.Post(clientMail{kind: mailResync, serial: mainOf(f).Serial})
 		}
 	}
 }

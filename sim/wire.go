@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"net/netip"
+	"sessionlab/sim/internal/pace"
 	"slices"
 	"sync"
 	"time"
@@ -21,8 +22,8 @@ type wire struct {
 	n        int                       // connections numbered so far
 	conns    map[[2]netip.AddrPort]int // the latest connection between two addresses
 	accepted map[[2]netip.AddrPort]int // the latest connection the server accepted between them
-	q        map[flow][]*carried       // per direction: on the wire, in order
-	fin      map[flow]bool             // a FIN already went out this way
+	q        map[pace.Flow][]*carried  // per direction: on the wire, in order
+	fin      map[pace.Flow]bool        // a FIN already went out this way
 }
 
 // carried is one thing on the wire.
@@ -35,7 +36,7 @@ type carried struct {
 
 func newWire() *wire {
 	return &wire{conns: map[[2]netip.AddrPort]int{}, accepted: map[[2]netip.AddrPort]int{},
-		q: map[flow][]*carried{}, fin: map[flow]bool{}}
+		q: map[pace.Flow][]*carried{}, fin: map[pace.Flow]bool{}}
 }
 
 func pair(a, b netip.AddrPort) [2]netip.AddrPort {
@@ -101,7 +102,7 @@ func (w *wire) ownConn(a, b netip.AddrPort) int {
 // put records that what is about to go out on f. Call it before the
 // socket operation; then settle it with the event's ID, or withdraw it if
 // the operation failed.
-func (w *wire) put(f flow, what Carrier) *carried {
+func (w *wire) put(f pace.Flow, what Carrier) *carried {
 	c := &carried{what: what, wroteAt: time.Now(), settled: make(chan struct{})}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -113,7 +114,7 @@ func (w *wire) put(f flow, what Carrier) *carried {
 }
 
 // finSent reports whether a FIN already went out on f.
-func (w *wire) finSent(f flow) bool {
+func (w *wire) finSent(f pace.Flow) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.fin[f]
@@ -127,7 +128,7 @@ func (c *carried) settle(id int) {
 }
 
 // withdraw takes c off again: the operation failed, nothing went out.
-func (w *wire) withdraw(f flow, c *carried) {
+func (w *wire) withdraw(f pace.Flow, c *carried) {
 	w.mu.Lock()
 	if i := slices.Index(w.q[f], c); i >= 0 {
 		w.q[f] = slices.Delete(w.q[f], i, i+1)
@@ -139,7 +140,7 @@ func (w *wire) withdraw(f flow, c *carried) {
 // takeOff removes the first thing of kind what on f, and everything
 // before it, which will never be read (frames ahead of an RST). It
 // returns nil when nothing of that kind is on its way.
-func (w *wire) takeOff(f flow, what Carrier) (c *carried, lost []*carried) {
+func (w *wire) takeOff(f pace.Flow, what Carrier) (c *carried, lost []*carried) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	q := w.q[f]
@@ -153,7 +154,7 @@ func (w *wire) takeOff(f flow, what Carrier) (c *carried, lost []*carried) {
 }
 
 // lostOn removes everything on its way on f: its reader's socket is gone.
-func (w *wire) lostOn(f flow) []*carried {
+func (w *wire) lostOn(f pace.Flow) []*carried {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	q := w.q[f]

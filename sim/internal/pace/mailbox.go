@@ -1,30 +1,31 @@
-package sim
+package pace
 
 import (
 	"context"
 	"sync"
 )
 
-// mailbox carries messages between two goroutines of one side (the
+// Mailbox carries messages between two goroutines of one side (the
 // client's reader tells its sender what arrived). A goroutine waiting in
-// wait is not counted at work; post counts it in before it wakes it, so
+// wait is not counted at work; Post counts it in before it wakes it, so
 // that the side is never counted idle while a message is on its way:
 // otherwise a step, or a ManualClock, could move on in between.
-type mailbox[T any] struct {
-	p       *pacer
+type Mailbox[T any] struct {
+	p       *Pacer
 	mu      sync.Mutex
 	q       []T
 	waiting bool          // the receiver waits, not counted at work
 	wake    chan struct{} // poked by post
 }
 
-func newMailbox[T any](p *pacer) *mailbox[T] {
-	return &mailbox[T]{p: p, wake: make(chan struct{}, 1)}
+// NewMailbox returns an empty mailbox whose receiver p counts.
+func NewMailbox[T any](p *Pacer) *Mailbox[T] {
+	return &Mailbox[T]{p: p, wake: make(chan struct{}, 1)}
 }
 
-// post leaves v for the receiver and wakes it if it waits. It never
+// Post leaves v for the receiver and wakes it if it waits. It never
 // blocks.
-func (m *mailbox[T]) post(v T) {
+func (m *Mailbox[T]) Post(v T) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.q = append(m.q, v)
@@ -38,8 +39,8 @@ func (m *mailbox[T]) post(v T) {
 	}
 }
 
-// take returns the next message if there is one, without waiting.
-func (m *mailbox[T]) take() (T, bool) {
+// Take returns the next message if there is one, without waiting.
+func (m *Mailbox[T]) Take() (T, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var v T
@@ -50,9 +51,9 @@ func (m *mailbox[T]) take() (T, bool) {
 	return v, true
 }
 
-// wait returns the next message, waiting for one if need be, or ctx's
+// Wait returns the next message, waiting for one if need be, or ctx's
 // error once ctx is done and nothing is left.
-func (m *mailbox[T]) wait(ctx context.Context) (T, error) {
+func (m *Mailbox[T]) Wait(ctx context.Context) (T, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for len(m.q) == 0 {

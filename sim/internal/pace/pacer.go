@@ -1,4 +1,4 @@
-package sim
+package pace
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // release one event unasked.
 const maxSteps = 16
 
-// pacer keeps the virtual timeline that pacing is written against. It runs
+// Pacer keeps the virtual timeline that pacing is written against. It runs
 // at speed times the clock while running, stands still while paused, and
 // jumps to an action's due time when a step releases it. Every event-making
 // action waits here first, which is what makes pause and step real: while
@@ -23,7 +23,7 @@ const maxSteps = 16
 // still on its way may bring an earlier action, as may a reader waking for
 // data already written. A ManualClock may only move under the same
 // condition.
-type pacer struct {
+type Pacer struct {
 	clock   Clock
 	manual  *ManualClock // the clock, when it is manual
 	spin    bool         // exact waits end by spinning (Config.ExactCadence on the real clock)
@@ -39,20 +39,24 @@ type pacer struct {
 	used      int           // steps used, for tests
 	waiting   []*waiter     // actions waiting, in arrival order
 	active    int           // scenario goroutines at work: not waiting here, not waiting for data
-	readers   map[flow]int  // readers waiting for data on a flow
-	inbound   map[flow]bool // flows written to since their reader last took its turn
+	readers   map[Flow]int  // readers waiting for data on a flow
+	inbound   map[Flow]bool // flows written to since their reader last took its turn
 	holdSince time.Time     // when a step was first held back for an arriving reader
 }
 
-func newPacer(clock Clock, speed float64, unpaced, exact bool) *pacer {
-	p := &pacer{clock: clock, unpaced: unpaced, speed: speed, rBase: clock.Now(), readers: map[flow]int{}, inbound: map[flow]bool{}}
+// New returns a Pacer on clock, running at speed (paused: see
+// SetPaused). unpaced lets every action go at once (pause and step still
+// work); exact makes WaitExact spin through its last stretch on the real
+// clock.
+func New(clock Clock, speed float64, unpaced, exact bool) *Pacer {
+	p := &Pacer{clock: clock, unpaced: unpaced, speed: speed, rBase: clock.Now(), readers: map[Flow]int{}, inbound: map[Flow]bool{}}
 	p.manual, _ = clock.(*ManualClock)
 	_, real := clock.(realClock)
 	p.spin = exact && real
 	return p
 }
 
-func (p *pacer) vnowLocked() time.Duration {
+func (p *Pacer) vnowLocked() time.Duration {
 	if p.paused {
 		return p.vBase
 	}
@@ -64,14 +68,14 @@ func (p *pacer) vnowLocked() time.Duration {
 // would have taken at the current speed. Unlike the virtual timeline it
 // runs at the speed of the clock, so a 1 s pause at 4x is 250 ms on it,
 // as the narration says.
-func (p *pacer) pacedLocked() time.Duration {
+func (p *Pacer) pacedLocked() time.Duration {
 	if p.paused {
 		return p.pBase
 	}
 	return p.pBase + p.clock.Now().Sub(p.rBase)
 }
 
-func (p *pacer) rebaseLocked() {
+func (p *Pacer) rebaseLocked() {
 	p.vBase = p.vnowLocked()
 	p.pBase = p.pacedLocked()
 	p.rBase = p.clock.Now()
@@ -79,7 +83,7 @@ func (p *pacer) rebaseLocked() {
 
 // pokeAllLocked makes every waiter look again: after pause, resume or a
 // change of speed.
-func (p *pacer) pokeAllLocked() {
+func (p *Pacer) pokeAllLocked() {
 	for _, w := range p.waiting {
 		poke(w)
 	}
@@ -95,7 +99,7 @@ func poke(w *waiter) {
 // dispatchLocked runs after every change: it tells a manual clock whether
 // anything is at work and, while paused, gives a granted step to the
 // action due first once everything is at rest.
-func (p *pacer) dispatchLocked() {
+func (p *Pacer) dispatchLocked() {
 	holding := p.holdingLocked()
 	if !holding {
 		p.holdSince = time.Time{}
@@ -141,7 +145,7 @@ func (p *pacer) dispatchLocked() {
 // firstLocked returns the waiter due first; among equals, the first to
 // come. A waiter whose context is cancelled is passed over: its goroutine
 // may not have run since, and must not take a step it will not use.
-func (p *pacer) firstLocked() *waiter {
+func (p *Pacer) firstLocked() *waiter {
 	var first *waiter
 	for _, w := range p.waiting {
 		if w.ctx.Err() == nil && (first == nil || w.due < first.due) {
@@ -151,27 +155,29 @@ func (p *pacer) firstLocked() *waiter {
 	return first
 }
 
-func (p *pacer) removeLocked(w *waiter) {
+func (p *Pacer) removeLocked(w *waiter) {
 	if i := slices.Index(p.waiting, w); i >= 0 {
 		p.waiting = slices.Delete(p.waiting, i, i+1)
 	}
 }
 
-// paced returns the lesson clock.
-func (p *pacer) paced() time.Duration {
+// Paced returns the lesson clock.
+func (p *Pacer) Paced() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.pacedLocked()
 }
 
-// now returns the current virtual time.
-func (p *pacer) now() time.Duration {
+// Now returns the current virtual time.
+func (p *Pacer) Now() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.vnowLocked()
 }
 
-func (p *pacer) setPaused(paused bool) {
+// SetPaused pauses the timeline (no action passes until Step or a
+// resume) or lets it run.
+func (p *Pacer) SetPaused(paused bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.paused == paused {
@@ -184,13 +190,15 @@ func (p *pacer) setPaused(paused bool) {
 	p.dispatchLocked()
 }
 
-func (p *pacer) isPaused() bool {
+// Paused reports whether the timeline is paused.
+func (p *Pacer) Paused() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.paused
 }
 
-func (p *pacer) setSpeed(x float64) {
+// SetSpeed changes how fast the timeline runs against the clock.
+func (p *Pacer) SetSpeed(x float64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.rebaseLocked()
@@ -198,14 +206,15 @@ func (p *pacer) setSpeed(x float64) {
 	p.pokeAllLocked()
 }
 
-func (p *pacer) getSpeed() float64 {
+// Speed returns how fast the timeline runs against the clock.
+func (p *Pacer) Speed() float64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.speed
 }
 
-// step lets one waiting action go while paused.
-func (p *pacer) step() {
+// Step lets one waiting action go while paused.
+func (p *Pacer) Step() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.paused && p.steps < maxSteps {
@@ -214,32 +223,34 @@ func (p *pacer) step() {
 	}
 }
 
-func (p *pacer) stepsUsed() int {
+// StepsUsed counts the steps that released an action, for tests.
+func (p *Pacer) StepsUsed() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.used
 }
 
-// adjust changes the count of goroutines at work. Only the helpers below,
-// the mailbox, and run.goCounted call it: each pairs its +1 and -1.
-func (p *pacer) adjust(delta int) {
+// adjust changes the count of goroutines at work. Only this package's
+// helpers call it (Group, Work, Idle, AwaitData, Mailbox): each pairs its
+// +1 and -1. See the package documentation.
+func (p *Pacer) adjust(delta int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.active += delta
 	p.dispatchLocked()
 }
 
-// idle runs wait, which blocks on something other than the pacer and
+// Idle runs wait, which blocks on something other than the pacer and
 // other than data on a socket (a goroutine, a second read of a frame
 // already started), with the caller not counted at work meanwhile.
-func (p *pacer) idle(wait func() error) error {
+func (p *Pacer) Idle(wait func() error) error {
 	p.adjust(-1)
 	defer p.adjust(+1)
 	return wait()
 }
 
 // String describes the pacer's bookkeeping, for tests that find it stuck.
-func (p *pacer) String() string {
+func (p *Pacer) String() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	dues := make([]time.Duration, len(p.waiting))
@@ -258,4 +269,13 @@ func (p *pacer) String() string {
 	}
 	return fmt.Sprintf("paused=%v steps=%d active=%d waiting=%v readers=%d held=%d holdSince=%v vnow=%v",
 		p.paused, p.steps, p.active, dues, readers, held, !p.holdSince.IsZero(), p.vnowLocked())
+}
+
+// Scaled returns d of pacing as it passes at speed x: the same step takes
+// half as long at 2x.
+func Scaled(d time.Duration, x float64) time.Duration {
+	if x <= 0 {
+		return d
+	}
+	return time.Duration(float64(d) / x)
 }

@@ -1,4 +1,4 @@
-package sim
+package pace
 
 // How an action waits for its turn at the pacer.
 
@@ -16,23 +16,23 @@ type waiter struct {
 	granted bool            // a step released it
 }
 
-// wait blocks until the action due at virtual time due may happen: when
+// Wait blocks until the action due at virtual time due may happen: when
 // running, until the timeline reaches due; when paused, until a step
 // releases it. The caller is at work (counted in active) before and after.
-func (p *pacer) wait(ctx context.Context, due time.Duration) error {
+func (p *Pacer) Wait(ctx context.Context, due time.Duration) error {
 	p.mu.Lock()
 	return p.waitLocked(ctx, due, false)
 }
 
-// waitExact is wait for an action whose timing is itself a lesson (the data
+// WaitExact is Wait for an action whose timing is itself a lesson (the data
 // packets' one-second cadence): on the real clock it ends by spinning, to
 // within microseconds, at a cost of up to spinWindow of CPU.
-func (p *pacer) waitExact(ctx context.Context, due time.Duration) error {
+func (p *Pacer) WaitExact(ctx context.Context, due time.Duration) error {
 	p.mu.Lock()
 	return p.waitLocked(ctx, due, p.spin)
 }
 
-func (p *pacer) waitLocked(ctx context.Context, due time.Duration, exact bool) error {
+func (p *Pacer) waitLocked(ctx context.Context, due time.Duration, exact bool) error {
 	defer p.mu.Unlock()
 	w := &waiter{due: due, ctx: ctx, wake: make(chan struct{}, 1)}
 	for {
@@ -112,7 +112,7 @@ const spinWindow = 1500 * time.Microsecond
 
 // spinLocked yields the processor until wait has passed, without holding
 // the lock, so that pause, speed and cancel still get through.
-func (p *pacer) spinLocked(wait time.Duration) {
+func (p *Pacer) spinLocked(wait time.Duration) {
 	until := p.clock.Now().Add(wait)
 	p.mu.Unlock()
 	for p.clock.Now().Before(until) {

@@ -1,4 +1,4 @@
-package sim
+package pace
 
 // The pacer's bookkeeping of readers: which flows have data written to
 // them, which readers wait for data, and how a reader takes its turn.
@@ -17,47 +17,46 @@ import (
 // does not move it (the clock is busy while a reader is held).
 const maxHold = 250 * time.Millisecond
 
-// flow is one direction of one connection: the run's number for the
-// connection (see wire.dialing), its two addresses in a fixed order, and
-// the side it goes to; the zero flow but for the side names the listener,
-// where dials go to the server. The number matters: after a reset the
-// kernel may give a new connection the same addresses, and a mark left
-// on the old one must never match the new one's reader. Marks on a
-// connection that died never match a reader again, so they cannot hold
-// anything up.
-type flow struct {
+// Flow is one direction of one connection: the run's number for the
+// connection, its two addresses in a fixed order, and the side it goes
+// to (as its user numbers sides); the zero Flow but for the side names a
+// listener, where dials go. The number matters: after a reset the kernel
+// may give a new connection the same addresses, and a mark left on the
+// old one must never match the new one's reader. Marks on a connection
+// that died never match a reader again, so they cannot hold anything up.
+type Flow struct {
 	conn   int
 	lo, hi netip.AddrPort
-	to     Side
+	to     uint8
 }
 
-// listenerFlow is where connections go to the server.
-var listenerFlow = flow{to: Server}
-
-// flowTo names the direction of connection conn, between a and b, that
+// FlowTo names the direction of connection conn, between a and b, that
 // goes to side to.
-func flowTo(conn int, a, b netip.AddrPort, to Side) flow {
+func FlowTo(conn int, a, b netip.AddrPort, to uint8) Flow {
 	if b.Compare(a) < 0 {
 		a, b = b, a
 	}
-	return flow{conn, a, b, to}
+	return Flow{conn, a, b, to}
 }
 
-// awaitData blocks until the socket behind flow f has something to read
+// ListenerFlow is where dials to side to's listener go.
+func ListenerFlow(to uint8) Flow { return Flow{to: to} }
+
+// AwaitData blocks until the socket behind flow f has something to read
 // (ready returns), not counted at work meanwhile, then waits for the
 // reader's turn: delay after the data is there. readyErr is ready's error
 // (the turn was not taken); err is the pacer's (cancelled).
-func (p *pacer) awaitData(ctx context.Context, f flow, ready func() error, delay time.Duration) (readyErr, err error) {
+func (p *Pacer) AwaitData(ctx context.Context, f Flow, ready func() error, delay time.Duration) (readyErr, err error) {
 	p.readerBlocked(f)
 	if err := ready(); err != nil {
 		p.readerUnblocked(f)
 		return err, nil
 	}
-	return nil, p.readTurn(ctx, p.now()+delay, f, true)
+	return nil, p.readTurn(ctx, p.Now()+delay, f, true)
 }
 
-// startScenario forgets the reader bookkeeping of the scenario before.
-func (p *pacer) startScenario() {
+// StartScenario forgets the reader bookkeeping of the scenario before.
+func (p *Pacer) StartScenario() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	clear(p.readers)
@@ -65,10 +64,10 @@ func (p *pacer) startScenario() {
 	p.dispatchLocked()
 }
 
-// writing records that something is about to be written or closed on f,
+// Writing records that something is about to be written or closed on f,
 // so that f's reader will come to the pacer soon. Call it before the
 // socket operation: after it, the reader may already have woken.
-func (p *pacer) writing(f flow) {
+func (p *Pacer) Writing(f Flow) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.inbound[f] = true
@@ -76,8 +75,8 @@ func (p *pacer) writing(f flow) {
 }
 
 // readerBlocked and readerUnblocked bracket a reader's wait for data on f
-// when the wait fails; when it succeeds, readTurn ends it. Use awaitData.
-func (p *pacer) readerBlocked(f flow) {
+// when the wait fails; when it succeeds, readTurn ends it. Use AwaitData.
+func (p *Pacer) readerBlocked(f Flow) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.readers[f]++
@@ -85,7 +84,7 @@ func (p *pacer) readerBlocked(f flow) {
 	p.dispatchLocked()
 }
 
-func (p *pacer) readerUnblocked(f flow) {
+func (p *Pacer) readerUnblocked(f Flow) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.readers[f]--
@@ -96,7 +95,7 @@ func (p *pacer) readerUnblocked(f flow) {
 
 // holdingLocked reports whether a reader is about to wake for data that
 // has been written to it.
-func (p *pacer) holdingLocked() bool {
+func (p *Pacer) holdingLocked() bool {
 	for f, in := range p.inbound {
 		if in && p.readers[f] > 0 {
 			return true
@@ -105,9 +104,15 @@ func (p *pacer) holdingLocked() bool {
 	return false
 }
 
-// readTurn is wait for a reader of f. woke says it comes straight from
+// ReadTurn is Wait for a reader of f that already has data to hand over
+// (a frame left from its last read): it takes its turn at due.
+func (p *Pacer) ReadTurn(ctx context.Context, due time.Duration, f Flow) error {
+	return p.readTurn(ctx, due, f, false)
+}
+
+// readTurn is Wait for a reader of f. woke says it comes straight from
 // waiting for data (readerBlocked).
-func (p *pacer) readTurn(ctx context.Context, due time.Duration, f flow, woke bool) error {
+func (p *Pacer) readTurn(ctx context.Context, due time.Duration, f Flow, woke bool) error {
 	p.mu.Lock()
 	if woke {
 		p.readers[f]--
