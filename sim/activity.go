@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"slices"
-	"syscall"
 	"time"
 
 	"sessionlab/sim/spdu"
@@ -32,42 +29,13 @@ const (
 	AnswerWait = 5 * time.Second
 )
 
-// lost reports whether err means the connection is gone.
-func lost(err error) bool {
-	var pe *ProtocolError
-	return errors.Is(err, errFaulted) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, io.EOF) || errors.Is(err, errTimeout) || errors.Is(err, syscall.ECONNREFUSED) ||
-		(errors.As(err, &pe) && pe.Got == "end of stream")
-}
-
-// lostReason says in words why a connection is gone.
-func lostReason(err error) string {
-	var pe *ProtocolError
-	switch {
-	case errors.Is(err, errFaulted):
-		return "its transport connection was reset"
-	case errors.Is(err, syscall.ECONNRESET):
-		return "the transport connection was reset by the peer"
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return "the server refused the connection: nothing listens any more"
-	case errors.Is(err, syscall.EPIPE):
-		return "the peer had closed the connection"
-	case errors.Is(err, errTimeout):
-		return "no answer in time"
-	case errors.Is(err, io.EOF), errors.As(err, &pe) && pe.Got == "end of stream":
-		return "the peer closed the connection"
-	case errors.As(err, &pe):
-		return pe.Error()
-	}
-	return err.Error()
-}
-
 // activityID names the n-th activity of a session.
 func activityID(n int) []byte { return fmt.Appendf(nil, "ACT-%d", n) }
 
 // startActivity starts the transfer as an activity with AS, which sets
 // V(A) = V(M) = V(R) = 1 (X.225 Table A-4).
-func (e *endpoint) startActivity(cs *clientSession) error {
+func (cs *clientSession) startActivity() error {
+	e := cs.e
 	cs.activityN++
 	id := activityID(cs.activityN)
 	as := cat2(spdu.SPDU{Kind: spdu.AS, Activity: id}.With(spdu.PActivity))
@@ -81,34 +49,13 @@ func (e *endpoint) startActivity(cs *clientSession) error {
 	return nil
 }
 
-// drop is the lesson's own reset of the client's connection at due:
-// linger 0 and close, so that the kernel sends an RST and throws away
-// what it has not read.
-func (e *endpoint) drop(due time.Duration) error {
-	if e.socket() == nil {
-		return errFaulted
-	}
-	if err := e.pace(due); err != nil {
-		return err
-	}
-	// The reader's error will be this reset, already told.
-	h, rst, ok := e.reset(NoteDrop, func() { e.faulted = true })
-	if !ok {
-		return e.connError("close", errFaulted)
-	}
-	h.TCP = TCPInfo{}
-	e.detach()
-	return e.emitWire(Closed{Header: h, Abortive: true, After: kernelState(e.local, e.remote)}, rst)
-}
-
 // clientReconnect opens a new session connection and resumes the
 // interrupted activity on it, or starts it there if it had not started.
-func (e *endpoint) clientReconnect(cs *clientSession) error {
-	e.mu.Lock()
-	resumeAt := e.st.sync.VA - 1 // the last point confirmed; 0: none
-	e.mu.Unlock()
+func (cs *clientSession) reconnect() error {
+	e := cs.e
+	resumeAt := e.current().sync.VA - 1 // the last point confirmed; 0: none
 	for attempt := 0; attempt < 2; attempt++ {
-		ans, ref, err := e.reopen()
+		ans, ref, err := cs.reopen()
 		switch {
 		case errors.Is(err, errAborted):
 			return err
@@ -131,19 +78,20 @@ func (e *endpoint) clientReconnect(cs *clientSession) error {
 		if cs.activity == nil {
 			return nil // clientSession starts it
 		}
-		return e.resumeActivityAt(cs, resumeAt)
+		return cs.resumeAt(resumeAt)
 	}
 	return e.abort("the connection broke again while resuming")
 }
 
 // reopen dials and sets up a new transport connection and session
 // connection (CN, AC), giving up if the server does not answer in time.
-func (e *endpoint) reopen() (spdu.Frame, refs, error) {
+func (cs *clientSession) reopen() (spdu.Frame, refs, error) {
+	e := cs.e
 	var ans spdu.Frame
 	var ref refs
 	var dialErr error
 	err := e.within(AnswerWait, e.expireConn, func() (err error) {
-		ans, ref, err = e.clientOpen(Version, e.r.script.units, NoteResume)
+		ans, ref, err = clientOpen(e, Version, e.r.script.units, NoteResume)
 		if e.socket() == nil && err != nil && !errors.Is(err, errTimeout) {
 			dialErr = err // the dial itself failed
 		}
@@ -160,7 +108,8 @@ func (e *endpoint) reopen() (spdu.Frame, refs, error) {
 // the last point confirmed; a new activity identifier follows. AR sets
 // V(A) = V(M) = sn + 1 and V(R) = 1 (Table A-4); the data after point sn
 // goes again.
-func (e *endpoint) resumeActivityAt(cs *clientSession, sn uint32) error {
+func (cs *clientSession) resumeAt(sn uint32) error {
+	e := cs.e
 	old := cs.actRefs
 	cs.activityN++
 	id := activityID(cs.activityN)
@@ -181,9 +130,7 @@ func (e *endpoint) resumeActivityAt(cs *clientSession, sn uint32) error {
 		return err
 	}
 	cs.activity, cs.actRefs, cs.next = id, cs.refs, afterPoint(sn)
-	e.mu.Lock()
-	again := slices.Clone(e.st.log.Pending)
-	e.mu.Unlock()
+	again := e.current().log.Pending
 	return e.discard(again, NoteResend, nil) // what goes again: everything after point sn
 }
 
@@ -192,7 +139,8 @@ func (e *endpoint) resumeActivityAt(cs *clientSession, sn uint32) error {
 // connection and answers the CN with AC. The AR that follows resumes the
 // activity (resumeActivity). If the client does not come back, the
 // activity is given up.
-func (e *endpoint) serverAwaitResume(ss *serverSession) error {
+func (ss *serverSession) awaitResume() error {
+	e := ss.e
 	giveUp := func(reason string) error { // after a watchdog gave up
 		if ss.done {
 			return errAborted // everything was committed: nothing is lost
@@ -213,7 +161,7 @@ func (e *endpoint) serverAwaitResume(ss *serverSession) error {
 	}
 	var cn spdu.Frame
 	err = e.within(AnswerWait, e.expireConn, func() (err error) {
-		if err := e.serverTransport(NoteResume); err != nil {
+		if err := serverTransport(e, NoteResume); err != nil {
 			return err
 		}
 		cn, err = e.expect(NoteResume, nil, spdu.CN)
@@ -225,7 +173,7 @@ func (e *endpoint) serverAwaitResume(ss *serverSession) error {
 	if err != nil {
 		return err
 	}
-	ref, ok, err := e.serverAnswer(cn, NoteResume)
+	ref, ok, err := serverAnswer(e, cn, NoteResume)
 	if err != nil || !ok {
 		return err
 	}
@@ -236,7 +184,8 @@ func (e *endpoint) serverAwaitResume(ss *serverSession) error {
 // resumeActivity checks an AR against the activity the server keeps: the
 // same activity, last run on the session connection its Linking
 // Information names. It then goes on from the serial number AR carries.
-func (e *endpoint) resumeActivity(ss *serverSession, s *state, ar spdu.SPDU) (Note, error) {
+func (ss *serverSession) resumeActivity(s *state, ar spdu.SPDU) (Note, error) {
+	e := ss.e
 	old := ss.actRefs
 	if ss.activity == nil || !bytes.Equal(ar.OldActivity, ss.activity) ||
 		!bytes.Equal(ar.CallingRef, old.calling) || !bytes.Equal(ar.CalledRef, old.called) {

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"context"
 	"time"
 )
 
@@ -126,51 +125,22 @@ func (e *endpoint) forget() {
 	e.letGo()
 }
 
-// within runs op with a watchdog: if op has not returned after d of
-// pacing, the watchdog expires the socket op waits on (expire sets a past
-// deadline), and op returns errTimeout. expire marks the flow op waits on
-// before it sets the deadline, so that op counts as arriving until it
-// runs again. Unpaced runs have no watchdogs.
-func (e *endpoint) within(d time.Duration, expire func(time.Time), op func() error) error {
-	if e.r.sim.cfg.Unpaced {
-		return op()
+// drop is the lesson's own reset of the client's connection at due:
+// linger 0 and close, so that the kernel sends an RST and throws away
+// what it has not read.
+func (e *endpoint) drop(due time.Duration) error {
+	if e.socket() == nil {
+		return errFaulted
 	}
-	ctx, cancel := context.WithCancel(e.r.ctx)
-	fired := make(chan struct{})
-	e.r.goCounted(func() {
-		// Only while op still runs: cancel comes as soon as it returns.
-		if e.r.sim.pacer.Wait(ctx, e.r.sim.pacer.Now()+d) == nil && ctx.Err() == nil {
-			close(fired)
-			expire(time.Unix(1, 0))
-		}
-	})
-	err := op()
-	cancel()
-	select {
-	case <-fired:
-		expire(time.Time{})
-		if err != nil && e.r.ctx.Err() == nil {
-			return errTimeout
-		}
-	default:
+	if err := e.pace(due); err != nil {
+		return err
 	}
-	return err
-}
-
-// expireConn expires the side's socket (see within).
-func (e *endpoint) expireConn(t time.Time) {
-	if c := e.socket(); c != nil {
-		if !t.IsZero() {
-			e.r.sim.pacer.Writing(e.in()) // the reader will wake: see within
-		}
-		_ = c.SetReadDeadline(t)
+	// The reader's error will be this reset, already told.
+	h, rst, ok := e.reset(NoteDrop, func() { e.faulted = true })
+	if !ok {
+		return e.connError("close", errFaulted)
 	}
-}
-
-// expireListener expires the listener the server waits on (see within).
-func (e *endpoint) expireListener(t time.Time) {
-	if !t.IsZero() {
-		e.r.sim.pacer.Writing(listenerFlow())
-	}
-	e.r.sim.ln.setDeadline(t)
+	h.TCP = TCPInfo{}
+	e.detach()
+	return e.emitWire(Closed{Header: h, Abortive: true, After: kernelState(e.local, e.remote)}, rst)
 }

@@ -41,6 +41,10 @@
 //  3. emits exactly one event, also when the operation fails (connError):
 //     a step must never be used up unseen.
 //
+// A new step of the protocol is a method of the script that takes it
+// (clientSession, serverSession), made of those primitives: the scripts
+// decide, the endpoint acts and reports.
+//
 // New goroutines start with run.goCounted (or goWaiter); anything they
 // wait on besides the pacer goes through the pacer's Idle or AwaitData, or
 // a pace.Mailbox.

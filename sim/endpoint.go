@@ -2,7 +2,6 @@ package sim
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/netip"
 	"sessionlab/sim/internal/pace"
@@ -11,28 +10,20 @@ import (
 	"time"
 )
 
-// ProtocolError is a frame that breaks the session protocol: one the
-// scenario did not expect at this point, or bytes that do not decode.
-type ProtocolError struct {
-	Side Side
-	Want string
-	Got  string
-}
-
-func (e *ProtocolError) Error() string {
-	return fmt.Sprintf("protocol error at the %v: expected %s, got %s", e.Side, e.Want, e.Got)
-}
-
 // state is what an endpoint's events report about it.
 type state struct {
 	sync SyncVars
 	log  Ledger
 }
 
-// endpoint is one side of a scenario: its socket, its protocol state, and
-// the steps it can take. Each step waits for the pacer, performs one real
-// socket operation, and emits the event describing it (see the package
-// documentation: the pacing contract).
+// endpoint is one side's paced socket layer: its socket, the state its
+// events report, and the primitives a step is made of. Each primitive
+// waits for the pacer, performs one real socket operation, and emits the
+// event describing it (see the package documentation: adding a paced
+// action). The protocol scripts drive it: clientSession (client.go) and
+// serverSession (server.go), the opening (open.go, transport.go), the
+// release and the abort (release.go). They decide what to send and what a
+// frame means; they never touch the socket themselves.
 type endpoint struct {
 	r    *run
 	side Side
@@ -46,10 +37,7 @@ type endpoint struct {
 	// The transport connection's references (ISO 8073): this side's own
 	// and its peer's.
 	ownRef, peerRef uint16
-	// awaitAEA: this side sent an AE; the SI 42 that answers it is an
-	// AEA. Under mu: the sender sets it, the reader reads it.
-	awaitAEA bool
-	connNo   int // the run's number for the side's connection (see wire.dialing)
+	connNo          int // the run's number for the side's connection (see wire.dialing)
 
 	mu      sync.Mutex // guards st, conn and the fault flags: faults act from other goroutines
 	st      state
@@ -90,6 +78,13 @@ func (e *endpoint) emitWire(ev Event, c *carried) error {
 		c.settle(id)
 	}
 	return err
+}
+
+// current returns a copy of the side's state as it is now.
+func (e *endpoint) current() state {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return state{sync: e.st.sync, log: Ledger{Pending: slices.Clone(e.st.log.Pending), Confirmed: slices.Clone(e.st.log.Confirmed)}}
 }
 
 // update applies fn to the endpoint's state.

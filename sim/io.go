@@ -2,7 +2,6 @@ package sim
 
 import (
 	"errors"
-	"io"
 	"net"
 	"os"
 	"slices"
@@ -10,16 +9,6 @@ import (
 	"time"
 
 	"sessionlab/sim/spdu"
-)
-
-// errEOF is the end of the peer's byte stream: it sent a FIN.
-var errEOF = io.EOF
-
-// Errors the scenarios tell apart.
-var (
-	errFaulted = errors.New("the connection was closed by a fault")
-	errTimeout = errors.New("no answer in time")
-	errAborted = errors.New("the session was aborted")
 )
 
 // send writes one frame at virtual time due. apply runs just before the
@@ -134,18 +123,19 @@ func (r *run) ctxErr(err error) error {
 // socket errors are reported as events and returned as errors (errEOF for
 // a FIN).
 func (e *endpoint) recv(note Note, apply func(*state, spdu.Frame)) (spdu.Frame, error) {
-	return e.recvWith(note, func(s *state, f spdu.Frame) Note {
+	return e.recvWith(note, func(s *state, f *spdu.Frame) Note {
 		if apply != nil {
-			apply(s, f)
+			apply(s, *f)
 		}
 		return note
 	})
 }
 
 // recvWith is recv where the frame decides the note: decide applies the
-// frame to the state and says what the frame was (a duplicate, say).
-// note is for the end of stream.
-func (e *endpoint) recvWith(note Note, decide func(*state, spdu.Frame) Note) (spdu.Frame, error) {
+// frame to the state and says what the frame was (a duplicate, say); it
+// may also name the frame more precisely, as only the protocol state can
+// (an AEA arrives as SI 42, like an MAA). note is for the end of stream.
+func (e *endpoint) recvWith(note Note, decide func(*state, *spdu.Frame) Note) (spdu.Frame, error) {
 	p := e.r.sim.pacer
 	if len(e.queued) == 0 {
 		if err := e.fill(note); err != nil {
@@ -156,14 +146,7 @@ func (e *endpoint) recvWith(note Note, decide func(*state, spdu.Frame) Note) (sp
 	}
 	rx := e.queued[0]
 	e.queued = e.queued[1:]
-	e.mu.Lock()
-	aea := e.awaitAEA
-	e.mu.Unlock()
-	if aea && mainOf(rx.Frame).Kind == spdu.MAA {
-		// SI 42 answers an AE here: only the state tells an AEA.
-		rx.Frame.SPDUs[rx.Frame.N-1].Kind = spdu.AEA
-	}
-	e.update(func(s *state) { note = decide(s, rx.Frame) })
+	e.update(func(s *state) { note = decide(s, &rx.Frame) })
 	from, lost := rx.Wire.From, rx.Wire.Lost // set by decodeInbox
 	rx.Header = e.header(note)
 	rx.Wire.From, rx.Wire.Lost = from, lost
@@ -316,15 +299,4 @@ func (e *endpoint) expectEOF(note Note) error {
 		return err
 	}
 	return &ProtocolError{Side: e.side, Want: "end of stream", Got: f.Kinds()}
-}
-
-func kindList(kinds []spdu.Kind) string {
-	s := ""
-	for i, k := range kinds {
-		if i > 0 {
-			s += " or "
-		}
-		s += k.String()
-	}
-	return s
 }

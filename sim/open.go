@@ -45,14 +45,14 @@ func startSync(s *state, serial uint32) {
 
 // serverOpen waits for a connection, accepts it, sets up the transport
 // connection and reads the CN.
-func (e *endpoint) serverOpen(opened bool) (spdu.Frame, error) {
+func serverOpen(e *endpoint, opened bool) (spdu.Frame, error) {
 	if err := e.listen(NoteNone, opened); err != nil {
 		return spdu.Frame{}, err
 	}
 	if err := e.accept(e.r.script.accept(e.pacing()), NoteNone); err != nil {
 		return spdu.Frame{}, err
 	}
-	if err := e.serverTransport(NoteNone); err != nil {
+	if err := serverTransport(e, NoteNone); err != nil {
 		return spdu.Frame{}, err
 	}
 	return e.expect(NoteNone, nil, spdu.CN)
@@ -61,7 +61,7 @@ func (e *endpoint) serverOpen(opened bool) (spdu.Frame, error) {
 // serverAnswer accepts the session the CN asks for, or refuses it with RF
 // and closes the connection when the client speaks no version the server
 // does. It reports whether the session was accepted, with its references.
-func (e *endpoint) serverAnswer(cnf spdu.Frame, note Note) (refs, bool, error) {
+func serverAnswer(e *endpoint, cnf spdu.Frame, note Note) (refs, bool, error) {
 	beat := e.pacing().Beat
 	cn := mainOf(cnf)
 	ref := refs{calling: cn.CallingRef, called: fmt.Appendf(nil, "server-%04x", e.r.sim.intN(0x10000)), common: cn.CommonRef}
@@ -87,30 +87,30 @@ func (e *endpoint) serverAnswer(cnf spdu.Frame, note Note) (refs, bool, error) {
 // says what kind of session (refuse a release once, fail a commit).
 func server(ss serverSession) func(*endpoint) error {
 	return func(e *endpoint) error {
-		cn, err := e.serverOpen(e.r.opened)
+		cn, err := serverOpen(e, e.r.opened)
 		if err != nil {
 			return err
 		}
-		ref, ok, err := e.serverAnswer(cn, NoteNone)
+		ref, ok, err := serverAnswer(e, cn, NoteNone)
 		if err != nil || !ok {
 			return err
 		}
 		s := ss // each run its own
-		s.refs, s.units = ref, mainOf(cn).Units&ServerUnits
-		return e.serverSession(&s)
+		s.e, s.refs, s.units = e, ref, mainOf(cn).Units&ServerUnits
+		return s.run()
 	}
 }
 
 // clientOpen dials, sets up the transport connection, sends CN offering
 // versions and units, and reads the answer. It returns the answer and the
 // references of the session connection.
-func (e *endpoint) clientOpen(versions spdu.Versions, units spdu.Units, note Note) (spdu.Frame, refs, error) {
+func clientOpen(e *endpoint, versions spdu.Versions, units spdu.Units, note Note) (spdu.Frame, refs, error) {
 	beat := e.pacing().Beat
 	var ref refs
 	if err := e.dial(e.after(beat), note); err != nil {
 		return spdu.Frame{}, ref, err
 	}
-	if err := e.clientTransport(note); err != nil {
+	if err := clientTransport(e, note); err != nil {
 		return spdu.Frame{}, ref, err
 	}
 	ref.calling = fmt.Appendf(nil, "client-%04x", e.r.sim.intN(0x10000))
@@ -136,7 +136,7 @@ func (e *endpoint) clientOpen(versions spdu.Versions, units spdu.Units, note Not
 // cs says what kind of session (done: no data; drop: the lesson's reset).
 func client(cs clientSession) func(*endpoint) error {
 	return func(e *endpoint) error {
-		ans, ref, err := e.clientOpen(Version, e.r.script.units, NoteNone)
+		ans, ref, err := clientOpen(e, Version, e.r.script.units, NoteNone)
 		if err != nil {
 			return err
 		}
@@ -148,14 +148,15 @@ func client(cs clientSession) func(*endpoint) error {
 		c.refs, c.units, c.sentMax = ref, ac.Units, -1
 		c.activities = ac.Units&spdu.Activities != 0
 		c.covers, c.mail = map[uint32]uint32{}, pace.NewMailbox[clientMail](e.r.sim.pacer)
-		return e.clientSession(&c)
+		c.e = e
+		return c.run()
 	}
 }
 
 // clientRefused offers only version 1, which the server does not speak;
 // it reads the RF and the server's FIN, and closes.
 func clientRefused(e *endpoint) error {
-	f, _, err := e.clientOpen(spdu.Version1, e.r.script.units, NoteRefusal)
+	f, _, err := clientOpen(e, spdu.Version1, e.r.script.units, NoteRefusal)
 	if err != nil {
 		return err
 	}

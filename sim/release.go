@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"slices"
-
 	"sessionlab/sim/spdu"
 )
 
@@ -10,11 +8,12 @@ import (
 // closes: the orderly end of a session. With ss.refuse it first refuses
 // the release with NF, sends the result it still has, and accepts the
 // next FN.
-func (e *endpoint) serverRelease(ss *serverSession) error {
+func (ss *serverSession) release() error {
+	e := ss.e
 	beat := e.pacing().Beat
 	if !ss.released {
 		if ss.refuse {
-			if err := e.refuseRelease(ss); err != nil {
+			if err := ss.refuseRelease(); err != nil {
 				return err
 			}
 		} else if _, err := e.expect(NoteNone, nil, spdu.FN); err != nil {
@@ -34,7 +33,8 @@ func (e *endpoint) serverRelease(ss *serverSession) error {
 // refuseRelease reads the first FN and refuses it with NF, because the
 // server still has a result to send; sends the result; and reads the
 // client's second FN.
-func (e *endpoint) refuseRelease(ss *serverSession) error {
+func (ss *serverSession) refuseRelease() error {
+	e := ss.e
 	beat := e.pacing().Beat
 	if _, err := e.expect(NoteRefused, nil, spdu.FN); err != nil {
 		return err
@@ -55,10 +55,11 @@ func (e *endpoint) refuseRelease(ss *serverSession) error {
 // clientRelease asks for release with FN, waits for DN, half-closes, reads
 // the server's FIN and closes. An NF (release refused) is answered by
 // reading what the server still sends and asking again.
-func (e *endpoint) clientRelease(cs *clientSession) error {
+func (cs *clientSession) release() error {
+	e := cs.e
 	beat := e.pacing().Beat
 	if !cs.released {
-		if err := e.askRelease(cs); err != nil {
+		if err := cs.askRelease(); err != nil {
 			return err
 		}
 	}
@@ -78,15 +79,16 @@ func (e *endpoint) clientRelease(cs *clientSession) error {
 
 // askRelease sends FN and reads until DN, asking again after a refusal
 // (NF) once the server's result has come.
-func (e *endpoint) askRelease(cs *clientSession) error {
+func (cs *clientSession) askRelease() error {
+	e := cs.e
 	beat := e.pacing().Beat
 	fn := spdu.NewFrame(spdu.SPDU{Kind: spdu.FN, Disconnect: spdu.ReleaseTransport}.With(spdu.PDisconnect))
 	if err := e.send(fn, e.after(beat), NoteNone, nil); err != nil {
 		return err
 	}
 	for !cs.released {
-		f, err := e.recvWith(NoteNone, func(_ *state, f spdu.Frame) Note {
-			switch mainOf(f).Kind {
+		f, err := e.recvWith(NoteNone, func(_ *state, f *spdu.Frame) Note {
+			switch mainOf(*f).Kind {
 			case spdu.NF:
 				return NoteRefused
 			case spdu.DT:
@@ -116,7 +118,7 @@ func (e *endpoint) askRelease(cs *clientSession) error {
 // clientAbort sets up a session, sends one data packet, then aborts: AB,
 // and a close with linger 0 so the kernel resets the connection.
 func clientAbort(e *endpoint) error {
-	ac, _, err := e.clientOpen(Version, e.r.script.units, NoteNone)
+	ac, _, err := clientOpen(e, Version, e.r.script.units, NoteNone)
 	if err != nil {
 		return err
 	}
@@ -137,11 +139,11 @@ func clientAbort(e *endpoint) error {
 // serverAbort reads the data packet and the AB; its next read fails with
 // "connection reset by peer", and it closes its socket.
 func serverAbort(e *endpoint) error {
-	cn, err := e.serverOpen(e.r.opened)
+	cn, err := serverOpen(e, e.r.opened)
 	if err != nil {
 		return err
 	}
-	if _, ok, err := e.serverAnswer(cn, NoteNone); err != nil || !ok {
+	if _, ok, err := serverAnswer(e, cn, NoteNone); err != nil || !ok {
 		return err
 	}
 	held := func(s *state, f spdu.Frame) {
@@ -167,41 +169,8 @@ func abortFrame(why spdu.Disconnect) spdu.Frame {
 }
 
 // userAbort ends the session with AB after the peer broke the protocol.
-func (e *endpoint) userAbort(cause error) error {
+func userAbort(e *endpoint, cause error) error {
 	_ = e.send(abortFrame(spdu.UserAbort), e.after(0), NoteAbort, nil)
 	_ = e.close(e.after(0), true, NoteAbort)
 	return e.abort(lostReason(cause))
-}
-
-// abort reports that the session connection ended without an orderly
-// release, as this side sees it (S-P-ABORT), with the data packets not
-// confirmed or not committed, and returns errAborted.
-func (e *endpoint) abort(reason string) error {
-	e.mu.Lock()
-	pending := slices.Clone(e.st.log.Pending)
-	e.mu.Unlock()
-	e.providerAbort(reason, pending, true)
-	return errAborted
-}
-
-// timedOut is abort when a watchdog gave up waiting (see within): the
-// watchdog took the step, so the abort is part of it and does not wait
-// for a turn of its own.
-func (e *endpoint) timedOut(reason string) error {
-	e.mu.Lock()
-	pending := slices.Clone(e.st.log.Pending)
-	e.mu.Unlock()
-	e.providerAbort(reason, pending, false)
-	return errAborted
-}
-
-// providerAbort reports an S-P-ABORT that lost the given data packets.
-// Like every step it takes its turn at the pacer first, unless paced is
-// false: the step that caused it was a watchdog's.
-func (e *endpoint) providerAbort(reason string, lost []uint32, paced bool) {
-	e.afterFault()
-	if paced && e.pace(e.after(0)) != nil {
-		return
-	}
-	_, _ = e.emit(Aborted{Header: e.header(NoteNone), Provider: true, Reason: reason, Lost: lost})
 }

@@ -42,10 +42,10 @@ func TestClientChecksAcknowledgements(t *testing.T) {
 		{spdu.MAA, 5, false},
 		{spdu.AEA, 1, false},
 	} {
-		cs := &clientSession{covers: map[uint32]uint32{2: 1, 3: 3, 4: 4}}
+		cs := &clientSession{e: &endpoint{side: Client}, covers: map[uint32]uint32{2: 1, 3: 3, 4: 4}}
 		s := &state{sync: SyncVars{Known: true, VA: 2, VM: 5, VR: 1}}
 		before := *s
-		_, err := (&endpoint{side: Client}).clientConfirm(cs, s, withSerial(tt.kind, tt.serial))
+		_, err := cs.confirm(s, withSerial(tt.kind, tt.serial))
 		if (err == nil) != tt.ok {
 			t.Errorf("%v %d with V(A)=2 V(M)=5: %v, want ok %v", tt.kind, tt.serial, err, tt.ok)
 		}

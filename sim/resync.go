@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"slices"
-
 	"sessionlab/sim/spdu"
 )
 
@@ -11,23 +9,20 @@ import (
 // unconfirmed serial number, V(A), with RS. Until the RA comes, data in
 // transit is purged; its own V(A) and V(M) change when the RA arrives
 // (X.225 Table A-4), see serverApply.
-func (e *endpoint) resync(ss *serverSession) error {
+func (ss *serverSession) resync() error {
+	e := ss.e
 	p := e.pacing()
 	if err := e.pace(e.after(p.Commit)); err != nil {
 		return err
 	}
-	e.mu.Lock()
-	seqs := slices.Clone(e.st.log.Pending)
-	e.mu.Unlock()
+	seqs := e.current().log.Pending
 	if _, err := e.emit(CommitFailed{Header: e.header(NoteResync), Seqs: seqs}); err != nil {
 		return err
 	}
 	if err := e.discard(seqs, NoteResync, func(s *state) { s.log.Pending = nil }); err != nil {
 		return err
 	}
-	e.mu.Lock()
-	sn := e.st.sync.VA
-	e.mu.Unlock()
+	sn := e.current().sync.VA
 	rs := cat2(spdu.SPDU{Kind: spdu.RS, Serial: sn, Resync: spdu.Restart}.With(spdu.PSerial, spdu.PResync))
 	return e.send(rs, e.after(p.Beat/2), NoteResync, func(*state) {
 		ss.purge, ss.resyncAt = true, sn
@@ -37,7 +32,8 @@ func (e *endpoint) resync(ss *serverSession) error {
 // answerResync answers the server's RS (restart at sn) with RA, which
 // sets V(A) = V(M) = sn, and goes on from just after point sn-1 with a
 // fresh cadence: the next sync point reuses the number sn.
-func (e *endpoint) answerResync(cs *clientSession, sn uint32, cad *cadence) error {
+func (cs *clientSession) answerResync(sn uint32, cad *cadence) error {
+	e := cs.e
 	beat := e.pacing().Beat
 	ra := withSerial(spdu.RA, sn)
 	if err := e.send(ra, e.after(beat), NoteResync, func(s *state) { s.sync.VA, s.sync.VM = sn, sn }); err != nil {
@@ -46,20 +42,4 @@ func (e *endpoint) answerResync(cs *clientSession, sn uint32, cad *cadence) erro
 	cs.next = afterPoint(sn - 1)
 	cad.restart(e.after(beat))
 	return nil
-}
-
-// discard reports data packets thrown away (or, for the sender, to be
-// sent again) after apply changed the state. With none, there is nothing
-// to report, and no step is taken.
-func (e *endpoint) discard(seqs []uint32, note Note, apply func(*state)) error {
-	if len(seqs) == 0 {
-		e.update(apply)
-		return nil
-	}
-	if err := e.pace(e.after(0)); err != nil {
-		return err
-	}
-	e.update(apply)
-	_, err := e.emit(Discarded{Header: e.header(note), Seqs: seqs})
-	return err
 }

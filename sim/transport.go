@@ -14,13 +14,13 @@ import (
 var tpduSize = spdu.SizeCode(spdu.MaxTPDU)
 
 // newRef picks a transport connection reference: any 16-bit number but 0.
-func (e *endpoint) newRef() uint16 {
+func newRef(e *endpoint) uint16 {
 	return uint16(1 + e.r.sim.intN(0xFFFF))
 }
 
 // clientTransport sends CR and reads the CC: the transport connection.
-func (e *endpoint) clientTransport(note Note) error {
-	e.ownRef = e.newRef()
+func clientTransport(e *endpoint, note Note) error {
+	e.ownRef = newRef(e)
 	cr := spdu.Frame{TPDU: spdu.TPDU{Code: spdu.CodeCR, Src: e.ownRef, Size: tpduSize}}
 	if err := e.send(cr, e.after(e.pacing().Beat), note, nil); err != nil {
 		return err
@@ -41,7 +41,7 @@ func (e *endpoint) clientTransport(note Note) error {
 
 // serverTransport reads the CR and confirms it with CC. A CR that does
 // not ask for class 0 is refused with DR, as class 0 must.
-func (e *endpoint) serverTransport(note Note) error {
+func serverTransport(e *endpoint, note Note) error {
 	f, err := e.recv(note, nil)
 	if err != nil {
 		return err
@@ -49,7 +49,7 @@ func (e *endpoint) serverTransport(note Note) error {
 	if f.TPDU.Code != spdu.CodeCR {
 		return &ProtocolError{Side: e.side, Want: "CR", Got: f.Kinds()}
 	}
-	e.peerRef, e.ownRef = f.TPDU.Src, e.newRef()
+	e.peerRef, e.ownRef = f.TPDU.Src, newRef(e)
 	if f.TPDU.Class>>4 != 0 {
 		dr := spdu.Frame{TPDU: spdu.TPDU{Code: spdu.CodeDR, Dst: e.peerRef, Src: e.ownRef}}
 		_ = e.send(dr, e.after(e.pacing().Beat), NoteRefusal, nil)

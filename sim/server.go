@@ -15,6 +15,7 @@ import (
 // activity, with what was committed in it, outlives a lost connection so
 // that a new session connection can resume it.
 type serverSession struct {
+	e          *endpoint  // the server's socket layer
 	refs       refs       // this session connection's references
 	units      spdu.Units // the functional units it accepted
 	activities bool       // Activity management was selected
@@ -32,18 +33,19 @@ type serverSession struct {
 // serverSession runs the server after it accepted the session: it
 // receives and commits data, releases, and, when the connection breaks
 // during an activity, waits for a new session connection to resume it.
-func (e *endpoint) serverSession(ss *serverSession) error {
+func (ss *serverSession) run() error {
+	e := ss.e
 	ss.activities = ss.units&spdu.Activities != 0
 	for {
 		var err error
 		if !ss.done {
-			err = e.serverReceive(ss)
+			err = ss.receive()
 			if err == nil {
 				ss.done = true
 				continue
 			}
 		} else {
-			err = e.serverRelease(ss)
+			err = ss.release()
 		}
 		switch {
 		case err == nil:
@@ -55,15 +57,15 @@ func (e *endpoint) serverSession(ss *serverSession) error {
 			return err
 		}
 		e.forget()
-		e.mu.Lock()
-		lost := slices.Clone(e.st.log.Pending)
-		e.st.log.Pending = nil // what was not committed is gone with the session connection
-		e.mu.Unlock()
+		var lost []uint32
+		e.update(func(s *state) {
+			lost, s.log.Pending = s.log.Pending, nil // what was not committed is gone with the session connection
+		})
 		e.providerAbort(lostReason(err), lost, !errors.Is(err, errTimeout))
 		if !ss.activities || ss.activity == nil || ss.released {
 			return errAborted
 		}
-		if err := e.serverAwaitResume(ss); err != nil {
+		if err := ss.awaitResume(); err != nil {
 			return err
 		}
 	}
@@ -72,13 +74,14 @@ func (e *endpoint) serverSession(ss *serverSession) error {
 // serverReceive receives data until the MAA or AEA is sent: it holds data
 // packets, recognises by serial number what it had already committed,
 // commits at each sync point and confirms.
-func (e *endpoint) serverReceive(ss *serverSession) error {
+func (ss *serverSession) receive() error {
+	e := ss.e
 	for {
 		var purged bool
 		var refused error
-		f, err := e.recvWith(NoteNone, func(s *state, f spdu.Frame) Note {
-			purged = ss.purge && mainOf(f).Kind != spdu.RA
-			note, err := e.serverApply(ss, s, f, purged)
+		f, err := e.recvWith(NoteNone, func(s *state, f *spdu.Frame) Note {
+			purged = ss.purge && mainOf(*f).Kind != spdu.RA
+			note, err := ss.apply(s, *f, purged)
 			refused = err
 			return note
 		})
@@ -86,22 +89,22 @@ func (e *endpoint) serverReceive(ss *serverSession) error {
 			return err
 		}
 		if refused != nil {
-			return e.userAbort(refused)
+			return userAbort(e, refused)
 		}
 		m := mainOf(f)
 		switch {
 		case purged, m.Kind == spdu.DT, m.Kind == spdu.RA, m.Kind == spdu.AS, m.Kind == spdu.AR:
 			continue
 		case m.Kind != spdu.MIP && m.Kind != spdu.MAP && m.Kind != spdu.AE:
-			return e.userAbort(&ProtocolError{Side: e.side, Want: "DT, MIP, MAP, AE, AS, AR or RA", Got: f.Kinds()})
+			return userAbort(e, &ProtocolError{Side: e.side, Want: "DT, MIP, MAP, AE, AS, AR or RA", Got: f.Kinds()})
 		case ss.failAt != 0 && m.Serial == ss.failAt:
 			ss.failAt = 0
-			if err := e.resync(ss); err != nil {
+			if err := ss.resync(); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := e.confirm(ss, m); err != nil || m.Kind != spdu.MIP {
+		if err := ss.confirm(m); err != nil || m.Kind != spdu.MIP {
 			return err
 		}
 	}
@@ -109,7 +112,7 @@ func (e *endpoint) serverReceive(ss *serverSession) error {
 
 // serverApply applies a frame read during the transfer to the server's
 // state and returns its note, or why the frame cannot be taken.
-func (e *endpoint) serverApply(ss *serverSession, s *state, fr spdu.Frame, purged bool) (Note, error) {
+func (ss *serverSession) apply(s *state, fr spdu.Frame, purged bool) (Note, error) {
 	f := mainOf(fr)
 	switch {
 	case purged:
@@ -136,7 +139,7 @@ func (e *endpoint) serverApply(ss *serverSession, s *state, fr spdu.Frame, purge
 		ss.activity, ss.actRefs, ss.committed = f.Activity, ss.refs, 0
 		s.sync = SyncVars{Known: true, VA: 1, VM: 1, VR: 1} // X.225 Table A-4: AS
 	case f.Kind == spdu.AR:
-		return e.resumeActivity(ss, s, f)
+		return ss.resumeActivity(s, f)
 	}
 	return NoteNone, nil
 }
@@ -144,10 +147,11 @@ func (e *endpoint) serverApply(ss *serverSession, s *state, fr spdu.Frame, purge
 // confirm answers the sync point f with MIA, MAA or AEA: after
 // committing what the server holds, or at once when the point was
 // committed before (its confirmation was lost on the old connection).
-func (e *endpoint) confirm(ss *serverSession, f spdu.SPDU) error {
+func (ss *serverSession) confirm(f spdu.SPDU) error {
+	e := ss.e
 	again := f.Serial <= ss.committed
 	if !again {
-		if err := e.commit(e.after(e.pacing().Commit)); err != nil {
+		if err := ss.commit(e.after(e.pacing().Commit)); err != nil {
 			return err
 		}
 	}
@@ -170,7 +174,8 @@ func (e *endpoint) confirm(ss *serverSession, f spdu.SPDU) error {
 }
 
 // commit moves what the receiver holds into its log.
-func (e *endpoint) commit(due time.Duration) error {
+func (ss *serverSession) commit(due time.Duration) error {
+	e := ss.e
 	if err := e.pace(due); err != nil {
 		return err
 	}

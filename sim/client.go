@@ -10,54 +10,11 @@ import (
 	"sessionlab/sim/spdu"
 )
 
-// Packets is how many data packets a transfer sends: DT 0 to DT 4.
-const Packets = 5
-
-// planItem is one step of the client's transfer: a data packet, or a sync
-// point after the packets before it.
-type planItem struct {
-	seq   uint32
-	point bool
-	major bool
-}
-
-// transferPlan is DT 0 to DT 4 with minor sync points after DT 1 and DT 3
-// and a major one after DT 4. Sync point k gets serial number k.
-var transferPlan = []planItem{{seq: 0}, {seq: 1}, {point: true}, {seq: 2}, {seq: 3}, {point: true}, {seq: 4}, {point: true, major: true}}
-
-// afterPoint returns the plan position just after sync point k (0: the
-// start).
-func afterPoint(k uint32) int {
-	n := uint32(0)
-	for i, it := range transferPlan {
-		if n == k {
-			return i
-		}
-		if it.point {
-			n++
-		}
-	}
-	return len(transferPlan)
-}
-
-// confirmUpTo moves the data packets up to and including last from
-// Pending to Confirmed, keeping their order.
-func confirmUpTo(s *state, last uint32) {
-	s.log.Pending = slices.DeleteFunc(s.log.Pending, func(seq uint32) bool {
-		if seq <= last {
-			if !slices.Contains(s.log.Confirmed, seq) {
-				s.log.Confirmed = append(s.log.Confirmed, seq)
-			}
-			return true
-		}
-		return false
-	})
-}
-
 // clientSession is what the client's session layer keeps. The session
 // connection ends with its transport connection; what outlives it is the
 // activity, which a new session connection can resume (activities).
 type clientSession struct {
+	e          *endpoint         // the client's socket layer
 	refs       refs              // this session connection's references
 	units      spdu.Units        // the functional units AC accepted
 	activities bool              // Activity management was selected
@@ -67,7 +24,8 @@ type clientSession struct {
 	next       int               // plan position of the next item to send
 	sentMax    int               // highest data packet ever sent; -1: none
 	pointMax   uint32            // highest sync point ever sent
-	covers     map[uint32]uint32 // serial -> last data packet before that point; under endpoint.mu
+	covers     map[uint32]uint32 // serial -> last data packet before that point; read and written with the state (endpoint.update)
+	awaitAEA   bool              // the last point sent was an AE: the SI 42 that answers it is an AEA; with the state
 	mail       *pace.Mailbox[clientMail]
 	probed     bool   // the TCP acknowledgement check was shown
 	dropAt     uint32 // Recover: reset the connection once the server has confirmed this point; 0: never
@@ -99,16 +57,17 @@ type clientMail struct {
 // When the transport connection is lost, the session connection ends in
 // a provider abort (X.225 has no reconnect); an activity in progress is
 // then resumed on a new session connection.
-func (e *endpoint) clientSession(cs *clientSession) error {
+func (cs *clientSession) run() error {
+	e := cs.e
 	for {
 		var err error
 		switch {
 		case cs.activities && cs.activity == nil && !cs.done:
-			err = e.startActivity(cs)
+			err = cs.startActivity()
 		case !cs.done:
-			err = e.clientTransfer(cs)
+			err = cs.transfer()
 		default:
-			err = e.clientRelease(cs)
+			err = cs.release()
 		}
 		switch {
 		case err == nil && cs.released:
@@ -130,7 +89,7 @@ func (e *endpoint) clientSession(cs *clientSession) error {
 		if !cs.activities || cs.done {
 			return errAborted // nothing left that an activity could resume
 		}
-		if err := e.clientReconnect(cs); err != nil {
+		if err := cs.reconnect(); err != nil {
 			return err
 		}
 	}
@@ -140,13 +99,14 @@ func (e *endpoint) clientSession(cs *clientSession) error {
 // second goroutine reads the confirmations and mails them to the sender.
 // It returns nil once everything is confirmed, or the error that ended the
 // connection; either way the reader has stopped.
-func (e *endpoint) clientTransfer(cs *clientSession) error {
+func (cs *clientSession) transfer() error {
+	e := cs.e
 	cs.gone = false
 	e.r.goCounted(func() {
 		defer cs.mail.Post(clientMail{kind: mailGone})
-		e.clientReader(cs)
+		cs.reader()
 	})
-	err := e.clientSend(cs)
+	err := cs.send()
 	if err != nil {
 		e.forget() // wakes the reader if it still waits
 	}
@@ -176,7 +136,8 @@ func (c *cadence) next(every time.Duration) time.Duration {
 }
 
 // clientSend sends the plan and acts on what the reader reports.
-func (e *endpoint) clientSend(cs *clientSession) error {
+func (cs *clientSession) send() error {
+	e := cs.e
 	var cad cadence
 	cad.restart(e.after(e.pacing().Beat))
 	for !cs.done {
@@ -192,11 +153,11 @@ func (e *endpoint) clientSend(cs *clientSession) error {
 		var err error
 		switch {
 		case ok:
-			err = e.clientHandle(cs, m, &cad)
+			err = cs.handle(m, &cad)
 		case transferPlan[cs.next].point:
-			err = e.sendPoint(cs, transferPlan[cs.next], cad.last)
+			err = cs.sendPoint(transferPlan[cs.next], cad.last)
 		default:
-			err = e.sendData(cs, transferPlan[cs.next].seq, &cad)
+			err = cs.sendData(transferPlan[cs.next].seq, &cad)
 		}
 		if err != nil {
 			return err
@@ -206,7 +167,8 @@ func (e *endpoint) clientSend(cs *clientSession) error {
 }
 
 // clientHandle acts on what the reader reported.
-func (e *endpoint) clientHandle(cs *clientSession, m clientMail, cad *cadence) error {
+func (cs *clientSession) handle(m clientMail, cad *cadence) error {
+	e := cs.e
 	switch m.kind {
 	case mailDone:
 		cs.done = true
@@ -214,17 +176,18 @@ func (e *endpoint) clientHandle(cs *clientSession, m clientMail, cad *cadence) e
 	case mailLost:
 		return m.err
 	case mailAbort:
-		return e.userAbort(m.err)
+		return userAbort(e, m.err)
 	case mailGone:
 		cs.gone = true
 		return errFaulted // the reader stopped without a word: the connection is gone
 	}
-	return e.answerResync(cs, m.serial, cad)
+	return cs.answerResync(m.serial, cad)
 }
 
 // sendData sends one data packet on the cadence. The lesson's own reset
 // (Recover) comes right after the packet it names.
-func (e *endpoint) sendData(cs *clientSession, seq uint32, cad *cadence) error {
+func (cs *clientSession) sendData(seq uint32, cad *cadence) error {
+	e := cs.e
 	due := cad.next(e.pacing().Cadence)
 	note := NoteNone
 	if int(seq) <= cs.sentMax {
@@ -247,7 +210,8 @@ func (e *endpoint) sendData(cs *clientSession, seq uint32, cad *cadence) error {
 // sendPoint sets a sync point right after the data before it (at due),
 // with the next serial number, V(M): MIP, MAP, or AE when it ends the
 // activity.
-func (e *endpoint) sendPoint(cs *clientSession, it planItem, due time.Duration) error {
+func (cs *clientSession) sendPoint(it planItem, due time.Duration) error {
+	e := cs.e
 	kind := spdu.MIP
 	switch {
 	case it.major && cs.activity != nil:
@@ -255,18 +219,17 @@ func (e *endpoint) sendPoint(cs *clientSession, it planItem, due time.Duration) 
 	case it.major:
 		kind = spdu.MAP
 	}
-	e.mu.Lock()
-	sn := e.st.sync.VM
-	cs.covers[sn] = transferPlan[cs.next-1].seq
-	e.mu.Unlock()
+	var sn uint32
+	e.update(func(s *state) { // covers is read with the state: see confirm
+		sn = s.sync.VM
+		cs.covers[sn] = transferPlan[cs.next-1].seq
+	})
 	note := NoteNone
 	if sn <= cs.pointMax {
 		note = NoteResend
 	}
 	// Set before the write: the reader may read the answer at once.
-	e.mu.Lock()
-	e.awaitAEA = kind == spdu.AE
-	e.mu.Unlock()
+	e.update(func(*state) { cs.awaitAEA = kind == spdu.AE })
 	if err := e.send(withSerial(kind, sn), due, note, func(s *state) { s.sync.VM++ }); err != nil {
 		return err
 	}
@@ -293,11 +256,16 @@ func (e *endpoint) sendPoint(cs *clientSession, it planItem, due time.Duration) 
 
 // clientReader reads confirmations and resynchronizations until the MAA,
 // or until the connection ends, and tells the sender.
-func (e *endpoint) clientReader(cs *clientSession) {
+func (cs *clientSession) reader() {
+	e := cs.e
 	for {
 		var bad error
-		f, err := e.recvWith(NoteNone, func(s *state, f spdu.Frame) Note {
-			note, err := e.clientConfirm(cs, s, f)
+		f, err := e.recvWith(NoteNone, func(s *state, f *spdu.Frame) Note {
+			if cs.awaitAEA && mainOf(*f).Kind == spdu.MAA {
+				// SI 42 answers an AE here: only the state tells an AEA.
+				f.SPDUs[f.N-1].Kind = spdu.AEA
+			}
+			note, err := cs.confirm(s, *f)
 			bad = err
 			return note
 		})
@@ -312,9 +280,7 @@ func (e *endpoint) clientReader(cs *clientSession) {
 			cs.mail.Post(clientMail{kind: mailDone})
 			return
 		case mainOf(f).Kind == spdu.RS:
-			e.mu.Lock()
-			resend := slices.Clone(e.st.log.Pending)
-			e.mu.Unlock()
+			resend := e.current().log.Pending
 			if err := e.discard(resend, NoteResend, nil); err != nil {
 				return
 			}
@@ -326,7 +292,7 @@ func (e *endpoint) clientReader(cs *clientSession) {
 // clientConfirm applies a frame read during the transfer to the client's
 // state: MIA and MAA confirm, RS asks for a restart. It returns the note
 // for the frame, or what is wrong with it.
-func (e *endpoint) clientConfirm(cs *clientSession, s *state, fr spdu.Frame) (Note, error) {
+func (cs *clientSession) confirm(s *state, fr spdu.Frame) (Note, error) {
 	f := mainOf(fr)
 	switch f.Kind {
 	case spdu.MIA, spdu.MAA, spdu.AEA:
