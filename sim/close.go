@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"sessionlab/sim/internal/kernel"
 	"time"
 )
 
@@ -69,7 +70,7 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 	}
 	h.Wire.Put = put
 	e.lost(&h, lost)
-	return e.emitWire(Closed{Header: h, Abortive: abortive, After: kernelState(e.local, e.remote)}, onWire)
+	return e.emitWire(Closed{Header: h, Abortive: abortive, After: kernel.Lookup(e.local, e.remote)}, onWire)
 }
 
 // reset closes the side's connection at once with linger 0, so that its
@@ -142,5 +143,5 @@ func (e *endpoint) drop(due time.Duration) error {
 	}
 	h.TCP = TCPInfo{}
 	e.detach()
-	return e.emitWire(Closed{Header: h, Abortive: true, After: kernelState(e.local, e.remote)}, rst)
+	return e.emitWire(Closed{Header: h, Abortive: true, After: kernel.Lookup(e.local, e.remote)}, rst)
 }

@@ -3,6 +3,7 @@ package sim
 import (
 	"net"
 	"net/netip"
+	"sessionlab/sim/internal/kernel"
 	"syscall"
 	"time"
 )
@@ -58,7 +59,7 @@ func (e *endpoint) acceptOne(delay time.Duration) (*net.TCPConn, int, int, error
 		if w == nil {
 			return nil // cannot wait without accepting here: accept blocks instead
 		}
-		return waitReadable(w)
+		return kernel.WaitReadable(w)
 	}
 	readyErr, err := e.r.sim.pacer.AwaitData(e.r.ctx, listenerFlow(), ready, delay)
 	if readyErr != nil {
@@ -67,7 +68,7 @@ func (e *endpoint) acceptOne(delay time.Duration) (*net.TCPConn, int, int, error
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	queue := acceptQueue(ln)
+	queue := kernel.AcceptQueue(ln)
 	c, err := ln.AcceptTCP()
 	if err != nil {
 		if e.isStopped() {
@@ -80,7 +81,7 @@ func (e *endpoint) acceptOne(delay time.Duration) (*net.TCPConn, int, int, error
 	switch {
 	case ours:
 		return c, connNo, queue, nil
-	case !clientNumbersFirst || e.r.sim.cfg.anyPeer:
+	case !kernel.BindsFirst || e.r.sim.cfg.anyPeer:
 		return c, e.r.wire.ownConn(local, remote), queue, nil
 	}
 	return nil, 0, 0, e.turnAway(c, local, remote)
@@ -108,7 +109,7 @@ func (e *endpoint) dial(due time.Duration, note Note) error {
 	d := net.Dialer{Control: func(_, _ string, c syscall.RawConn) error {
 		// Numbered before the handshake, so that the server's accept finds
 		// the number: see wire.dialing.
-		if local, err := bindFirst(c, to); err == nil {
+		if local, err := kernel.BindFirst(c, to); err == nil {
 			e.connNo = e.r.wire.dialing(local, to)
 		}
 		return nil
@@ -123,7 +124,7 @@ func (e *endpoint) dial(due time.Duration, note Note) error {
 		_, _ = e.emit(ConnError{Header: h, Op: "dial", Err: err})
 		return e.r.ctxErr(err)
 	}
-	if e.connNo == 0 { // bindFirst is not available here
+	if e.connNo == 0 { // kernel.BindFirst is not available here
 		tc := c.(*net.TCPConn)
 		e.connNo = e.r.wire.dialing(tc.LocalAddr().(*net.TCPAddr).AddrPort(), tc.RemoteAddr().(*net.TCPAddr).AddrPort())
 	}

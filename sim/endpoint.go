@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"sessionlab/sim/internal/kernel"
 	"sessionlab/sim/internal/pace"
 	"slices"
 	"sync"
@@ -106,12 +107,12 @@ func (e *endpoint) header(note Note) Header {
 		Note: note, Speed: e.r.sim.pacer.Speed()}
 	h.Wire.Conn = e.connNo
 	if conn != nil && !faulted {
-		h.TCP = tcpInfo(conn)
+		h.TCP = kernel.Info(conn)
 		// Once the kernel moves a connection to TIME_WAIT it hands it to a
 		// new object, and TCP_INFO on the old descriptor says CLOSE; the
 		// connection's real state is in the kernel's tables.
 		if h.TCP.Known && h.TCP.State == StateClose {
-			if k := kernelState(e.local, e.remote); k.Known {
+			if k := kernel.Lookup(e.local, e.remote); k.Known {
 				h.TCP = k
 			}
 		}
@@ -139,7 +140,7 @@ func (e *endpoint) attach(c *net.TCPConn, connNo int) error {
 	e.remote = c.RemoteAddr().(*net.TCPAddr).AddrPort()
 	e.cctx, e.cancelC = cctx, cancel
 	e.mu.Unlock()
-	enableRxTimestamps(c)
+	kernel.StampReceives(c)
 	e.inbox, e.queued = e.inbox[:0], nil
 	return nil
 }

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"sessionlab/sim/internal/kernel"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,7 +52,7 @@ func (r *run) applyReset() {
 	h, rst, ok := e.reset(NoteFault, func() { e.faulted, e.faultSaid = true, said })
 	ev := Faulted{Header: h, Fault: FaultReset, None: !ok}
 	if ok {
-		ev.After = kernelState(e.local, e.remote)
+		ev.After = kernel.Lookup(e.local, e.remote)
 	}
 	_ = e.emitWire(ev, rst)
 }
@@ -65,7 +66,7 @@ func (r *run) applyStop() {
 	r.sim.ln.stop()
 	ev := Faulted{Header: h, Fault: FaultStop, None: !ok}
 	if ok {
-		ev.After = kernelState(e.local, e.remote)
+		ev.After = kernel.Lookup(e.local, e.remote)
 	}
 	_ = e.emitWire(ev, rst)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"sessionlab/sim/internal/kernel"
 	"slices"
 	"syscall"
 	"time"
@@ -164,7 +165,7 @@ func (e *endpoint) fill(note Note) error {
 	}
 	p := e.r.sim.pacer
 	in := e.in()
-	readyErr, err := p.AwaitData(e.connCtx(), in, func() error { return waitReadable(conn) }, e.pacing().Travel)
+	readyErr, err := p.AwaitData(e.connCtx(), in, func() error { return kernel.WaitReadable(conn) }, e.pacing().Travel)
 	if readyErr != nil {
 		return e.waitError("read", readyErr)
 	}
@@ -173,7 +174,7 @@ func (e *endpoint) fill(note Note) error {
 	}
 	read := 0
 	for {
-		n, rxAt, err := readStamped(conn, e.inbox[len(e.inbox):cap(e.inbox)])
+		n, rxAt, err := kernel.ReadStamped(conn, e.inbox[len(e.inbox):cap(e.inbox)])
 		if err == errEOF && len(e.inbox) == 0 {
 			return e.peerClosed(note)
 		}
@@ -200,7 +201,7 @@ func (e *endpoint) fill(note Note) error {
 			return nil
 		}
 		// Part of a frame: the rest is already on its way, unpaced.
-		if err := p.Idle(func() error { return waitReadable(conn) }); err != nil {
+		if err := p.Idle(func() error { return kernel.WaitReadable(conn) }); err != nil {
 			return e.connError("read", err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"sessionlab/sim/internal/kernel"
 	"sync"
 	"time"
 )
@@ -29,7 +30,7 @@ func (l *listener) open(ctx context.Context, addr string) error {
 		return err
 	}
 	ln := nl.(*net.TCPListener)
-	enableRxTimestamps(ln)
+	kernel.StampReceives(ln)
 	// A listener's raw connection cannot wait for readability; a duplicate
 	// of its descriptor, as an *os.File, can.
 	w, err := ln.File()
@@ -115,7 +116,7 @@ func (l *listener) close() {
 // next scenario's server does not accept a stale one.
 func (l *listener) drain() {
 	if _, w := l.get(); w != nil {
-		drainQueue(w)
+		kernel.DrainQueue(w)
 	}
 }
 

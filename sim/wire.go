@@ -89,7 +89,7 @@ func (w *wire) acceptedConn(a, b netip.AddrPort) (n int, ok bool) {
 }
 
 // ownConn numbers a connection the server takes although its client did
-// not make it (where the server cannot tell: see clientNumbersFirst).
+// not make it (where the server cannot tell: see kernel.BindsFirst).
 func (w *wire) ownConn(a, b netip.AddrPort) int {
 	p := pair(a, b)
 	w.mu.Lock()

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package sim
+package kernel
 
 import (
 	"errors"
@@ -8,13 +8,13 @@ import (
 	"syscall"
 )
 
-// clientNumbersFirst: here the client learns its own address only after
+// BindsFirst: here the client learns its own address only after
 // its handshake, so the server cannot tell its own client from another
 // program's connection, and takes the first that comes.
-const clientNumbersFirst = false
+const BindsFirst = false
 
-// bindFirst is not available here: the client numbers its connection
+// BindFirst is not available here: the client numbers its connection
 // after the handshake instead.
-func bindFirst(syscall.RawConn, netip.AddrPort) (netip.AddrPort, error) {
+func BindFirst(syscall.RawConn, netip.AddrPort) (netip.AddrPort, error) {
 	return netip.AddrPort{}, errors.ErrUnsupported
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package sim
+package kernel
 
 import (
 	"net/netip"
@@ -9,17 +9,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// clientNumbersFirst says that the client knows its own address before
-// its handshake (bindFirst works here), so that the server can tell its
+// BindsFirst says that the client knows its own address before
+// its handshake (BindFirst works here), so that the server can tell its
 // own client from any other connection.
-const clientNumbersFirst = true
+const BindsFirst = true
 
-// bindFirst binds a socket that is about to connect to to's address with
+// BindFirst binds a socket that is about to connect to to's address with
 // a port the kernel picks, and returns that address. Go's dialer calls
 // its Control hook before it binds or connects, so the client knows its
 // own address before the handshake: the engine can number the connection
 // before the server could accept it.
-func bindFirst(c syscall.RawConn, to netip.AddrPort) (netip.AddrPort, error) {
+func BindFirst(c syscall.RawConn, to netip.AddrPort) (netip.AddrPort, error) {
 	var local netip.AddrPort
 	var err error
 	cerr := c.Control(func(fd uintptr) {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package sim
+package kernel
 
 import (
 	"errors"
@@ -9,11 +9,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// waitReadable blocks until the socket has something to read (data, a FIN,
+// WaitReadable blocks until the socket has something to read (data, a FIN,
 // an RST, or for a listener a finished connection) without reading it, so
 // that the read itself can wait for its turn at the pacer. Closing the
 // socket ends the wait with an error.
-func waitReadable(c syscall.Conn) error {
+func WaitReadable(c syscall.Conn) error {
 	rc, err := c.SyscallConn()
 	if err != nil {
 		return err
@@ -31,9 +31,9 @@ func waitReadable(c syscall.Conn) error {
 	})
 }
 
-// drainQueue accepts and closes every connection waiting on a listening
+// DrainQueue accepts and closes every connection waiting on a listening
 // socket, without blocking.
-func drainQueue(c syscall.Conn) {
+func DrainQueue(c syscall.Conn) {
 	rc, err := c.SyscallConn()
 	if err != nil {
 		return

@@ -1,6 +1,6 @@
 //go:build linux
 
-package sim
+package kernel
 
 import (
 	"bufio"
@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -20,8 +21,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// tcpInfo reads TCP_INFO from a connected or listening socket.
-func tcpInfo(c syscall.Conn) TCPInfo {
+// Info reads TCP_INFO from a connected or listening socket.
+func Info(c syscall.Conn) TCPInfo {
 	rc, err := c.SyscallConn()
 	if err != nil {
 		return TCPInfo{}
@@ -37,20 +38,20 @@ func tcpInfo(c syscall.Conn) TCPInfo {
 		RTT: time.Duration(ti.Rtt) * time.Microsecond, Unacked: ti.Unacked, Retrans: ti.Total_retrans}
 }
 
-// acceptQueue returns how many finished connections wait in a listener's
+// AcceptQueue returns how many finished connections wait in a listener's
 // accept queue: for a LISTEN socket, Linux reports it as tcpi_unacked.
-func acceptQueue(ln *net.TCPListener) int {
-	ti := tcpInfo(ln)
+func AcceptQueue(ln *net.TCPListener) int {
+	ti := Info(ln)
 	if !ti.Known || ti.State != StateListen {
 		return -1
 	}
 	return int(ti.Unacked)
 }
 
-// enableRxTimestamps asks the kernel to stamp received segments. On a
+// StampReceives asks the kernel to stamp received segments. On a
 // listener it is inherited by every connection accepted from it, so that
 // data that arrives before accept() is stamped too.
-func enableRxTimestamps(c syscall.Conn) {
+func StampReceives(c syscall.Conn) {
 	if rc, err := c.SyscallConn(); err == nil {
 		_ = rc.Control(func(fd uintptr) {
 			_ = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_TIMESTAMPNS, 1)
@@ -58,9 +59,9 @@ func enableRxTimestamps(c syscall.Conn) {
 	}
 }
 
-// readStamped reads what is available into buf and returns the kernel's
+// ReadStamped reads what is available into buf and returns the kernel's
 // receive time of the last segment read (zero if it gave none).
-func readStamped(c *net.TCPConn, buf []byte) (int, time.Time, error) {
+func ReadStamped(c *net.TCPConn, buf []byte) (int, time.Time, error) {
 	rc, err := c.SyscallConn()
 	if err != nil {
 		return 0, time.Time{}, err
@@ -79,7 +80,7 @@ func readStamped(c *net.TCPConn, buf []byte) (int, time.Time, error) {
 		return 0, time.Time{}, &net.OpError{Op: "read", Net: "tcp", Source: c.LocalAddr(), Addr: c.RemoteAddr(), Err: os.NewSyscallError("recvmsg", rerr)}
 	}
 	if n == 0 && len(buf) > 0 {
-		return 0, time.Time{}, errEOF
+		return 0, time.Time{}, io.EOF
 	}
 	var at time.Time
 	if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil {
@@ -93,11 +94,11 @@ func readStamped(c *net.TCPConn, buf []byte) (int, time.Time, error) {
 	return n, at, nil
 }
 
-// kernelState asks the kernel about a connection whose descriptor may be
+// Lookup asks the kernel about a connection whose descriptor may be
 // gone: with sock_diag, or where that is not allowed from /proc/net/tcp.
 // When the kernel holds nothing for it, the state is CLOSE. A TIME_WAIT
 // connection carries the time left on its timer.
-func kernelState(local, remote netip.AddrPort) TCPInfo {
+func Lookup(local, remote netip.AddrPort) TCPInfo {
 	info, found, err := sockDiag(local, remote)
 	switch {
 	case err != nil:

@@ -1,6 +1,6 @@
 //go:build linux
 
-package sim
+package kernel
 
 import (
 	"net"
@@ -16,7 +16,7 @@ func TestKernelStateSources(t *testing.T) {
 	c, s := loopbackPair(t)
 	local := c.LocalAddr().(*net.TCPAddr).AddrPort()
 	remote := c.RemoteAddr().(*net.TCPAddr).AddrPort()
-	for _, f := range []func(a, b netip.AddrPort) TCPInfo{kernelState, procState} {
+	for _, f := range []func(a, b netip.AddrPort) TCPInfo{Lookup, procState} {
 		if got := f(local, remote); got.State != StateEstablished {
 			t.Fatalf("open connection: %+v", got)
 		}
@@ -36,7 +36,7 @@ func TestKernelStateSources(t *testing.T) {
 		t.Fatal("client read data, want EOF")
 	}
 	c.Close()
-	got := kernelState(local, remote)
+	got := Lookup(local, remote)
 	if got.State != StateTimeWait || got.TimerLeft <= 50*time.Second || got.TimerLeft > 60*time.Second {
 		t.Fatalf("sock_diag after close: %+v", got)
 	}
@@ -45,7 +45,29 @@ func TestKernelStateSources(t *testing.T) {
 	}
 	// The server's side of it, which closed second, is gone.
 	server := s.LocalAddr().(*net.TCPAddr).AddrPort()
-	if k := kernelState(server, local); k.State != StateClose {
+	if k := Lookup(server, local); k.State != StateClose {
 		t.Fatalf("server side after close: %+v", k)
 	}
+}
+
+// loopbackPair returns both ends of a new loopback TCP connection, and
+// closes them (again) when the test ends.
+func loopbackPair(t *testing.T) (client, server net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	server, err = ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close() })
+	return client, server
 }

@@ -1,0 +1,12 @@
+//go:build !unix
+
+package kernel
+
+import "syscall"
+
+// WaitReadable cannot wait without reading on this platform; reads then
+// take their turn at the pacer before the data is there.
+func WaitReadable(syscall.Conn) error { return nil }
+
+// DrainQueue does nothing here.
+func DrainQueue(syscall.Conn) {}
