@@ -12,7 +12,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,6 +27,9 @@ import (
 var binary string // the sessionlab binary, built once for the tests that run it
 
 func TestMain(m *testing.M) {
+	if os.Getenv(jobShellEnv) != "" {
+		os.Exit(jobShell(os.Args[1:]))
+	}
 	dir, err := os.MkdirTemp("", "sessionlab-test")
 	if err != nil {
 		panic(err)
@@ -61,7 +66,13 @@ func TestBadInput(t *testing.T) {
 	}{
 		{[]string{"--bogus"}, "unknown flag --bogus"},
 		{[]string{"--lesson", "nope"}, `unknown lesson "nope" (choose establish, synchronize, recover, terminate)`},
-		{[]string{"--lesson"}, "flag -lesson needs a value"},
+		{[]string{"--lesson"}, "flag --lesson needs a value"},
+		{[]string{"-lesson"}, "flag -lesson needs a value"},
+		{[]string{"--speed", strings.Repeat("9", 100_000)}, `--speed "9999999999999999999999999999999999999999…" (100000 bytes) is not a number`},
+		{[]string{"--lesson", strings.Repeat("x", 100_000)}, `(100000 bytes) (choose establish`},
+		{[]string{"lessons", "export", ""}, "lessons export takes one directory"},
+		{[]string{"lessons", "export"}, "lessons export takes one directory"},
+		{[]string{"lessons", "export", "a", "b"}, "lessons export takes one directory"},
 		{[]string{"--speed", "9"}, `--speed "9" is not a number from 0.25 to 4`},
 		{[]string{"--speed", "0.1"}, "is not a number from 0.25 to 4"},
 		{[]string{"--speed", "fast"}, "is not a number from 0.25 to 4"},
@@ -83,14 +94,14 @@ func TestBadInput(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		code := run(tt.args, testEnv(&stdout, &stderr))
 		if code != exitUsage {
-			t.Errorf("%v: exit %d, want %d", tt.args, code, exitUsage)
+			t.Errorf("%.80v: exit %d, want %d", tt.args, code, exitUsage)
 		}
 		if stdout.Len() != 0 {
-			t.Errorf("%v: printed %q on stdout", tt.args, stdout.String())
+			t.Errorf("%.80v: printed %q on stdout", tt.args, stdout.String())
 		}
 		msg := stderr.String()
 		if strings.Count(msg, "\n") != 1 || !strings.HasPrefix(msg, "sessionlab: ") || !strings.Contains(msg, tt.want) {
-			t.Errorf("%v: stderr %q, want one line with %q", tt.args, msg, tt.want)
+			t.Errorf("%.80v: stderr %q, want one line with %q", tt.args, msg, tt.want)
 		}
 	}
 	// The theme can come from the environment too, and is checked alike.
@@ -112,7 +123,7 @@ func TestBadInput(t *testing.T) {
 // testEnv is the real engine with stdout and stderr kept, not on a
 // terminal.
 func testEnv(stdout, stderr io.Writer) env {
-	return env{stdout: stdout, stderr: stderr, newSim: func(cfg sim.Config) (engine, error) { return sim.New(cfg) }}
+	return env{stdout: stdout, stderr: stderr, start: startRun, getenv: func(string) string { return "" }, stdin: strings.NewReader("")}
 }
 
 func TestHelp(t *testing.T) {
@@ -186,28 +197,36 @@ func TestSignals(t *testing.T) {
 	}
 }
 
-// brokenEngine is an engine whose one scenario fails, as a bug in
+// brokenEngine is a run whose one scenario fails, as a bug in
 // SessionLab would make it.
 type brokenEngine struct{ ch chan sim.Event }
 
-func (b brokenEngine) Start(context.Context) (<-chan sim.Event, error) {
+func newBrokenEngine() brokenEngine {
+	b := brokenEngine{make(chan sim.Event, 2)}
 	b.ch <- sim.ScenarioStarted{Header: sim.Header{ID: 1, Scenario: sim.Establish}}
 	b.ch <- sim.ScenarioEnded{Header: sim.Header{ID: 2, Scenario: sim.Establish},
 		Err: errors.New("client: protocol error at the client: expected AC, got\nDN")}
 	close(b.ch)
-	return b.ch, nil
+	return b
 }
-func (brokenEngine) Wait()                  {}
-func (brokenEngine) Port() uint16           { return 0 }
-func (brokenEngine) Err() error             { return nil }
-func (brokenEngine) Unfired() []sim.Unfired { return nil }
+
+func (b brokenEngine) Events() <-chan sim.Event { return b.ch }
+func (brokenEngine) Pause()                     {}
+func (brokenEngine) Resume()                    {}
+func (brokenEngine) Step()                      {}
+func (brokenEngine) SetSpeed(float64) error     { return nil }
+func (brokenEngine) Inject(sim.FaultKind)       {}
+func (brokenEngine) Stop()                      {}
+func (brokenEngine) Port() uint16               { return 0 }
+func (brokenEngine) Err() error                 { return nil }
+func (brokenEngine) Unfired() []sim.Unfired     { return nil }
 
 // TestFailedScenarioExits1: a scenario that fails is SessionLab failing,
 // not a lesson outcome: exit status 1 and the reason on one line.
 func TestFailedScenarioExits1(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	e := testEnv(&stdout, &stderr)
-	e.newSim = func(sim.Config) (engine, error) { return brokenEngine{make(chan sim.Event, 2)}, nil }
+	e.start = func(context.Context, sim.Config) (sim.Session, error) { return newBrokenEngine(), nil }
 	if code := run([]string{"--lesson", "establish"}, e); code != exitFailed {
 		t.Fatalf("exit %d, want %d", code, exitFailed)
 	}
@@ -401,4 +420,98 @@ func TestResetProgress(t *testing.T) {
 			t.Errorf("answer %q: file kept %v", tt.answer, err == nil)
 		}
 	}
+}
+
+// TestStdoutFullIsAFailure: what the program says on stdout and cannot
+// write (stdout on /dev/full) is a failure, exit 1, named on stderr;
+// never a success nobody saw.
+func TestStdoutFullIsAFailure(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("no /dev/full here: %v", err)
+	}
+	defer full.Close()
+	for _, args := range [][]string{{"--help"}, {"transcript", "--help"}, {"lessons", "export", filepath.Join(t.TempDir(), "x")}, {"--reset-progress", "--config-dir", t.TempDir()}} {
+		cmd := exec.Command(binary, args...)
+		var errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr, cmd.Stdin = full, &errOut, strings.NewReader("y\n")
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != exitFailed || !strings.Contains(errOut.String(), "no space left on device") {
+			t.Errorf("%v: %v, stderr %q", args, err, errOut.String())
+		}
+	}
+}
+
+// brokenPipe takes n bytes, then fails every write, and counts the
+// writes tried after the first failure.
+type brokenPipe struct {
+	mu       sync.Mutex
+	n        int
+	failed   bool
+	tried    int
+	received bytes.Buffer
+}
+
+func (b *brokenPipe) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.failed {
+		b.tried++
+		return 0, syscall.EPIPE
+	}
+	if b.received.Len()+len(p) > b.n {
+		b.failed = true
+		return 0, syscall.EPIPE
+	}
+	return b.received.Write(p)
+}
+
+// TestWriteErrorMidTranscript: stdout that fails in the middle of a
+// plain run (a pager quit) stops the run at once: nothing more is
+// written or tried, the exit status is 1, and stderr says why.
+func TestWriteErrorMidTranscript(t *testing.T) {
+	out := &brokenPipe{n: 2000}
+	var stderr bytes.Buffer
+	e := testEnv(out, &stderr)
+	var sent []string
+	e.start = func(ctx context.Context, cfg sim.Config) (sim.Session, error) {
+		s, err := startRun(ctx, cfg)
+		return tapped{s, func(ev sim.Event) {
+			if s, ok := ev.(sim.Sent); ok {
+				sent = append(sent, sim.ShortLabel(s.Frame))
+			}
+		}}, err
+	}
+	code := run([]string{"--lesson", "synchronize", "--speed", "4"}, e)
+	if slices.Contains(sent, "DT 4") {
+		t.Fatalf("the run went on after stdout broke: it sent %v", sent)
+	}
+	if code != exitFailed || !strings.Contains(stderr.String(), "cannot write the transcript: broken pipe") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	if out.tried != 0 {
+		t.Fatalf("%d writes were tried after the first one failed", out.tried)
+	}
+	if !bytes.Contains(out.received.Bytes(), []byte("== Synchronize ==")) || bytes.Contains(out.received.Bytes(), []byte("Sending data packet 4")) {
+		t.Fatalf("the transcript did not stop where stdout broke:\n%s", out.received.String())
+	}
+}
+
+// tapped is a session whose events a test sees on their way.
+type tapped struct {
+	sim.Session
+	see func(sim.Event)
+}
+
+func (t tapped) Events() <-chan sim.Event {
+	out := make(chan sim.Event)
+	go func() {
+		defer close(out)
+		for ev := range t.Session.Events() {
+			t.see(ev)
+			out <- ev
+		}
+	}()
+	return out
 }

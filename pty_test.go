@@ -28,6 +28,12 @@ type terminal struct {
 
 // startTerminal runs the binary with args on a new 100×30 pseudo-terminal.
 func startTerminal(t *testing.T, env []string, args ...string) *terminal {
+	return startOnTerminal(t, env, binary, args...)
+}
+
+// startOnTerminal runs program with args on a new 100×30 pseudo-terminal,
+// as the leader of its session.
+func startOnTerminal(t *testing.T, env []string, program string, args ...string) *terminal {
 	t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
@@ -49,7 +55,7 @@ func startTerminal(t *testing.T, env []string, args ...string) *terminal {
 	if err := unix.IoctlSetWinsize(int(slave.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 30, Col: 100}); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(program, args...)
 	// Progress goes to a directory of the test's own, never the user's.
 	cmd.Env = append(os.Environ(), append([]string{"TERM=xterm-256color", "XDG_CONFIG_HOME=" + t.TempDir()}, env...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
@@ -197,5 +203,110 @@ func TestTerminalProgress(t *testing.T) {
 	again.type_(t, "q")
 	if code := again.exit(t); code != 0 {
 		t.Fatalf("exit %d", code)
+	}
+}
+
+// jobShellEnv makes the test binary a tiny shell with job control (see
+// jobShell) instead of running the tests.
+const jobShellEnv = "SESSIONLAB_TEST_JOB_SHELL"
+
+// jobShell runs args[0] with args[1:] as a job of its own in the
+// foreground of the terminal, as an interactive shell does, so that a
+// SIGTSTP really stops it (the kernel ignores it in a process group no
+// shell controls). It says on the terminal when the job stops, and exits
+// with the job's status.
+func jobShell(args []string) int {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Foreground: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		fmt.Println("jobshell:", err)
+		return 99
+	}
+	pid := cmd.Process.Pid
+	fmt.Printf("jobshell: job %d started\r\n", pid)
+	for {
+		var ws syscall.WaitStatus
+		if _, err := syscall.Wait4(pid, &ws, syscall.WUNTRACED, nil); err != nil {
+			fmt.Println("jobshell:", err)
+			return 99
+		}
+		switch {
+		case ws.Stopped():
+			fmt.Printf("jobshell: job stopped by %v\r\n", ws.StopSignal())
+		case ws.Exited():
+			return ws.ExitStatus()
+		case ws.Signaled():
+			return 128 + int(ws.Signal())
+		}
+	}
+}
+
+// TestSuspend: SIGTSTP from outside and ctrl+z in the app both give the
+// terminal back (cooked, out of the alternate screen, the cursor shown)
+// and stop the program, as a shell's job control expects; SIGCONT (fg)
+// takes the terminal again and draws the screen, and keys work.
+func TestSuspend(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	term := startOnTerminal(t, []string{jobShellEnv + "=1", "NO_COLOR=1"}, self, binary, "--lesson", "synchronize")
+	term.waitFor(t, "jobshell: job ")
+	var pid int
+	if _, err := fmt.Sscanf(term.output()[strings.Index(term.output(), "jobshell: job "):], "jobshell: job %d", &pid); err != nil {
+		t.Fatal(err)
+	}
+	term.waitFor(t, "Synchronize · introduction")
+	for i, suspend := range []func(){
+		func() { _ = syscall.Kill(pid, syscall.SIGTSTP) },
+		func() { term.type_(t, "\x1a") }, // ctrl+z
+	} {
+		suspend()
+		term.waitForCount(t, "jobshell: job stopped by ", i+1)
+		if st := procState(t, pid); st != "T" {
+			t.Fatalf("suspend %d: the program is in state %s, not stopped", i+1, st)
+		}
+		if !term.restored() {
+			t.Fatalf("suspend %d: the terminal was not given back:\n%q", i+1, term.output())
+		}
+		drawn := strings.Count(term.output(), "Synchronize · introduction")
+		if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+			t.Fatal(err)
+		}
+		term.waitForCount(t, "Synchronize · introduction", drawn+1)
+	}
+	term.type_(t, "\x1b[6~") // PgDn: keys reach the program again
+	term.waitFor(t, "step 1")
+	term.type_(t, "q")
+	if code := term.exit(t); code != 0 {
+		t.Fatalf("exit %d:\n%q", code, term.output())
+	}
+}
+
+// procState is a process's state letter from /proc (T: stopped).
+func procState(t *testing.T, pid int) string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	return fields[0]
+}
+
+// waitForCount waits until the screen has shown text n times.
+func (term *terminal) waitForCount(t *testing.T, text string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Count(term.output(), text) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen showed %q %d times, not %d:\n%q", text, strings.Count(term.output(), text), n, term.output())
+		}
+		select {
+		case <-term.done:
+			t.Fatalf("the program ended:\n%q", term.output())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }

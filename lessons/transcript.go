@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -104,4 +105,45 @@ func Wrap(text string, width int) string {
 // Offset writes a time since start as the transcript does: "+1.002s".
 func Offset(d time.Duration) string {
 	return fmt.Sprintf("+%.3fs", d.Seconds())
+}
+
+// Transcribe writes the transcript of run s to w as its events come (the
+// lessons in plain mode): how to watch it in Wireshark, then a line per
+// event, on the run's own pacing. It returns once the run has ended and
+// its sockets are closed: with the faults scheduled that never fired; or
+// with why it could not go on: w failed (the run is stopped at once, and
+// nothing more is written), a scenario or the engine failed, or ctx
+// ended (a signal: nothing half written).
+func Transcribe(ctx context.Context, w io.Writer, b *Book, s sim.Session) ([]sim.Unfired, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(ctx, s.Stop)
+	defer stop()
+	tr := NewTranscript(w, b)
+	var failed, writeErr error
+	if port := s.Port(); port != 0 {
+		writeErr = tr.Hint(port)
+	}
+	for ev := range s.Events() {
+		if writeErr != nil || ctx.Err() != nil {
+			cancel() // stop the run; drain quietly, print nothing half
+			continue
+		}
+		if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil && failed == nil {
+			failed = fmt.Errorf("the %v scenario failed: %v", end.Scenario, end.Err)
+		}
+		writeErr = tr.Write(ev)
+	}
+	s.Stop() // the events are over: every socket is closed
+	switch {
+	case writeErr != nil:
+		return nil, fmt.Errorf("cannot write the transcript: %w", writeErr)
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case failed != nil:
+		return nil, failed
+	case s.Err() != nil:
+		return nil, s.Err()
+	}
+	return s.Unfired(), nil
 }

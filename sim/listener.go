@@ -2,10 +2,13 @@ package sim
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
 	"sessionlab/sim/internal/kernel"
+	"strings"
 	"sync"
 	"time"
 )
@@ -130,6 +133,23 @@ func (l *listener) setDeadline(t time.Time) {
 	if w != nil {
 		_ = w.SetReadDeadline(t)
 	}
+}
+
+// CheckAddr reports, in a line, why the lessons' server cannot listen on
+// addr (taken, not on this machine, not HOST:PORT), by trying it.
+func CheckAddr(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		reason := err.Error()
+		var se *os.SyscallError
+		if errors.As(err, &se) {
+			reason = se.Err.Error()
+		} else if i := strings.LastIndex(reason, ": "); i >= 0 {
+			reason = reason[i+2:]
+		}
+		return fmt.Errorf("cannot listen on %q: %s", addr, reason)
+	}
+	return ln.Close()
 }
 
 // Addr returns the address the server listens on (after Start).

@@ -5,7 +5,39 @@ import (
 	"sync"
 )
 
-// Runs starts Sims for one program and keeps those still running, so that
+// Session is a running lesson as whoever drives it sees it: the terminal
+// UI, the plain transcript. *Run is the engine's; tests drive their own.
+type Session interface {
+	// Events carries every event; it is closed when the run ends or is
+	// stopped, once every socket and goroutine of the run is gone.
+	Events() <-chan Event
+	// Pause stops the run before its next step; nothing further happens
+	// on its sockets until Resume or Step.
+	Pause()
+	// Resume lets a paused run go on.
+	Resume()
+	// Step lets one more event happen while paused: the one due first.
+	Step()
+	// SetSpeed changes the pacing speed, from MinSpeed to MaxSpeed.
+	SetSpeed(x float64) error
+	// Inject breaks the run on purpose at its next step.
+	Inject(kind FaultKind)
+	// Stop cancels the run and returns once its sockets are closed.
+	Stop()
+	// Port is where the run's server listens (0 before it does).
+	Port() uint16
+	// Err is the internal error that ended the run early, if any: a bug
+	// in SessionLab, not an outcome of the lesson. Read it once Events is
+	// closed.
+	Err() error
+	// Unfired returns the scheduled faults (Config.Faults) that never
+	// fired, once Events is closed.
+	Unfired() []Unfired
+}
+
+var _ Session = (*Run)(nil)
+
+// Runs starts runs for one program and keeps those still running, so that
 // the program can cancel them all and wait until their sockets are closed
 // when it ends. A run is forgotten as soon as it has ended.
 type Runs struct {
@@ -20,7 +52,8 @@ func NewRuns(ctx context.Context) *Runs {
 	return &Runs{ctx: ctx, live: map[*Run]struct{}{}}
 }
 
-// Start starts a run of cfg, paused first if paused is set.
+// Start starts a run of cfg, paused first if paused is set. An address
+// that cannot be listened on is reported here, before anything runs.
 func (rs *Runs) Start(cfg Config, paused bool) (*Run, error) {
 	s, err := New(cfg)
 	if err != nil {
@@ -35,7 +68,7 @@ func (rs *Runs) Start(cfg Config, paused bool) (*Run, error) {
 		cancel()
 		return nil, err
 	}
-	r := &Run{Sim: s, events: events, cancel: cancel}
+	r := &Run{s: s, events: events, cancel: cancel}
 	rs.mu.Lock()
 	rs.live[r] = struct{}{}
 	rs.mu.Unlock()
@@ -62,19 +95,43 @@ func (rs *Runs) Live() int {
 // given to NewRuns first, or stop each run.
 func (rs *Runs) Wait() { rs.wg.Wait() }
 
-// Run is one started Sim with its events and the way to stop it.
+// Run is one started engine: its events and the way to drive and stop
+// it.
 type Run struct {
-	*Sim
+	s      *Sim
 	events <-chan Event
 	cancel context.CancelFunc
 }
 
-// Events carries every event of the run; it is closed when the run ends
-// or is stopped.
+// Events carries every event of the run (see Session).
 func (r *Run) Events() <-chan Event { return r.events }
+
+// Pause stops the run before its next step.
+func (r *Run) Pause() { r.s.Pause() }
+
+// Resume lets a paused run go on.
+func (r *Run) Resume() { r.s.Resume() }
+
+// Step lets one more event happen while paused.
+func (r *Run) Step() { r.s.Step() }
+
+// SetSpeed changes the pacing speed.
+func (r *Run) SetSpeed(x float64) error { return r.s.SetSpeed(x) }
+
+// Inject breaks the run on purpose at its next step.
+func (r *Run) Inject(kind FaultKind) { r.s.Inject(kind) }
+
+// Port is where the run's server listens.
+func (r *Run) Port() uint16 { return r.s.Port() }
+
+// Err is the internal error that ended the run early, if any.
+func (r *Run) Err() error { return r.s.Err() }
+
+// Unfired returns the scheduled faults that never fired.
+func (r *Run) Unfired() []Unfired { return r.s.Unfired() }
 
 // Stop cancels the run and returns once its sockets are closed.
 func (r *Run) Stop() {
 	r.cancel()
-	r.Sim.Wait()
+	r.s.Wait()
 }

@@ -46,6 +46,7 @@ type Model struct {
 	gloss    *glossary          // open over the screen, or nil
 	prog     *progress.Progress // the learner's progress as last read, for the picker
 	blank    bool               // the screen is blanked (. or b), as slide software does
+	notice   string             // Deps.Notice, until the first key
 	quitting bool
 }
 
@@ -82,7 +83,7 @@ func New(deps Deps) (Model, error) {
 	c := &common{deps: deps, styles: NewStyles(deps.Renderer, deps.Theme), keys: newKeyMap()}
 	h := help.New()
 	h.Styles = c.styles.Help
-	m := Model{c: c, help: h, picker: newPicker(deps.Book)}
+	m := Model{c: c, help: h, picker: newPicker(deps.Book), notice: deps.Notice}
 	m.readProgress()
 	return m, nil
 }
@@ -153,10 +154,16 @@ func (m *Model) refreshHelp() {
 
 func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := &m.c.keys
+	m.notice = ""
 	switch {
 	case key.Matches(msg, k.Abort):
 		m.quitting = true
 		return m, tea.Interrupt
+	case key.Matches(msg, k.Suspend):
+		if s := m.c.deps.Suspend; s != nil {
+			return m, func() tea.Msg { s(); return nil }
+		}
+		return m, nil
 	case m.blank:
 		m.blank = false // any key brings the screen back, and does nothing else
 		return m, nil
@@ -285,7 +292,7 @@ func (m Model) View() string {
 		return trimRight(clip(padTo(s, h), h))
 	}
 	if m.screen == pickerScreen {
-		s = m.picker.view(m.c.styles, m.prog, w, h, help)
+		s = m.picker.view(m.c.styles, m.prog, m.notice, w, h, help)
 	} else {
 		s = m.lesson.view(help)
 	}

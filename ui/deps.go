@@ -11,31 +11,11 @@ import (
 	"sessionlab/sim"
 )
 
-// Session is one running lesson as the UI drives it. *sim.Sim does the
-// work behind it; tests pass a fake.
-type Session interface {
-	// Events carries every event; it is closed when the run ends or stops.
-	Events() <-chan sim.Event
-	Pause()
-	Resume()
-	Step()
-	SetSpeed(x float64) error
-	// Inject breaks the run on purpose at its next step.
-	Inject(kind sim.FaultKind)
-	// Stop cancels the run and returns once its sockets are closed.
-	Stop()
-	// Unfired returns the scheduled faults that never fired, once the
-	// run has ended.
-	Unfired() []sim.Unfired
-}
-
-var _ Session = (*sim.Run)(nil)
-
 // Starter starts a lesson's run of cfg (its scenarios, speed and faults),
 // paused first if paused is set. The UI calls it from a command, never
 // from Update: it opens sockets. Whoever provides it decides the rest of
 // the engine's configuration (the address, the exact cadence).
-type Starter func(cfg sim.Config, paused bool) (Session, error)
+type Starter func(cfg sim.Config, paused bool) (sim.Session, error)
 
 // Planner counts how many steps (events) each of a lesson's parts takes
 // on its normal path, for "step 12 of 20": by rehearsing it, which opens
@@ -82,4 +62,11 @@ type Deps struct {
 	// Log, when set, gets a line for every message the UI receives
 	// (DEBUG=1): what it was and when.
 	Log *log.Logger
+	// Notice is a line the picker shows until the learner moves: what
+	// went wrong before the screen was drawn (a progress file set aside).
+	Notice string
+	// Suspend, when set, is what ctrl+z does: hand the terminal back to
+	// the shell until the program is resumed (a local terminal; over SSH
+	// there is no shell of the learner's to go back to).
+	Suspend func()
 }

@@ -68,6 +68,8 @@ type fakeSession struct {
 }
 
 func (f *fakeSession) Unfired() []sim.Unfired { f.mu.Lock(); defer f.mu.Unlock(); return f.unfired }
+func (f *fakeSession) Port() uint16           { return 0 }
+func (f *fakeSession) Err() error             { return nil }
 
 func (f *fakeSession) Events() <-chan sim.Event { return f.events }
 func (f *fakeSession) Pause()                   { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
@@ -111,7 +113,7 @@ type fakeStarter struct {
 	cfgs     []sim.Config
 }
 
-func (s *fakeStarter) start(cfg sim.Config, paused bool) (Session, error) {
+func (s *fakeStarter) start(cfg sim.Config, paused bool) (sim.Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := &fakeSession{events: make(chan sim.Event, 256), speed: cfg.Speed, paused: paused}
@@ -122,7 +124,7 @@ func (s *fakeStarter) start(cfg sim.Config, paused bool) (Session, error) {
 
 // engineStarter starts lessons on the real engine, as main does.
 func engineStarter(runs *sim.Runs) Starter {
-	return func(cfg sim.Config, paused bool) (Session, error) {
+	return func(cfg sim.Config, paused bool) (sim.Session, error) {
 		r, err := runs.Start(cfg, paused)
 		if err != nil {
 			return nil, err

@@ -34,6 +34,7 @@ type keyMap struct {
 	Help                                  key.Binding
 	Quit                                  key.Binding
 	Abort                                 key.Binding
+	Suspend                               key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -68,6 +69,7 @@ func newKeyMap() keyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Abort:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
 	}
 }
 

@@ -39,7 +39,7 @@ type lessonModel struct {
 	gen      int           // generation of the current run; messages of older runs are dropped
 	faults   []sim.FaultAt // for the next run only (--fault)
 	first    int           // the lesson part the current run starts with (] and [ start later or earlier ones)
-	session  Session
+	session  sim.Session
 	starting bool
 	err      error
 	done     bool          // the run has ended

@@ -25,7 +25,7 @@ func TestManyModelsInOneProcess(t *testing.T) {
 	before := simtest.OpenSockets(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	runs := sim.NewRuns(ctx)
-	start := func(cfg sim.Config, paused bool) (Session, error) {
+	start := func(cfg sim.Config, paused bool) (sim.Session, error) {
 		cfg.Unpaced = true
 		r, err := runs.Start(cfg, paused)
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 // startedMsg: a lesson's run has started (or failed to).
 type startedMsg struct {
 	gen     int
-	session Session
+	session sim.Session
 	err     error
 }
 
@@ -43,7 +43,7 @@ func startCmd(start Starter, gen int, cfg sim.Config, paused bool) tea.Cmd {
 }
 
 // stopCmd stops a run and waits for its sockets to close.
-func stopCmd(s Session) tea.Cmd {
+func stopCmd(s sim.Session) tea.Cmd {
 	if s == nil {
 		return nil
 	}

@@ -58,13 +58,19 @@ func (p picker) update(msg tea.KeyMsg, k *keyMap) (picker, *lessons.Lesson) {
 	return p, nil
 }
 
-// view draws the picker screen: what SessionLab is, the lessons with
+// view draws the picker screen: what SessionLab is, a notice of what
+// went wrong before it showed (if any), the lessons with
 // what the learner has done in each, where to continue, the highlighted
 // lesson's introduction, and help at the bottom.
-func (p picker) view(st *Styles, prog *progress.Progress, width, height int, help string) string {
+func (p picker) view(st *Styles, prog *progress.Progress, notice string, width, height int, help string) string {
 	head := []string{
 		" " + st.Title.Render("SessionLab") + st.Muted.Render(" · the OSI session layer, live"),
 		" " + ansi.Truncate("A real server and client on loopback, speaking X.225 (a subset) over RFC 1006.", width-2, "…"),
+	}
+	for _, l := range strings.Split(ansi.Wordwrap(notice, width-4, ""), "\n") {
+		if notice != "" {
+			head = append(head, " "+st.Error.Render("! ")+l)
+		}
 	}
 	if c, ok := continueAt(p.lessons, prog); ok {
 		head = append(head, " "+st.Bold.Render(ansi.Truncate("Continue: "+c.what+" (c)", width-2, "…")))

@@ -16,6 +16,7 @@
 package progress
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -306,4 +308,32 @@ func (s *Store) saveLocked() error {
 		d.Close()
 	}
 	return nil
+}
+
+// AskToReset asks on out whether to forget the progress kept in dir (""
+// the user's), reads the answer from in, and forgets it only on yes. A
+// warning about the file goes to notes; an error is one that kept the
+// question or the reset from happening.
+func AskToReset(dir string, now time.Time, in io.Reader, out, notes io.Writer) error {
+	store, warning := Open(dir, now)
+	if warning != "" {
+		fmt.Fprintf(notes, "sessionlab: %s\n", warning)
+	}
+	said := func(format string, args ...any) error {
+		if _, err := fmt.Fprintf(out, format, args...); err != nil {
+			return fmt.Errorf("cannot write to standard output: %w", err)
+		}
+		return nil
+	}
+	if err := said("Forget every lesson finished and every score in %s? [y/N] ", store.Path()); err != nil {
+		return err
+	}
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		return said("Nothing was changed.\n")
+	}
+	if err := store.Reset(); err != nil {
+		return fmt.Errorf("cannot reset your progress: %w", err)
+	}
+	return said("Your progress is forgotten.\n")
 }
