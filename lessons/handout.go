@@ -200,8 +200,7 @@ func mermaid(b *strings.Builder, l *Lesson, evs []sim.Event) {
 		lost := lostIDs[h.ID]
 		switch e := ev.(type) {
 		case sim.ScenarioStarted:
-			name, _, _ := strings.Cut(l.Line(ev), ":")
-			fmt.Fprintf(b, "    Note over C,S: %s\n", mermaidText(name))
+			fmt.Fprintf(b, "    Note over C,S: %s\n", mermaidText(l.PartName(h.Scenario)))
 		case sim.Dialed:
 			arrow(sim.Client, true, false, "TCP handshake (SYN, SYN-ACK, ACK)")
 		case sim.Sent:

@@ -39,7 +39,8 @@ type Lesson struct {
 type entry struct {
 	line      template
 	narration template
-	at        int // its heading's line in the file
+	part      string // for "## start SCENARIO": the part's name, in a few words
+	at        int    // its heading's line in the file
 }
 
 // Book is every lesson, in order.
@@ -118,6 +119,13 @@ func Load(fsys fs.FS) (*Book, error) {
 	}
 	if err := book.checkKeys(); err != nil {
 		return nil, err
+	}
+	for _, l := range book.lessons {
+		for _, sc := range l.Scenarios {
+			if l.PartName(sc) == "" {
+				return nil, fmt.Errorf(`%s: scenario %v needs a "## start %v" section with a "part:" line naming it`, l.file, sc, sc)
+			}
+		}
 	}
 	return book, nil
 }
@@ -359,11 +367,10 @@ func (l *Lesson) Card() string {
 	return first
 }
 
-// PartName names part sc of the lesson in a few words: its start line up
-// to the colon ("Negotiated release").
+// PartName names part sc of the lesson in a few words ("Negotiated
+// release"): the part: line of its "## start" section.
 func (l *Lesson) PartName(sc sim.Scenario) string {
-	name, _, _ := strings.Cut(l.Line(sim.ScenarioStarted{Header: sim.Header{Scenario: sc}}), ":")
-	return name
+	return l.texts["start "+sc.String()].part
 }
 
 // Has reports whether the lesson runs scenario sc.

@@ -197,6 +197,7 @@ func TestLoadErrors(t *testing.T) {
 		"duplicate key":     {"01.md": good + "## server listening\nline: a\n## server listening\nline: b\n"},
 		"bad placeholder":   {"01.md": good + "## server listening\nline: {nosuch}\n"},
 		"scenario twice":    {"01.md": good, "02.md": strings.Replace(good, "id: x", "id: y", 1)},
+		"part not named":    {"01.md": good + "## start establish\nline: Establish: a part\n"},
 	} {
 		fsys := fstest.MapFS{}
 		for n, c := range files {
@@ -218,7 +219,7 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("%q: %v, want %q", tt.body, err, tt.want)
 		}
 	}
-	b, err := Load(fstest.MapFS{"01.md": {Data: []byte(good + "## server listening\nline: Edited {local}\nNarration.\n")}})
+	b, err := Load(fstest.MapFS{"01.md": {Data: []byte(good + "## server listening\nline: Edited {local}\nNarration.\n\n## start establish\npart: Connect\n")}})
 	if err != nil {
 		t.Fatal(err)
 	}

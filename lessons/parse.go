@@ -133,6 +133,10 @@ func parseEntry(body []string) (entry, error) {
 	var e entry
 	var rest []string
 	for _, ln := range body {
+		if v, ok := strings.CutPrefix(ln, "part:"); ok && e.part == "" && e.line.empty() {
+			e.part = strings.TrimSpace(v)
+			continue
+		}
 		if v, ok := strings.CutPrefix(ln, "line:"); ok && e.line.empty() {
 			t, err := parseTemplate(strings.TrimSpace(v))
 			if err != nil {
