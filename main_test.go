@@ -479,7 +479,7 @@ func TestWriteErrorMidTranscript(t *testing.T) {
 		s, err := startRun(ctx, cfg)
 		return tapped{s, func(ev sim.Event) {
 			if s, ok := ev.(sim.Sent); ok {
-				sent = append(sent, sim.ShortLabel(s.Frame))
+				sent = append(sent, s.Name.Short())
 			}
 		}}, err
 	}

@@ -238,8 +238,8 @@ func TestAccuracyReview(t *testing.T) {
 			switch e := s.ev.(type) {
 			case sim.Sent:
 				m := mainOf(e.Frame)
-				if seq, ok := sim.PacketOf(m.Info); ok && m.Kind == spdu.DT && e.Side == sim.Client {
-					sent = append(sent, seq)
+				if e.Name.Numbered && m.Kind == spdu.DT && e.Side == sim.Client {
+					sent = append(sent, e.Name.Number)
 				}
 				if m.Kind == spdu.AR {
 					resumed = true

@@ -12,324 +12,237 @@ import (
 	"sessionlab/sim/spdu"
 )
 
-// factNames lists every placeholder a lesson file may use, with what it
-// means; the TUI's help for instructors is generated from it.
-var factNames = map[string]string{
-	"side":        "the side the event happened on (client or server)",
-	"peer":        "the other side",
-	"local":       "this side's address",
-	"localport":   "this side's port",
-	"remote":      "the peer's address",
-	"frame":       "the frame, as on the wire diagram (DT 3, MIP 1, CR)",
-	"label":       "the frame with every SPDU it carries (GT+DT 3)",
-	"tsdu":        "the SPDUs the frame carries (GT+DT)",
-	"kind":        "the frame's SPDU abbreviation (CN), or its TPDU's for CR and CC",
-	"kindname":    "the frame's SPDU name (CONNECT), or its TPDU's",
-	"si":          "the SPDU identifier (SI) of the frame's SPDU",
-	"seq":         "a data packet's number, from its user data",
-	"serial":      "a sync point's serial number",
-	"data":        "the frame's user data, as text",
-	"bytes":       "the frame's size on the wire",
-	"read":        "how many bytes the read returned",
-	"frames":      "how many frames that read held",
-	"calling":     "the Calling SS-user Reference (the client's name for the session connection)",
-	"called":      "the Called SS-user Reference (the server's)",
-	"common":      "the Common Reference both sides share",
-	"activity":    "the Activity Identifier (AS), or in AR the new one",
-	"oldactivity": "in AR, the activity it resumes",
-	"resumefrom":  "in AR, where the activity goes on: after a sync point, or from its start",
-	"srcref":      "the transport connection reference the TPDU's sender chose",
-	"dstref":      "the transport connection reference of the TPDU's receiver",
-	"tpdusize":    "the largest TPDU the transport connection allows",
-	"conn":        "which connection of the run (1, 2)",
-	"version":     "the protocol versions in CN, AC or RF",
-	"units":       "functional units proposed (CN) or accepted (AC)",
-	"initial":     "the initial serial number in CN or AC",
-	"reason":      "the reason code, in words",
-	"code":        "the reason code's number",
-	"state":       "the TCP state the OS reports for this side",
-	"rtt":         "TCP's smoothed round-trip time",
-	"unacked":     "TCP segments not yet acknowledged by the peer's kernel",
-	"source":      "where the TCP facts come from (TCP_INFO, sock_diag)",
-	"after":       "the kernel's state for the connection after close",
-	"timewait":    "time left in TIME_WAIT",
-	"transit":     "measured time from the peer's write to the kernel's receive stamp",
-	"queue":       "connections in the accept queue before accept()",
-	"waited":      "how long the connection waited to be accepted",
-	"took":        "how long connect() took",
-	"vm":          "V(M), the next serial number",
-	"va":          "V(A), the lowest unacknowledged serial number",
-	"vr":          "V(R), the lowest serial number a restart may return to",
-	"lastpoint":   "the last sync point confirmed: V(A) - 1 (unknown when none is)",
-	"afterstate":  "what the kernel holds of the connection after close, in words",
-	"pending":     "data packets not yet confirmed (sender) or committed (receiver)",
-	"confirmed":   "data packets confirmed (sender) or committed (receiver)",
-	"seqs":        "the data packets this commit added",
-	"err":         "the error a socket operation returned",
-	"op":          "the socket operation that failed",
-	"speed":       "the pacing speed",
-	"gap":         "the pacing between data packets at the event's speed",
-	"beat":        "the pacing between one side's steps at the event's speed",
-	"why":         "why the session was aborted",
-	"lost":        "data packets not confirmed (sender) or not committed (receiver) when the session was aborted",
-	"delay":       "how long a stall holds a frame back",
-	// Answers for predictions: short words a choice's value can equal.
-	"acked":     "all when TCP_INFO says nothing is unacknowledged, else some",
-	"handshake": "done when the client's connect() returned before accept() did, else not done",
-	"twice":     "for a data packet received: yes if the receiver now holds it more than once, else no",
-	"waiter":    "for a close: this side when it waits in TIME_WAIT afterwards, else neither",
+// fact is a placeholder a lesson file may use: its name, what it means
+// (for an instructor editing the files), and how it is read from an
+// event. read reports false when the event does not carry it: then it is
+// never printed (see template).
+type fact struct {
+	name, means string
+	read        func(facts) (string, bool)
 }
 
-func knownFact(name string) bool {
-	_, ok := factNames[name]
-	return ok
-}
-
-// facts looks up placeholder values for one event.
+// facts is one event as the placeholders read it.
 type facts struct {
-	ev sim.Event
-	h  sim.Header
+	ev    sim.Event
+	h     sim.Header
+	frame spdu.Frame
+	name  sim.FrameName
+	size  int
+	main  spdu.SPDU
+	// isFrame: the event wrote or read a frame; isSPDU: one with an SPDU
+	// (not CR or CC).
+	isFrame, isSPDU bool
 }
 
-func factsOf(ev sim.Event) facts { return facts{ev: ev, h: ev.Head()} }
-
-// frameOf returns the event's frame and its raw size, if it has one.
-func frameOf(ev sim.Event) (spdu.Frame, int, bool) {
+func factsOf(ev sim.Event) facts {
+	f := facts{ev: ev, h: ev.Head()}
 	switch e := ev.(type) {
 	case sim.Sent:
-		return e.Frame, len(e.Raw), true
+		f.frame, f.name, f.size, f.isFrame = e.Frame, e.Name, len(e.Raw), true
 	case sim.Received:
-		return e.Frame, len(e.Raw), true
+		f.frame, f.name, f.size, f.isFrame = e.Frame, e.Name, len(e.Raw), true
 	}
-	return spdu.Frame{}, 0, false
+	f.main, f.isSPDU = f.frame.Main()
+	return f
 }
 
-func (f facts) get(name string) (string, bool) {
-	if v, ok, found := f.frameFact(name); found {
-		return v, ok
-	}
-	h := f.h
-	tcp := h.TCP.Known && h.TCP.State != sim.StateUnknown
-	switch name {
-	case "side":
-		return h.Side.String(), h.Side != sim.Nobody
-	case "peer":
-		return h.Side.Peer().String(), h.Side != sim.Nobody
-	case "local":
-		return h.Local.String(), h.Local.IsValid()
-	case "localport":
-		return strconv.Itoa(int(h.Local.Port())), h.Local.IsValid()
-	case "remote":
-		return h.Remote.String(), h.Remote.IsValid()
-	case "conn":
-		return strconv.Itoa(h.Wire.Conn), h.Wire.Conn > 0
-	case "state":
-		return h.TCP.State.String(), tcp
-	case "rtt":
-		return Micros(h.TCP.RTT), tcp && h.TCP.RTT > 0
-	case "unacked":
-		return strconv.Itoa(int(h.TCP.Unacked)), tcp && h.TCP.Source == "TCP_INFO"
-	case "acked":
-		if h.TCP.Unacked == 0 {
-			return "all", tcp && h.TCP.Source == "TCP_INFO"
-		}
-		return "some", tcp && h.TCP.Source == "TCP_INFO"
-	case "source":
-		return h.TCP.Source, tcp
-	case "vm":
-		return strconv.Itoa(int(h.Sync.VM)), h.Sync.Known
-	case "va":
-		return strconv.Itoa(int(h.Sync.VA)), h.Sync.Known
-	case "vr":
-		return strconv.Itoa(int(h.Sync.VR)), h.Sync.Known
-	case "lastpoint":
-		return strconv.Itoa(int(h.Sync.VA) - 1), h.Sync.Known && h.Sync.VA > 1
-	case "pending":
-		return SeqList(h.Log.Pending), true
-	case "confirmed":
-		return SeqList(h.Log.Confirmed), true
-	case "speed":
-		return strconv.FormatFloat(h.Speed, 'g', -1, 64) + "x", h.Speed > 0
-	case "gap":
-		return Duration(sim.Scaled(sim.DefaultPacing().Cadence, h.Speed)), h.Speed > 0
-	case "beat":
-		return Duration(sim.Scaled(sim.DefaultPacing().Beat, h.Speed)), h.Speed > 0
-	}
-	return f.eventFact(name)
+// has reports whether the frame's main SPDU carries parameter p.
+func (f facts) has(p spdu.Param) bool { return f.isSPDU && f.main.Has.Has(p) }
+
+// cotp reports whether the frame is ISO 8073's CR or CC.
+func (f facts) cotp() bool {
+	return f.isFrame && (f.frame.TPDU.Code == spdu.CodeCR || f.frame.TPDU.Code == spdu.CodeCC)
 }
 
-// frameFact returns the facts of the event's frame; found is false for a
-// name that is not one of them.
-func (f facts) frameFact(name string) (v string, ok, found bool) {
-	frame, size, hasFrame := frameOf(f.ev)
-	m, hasSPDU := frame.Main()
-	has := func(p spdu.Param) bool { return hasSPDU && m.Has.Has(p) }
-	cotp := hasFrame && (frame.TPDU.Code == spdu.CodeCR || frame.TPDU.Code == spdu.CodeCC)
-	found = true
-	switch name {
-	case "frame":
-		v, ok = sim.ShortLabel(frame), hasFrame
-	case "label":
-		v, ok = sim.Label(frame), hasFrame
-	case "tsdu":
-		v, ok = frame.Kinds(), hasSPDU
-	case "kind":
-		v, ok = mainKind(frame), hasFrame
-	case "kindname":
-		v, ok = frame.TPDU.Code.Name(), hasFrame
-		if hasSPDU {
-			v = m.Kind.Name()
+// tcp reports whether the OS said something about this side's socket.
+func (f facts) tcp() bool { return f.h.TCP.Known && f.h.TCP.State != sim.StateUnknown }
+
+// of is a fact only events of type T carry.
+func of[T sim.Event](read func(T) (string, bool)) func(facts) (string, bool) {
+	return func(f facts) (string, bool) {
+		if e, ok := f.ev.(T); ok {
+			return read(e)
 		}
-	case "si":
-		v, ok = strconv.Itoa(int(m.Kind.SI())), hasSPDU
-	case "seq":
-		n, isData := sim.PacketOf(m.Info)
-		v, ok = strconv.Itoa(int(n)), hasSPDU && isData
-	case "serial":
-		v, ok = strconv.FormatUint(uint64(m.Serial), 10), has(spdu.PSerial)
-	case "data":
-		v, ok = string(m.UserData), has(spdu.PUserData)
-		if m.Kind == spdu.DT {
-			v, ok = string(m.Info), hasSPDU && len(m.Info) > 0
-		}
-	case "bytes":
-		v, ok = strconv.Itoa(size), hasFrame
-	case "calling":
-		v, ok = string(m.CallingRef), has(spdu.PCallingRef)
-	case "called":
-		v, ok = string(m.CalledRef), has(spdu.PCalledRef)
-	case "common":
-		v, ok = string(m.CommonRef), has(spdu.PCommonRef)
-	case "activity":
-		v, ok = string(m.Activity), has(spdu.PActivity)
-	case "oldactivity":
-		v, ok = string(m.OldActivity), has(spdu.POldActivity)
-	case "resumefrom":
-		v, ok = "just after sync point "+strconv.Itoa(int(m.Serial)), m.Kind == spdu.AR && has(spdu.PSerial)
-		if m.Serial == 0 {
-			v = "the activity's start, as no sync point had been confirmed"
-		}
-	case "srcref":
-		v, ok = fmt.Sprintf("0x%04x", frame.TPDU.Src), cotp
-	case "dstref":
-		v, ok = fmt.Sprintf("0x%04x", frame.TPDU.Dst), cotp && frame.TPDU.Code == spdu.CodeCC
-	case "tpdusize":
-		v, ok = strconv.Itoa(spdu.SizeOf(frame.TPDU.Size)), cotp && frame.TPDU.Size != 0
-	case "version":
-		v, ok = m.Versions.String(), has(spdu.PVersion)
-	case "units":
-		v, ok = m.Units.String(), has(spdu.PRequirements)
-	case "initial":
-		v, ok = strconv.FormatUint(uint64(m.InitialSerial), 10), has(spdu.PInitialSerial)
-	case "reason":
-		v, ok = m.Reason.String(), has(spdu.PReason)
-	case "code":
-		v, ok = strconv.Itoa(int(m.Reason)), has(spdu.PReason)
-	default:
-		found = false
+		return "", false
 	}
-	return v, ok, found
 }
 
-// eventFact returns the facts only some event types carry.
-func (f facts) eventFact(name string) (string, bool) {
+// seqsOf is the "seqs" of the events that carry some.
+func seqsOf(f facts) (string, bool) {
+	var seqs []uint32
 	switch e := f.ev.(type) {
-	case sim.Received:
-		return receivedFact(e, name)
-	case sim.Accepted:
-		return acceptedFact(e, name)
-	case sim.Dialed:
-		if name == "took" {
-			return Duration(e.Took), e.Took > 0
-		}
 	case sim.Committed:
-		if name == "seqs" {
-			return SeqList(e.Seqs), len(e.Seqs) > 0
-		}
+		seqs = e.Seqs
 	case sim.CommitFailed:
-		if name == "seqs" {
-			return SeqList(e.Seqs), len(e.Seqs) > 0
-		}
+		seqs = e.Seqs
 	case sim.Discarded:
-		if name == "seqs" {
-			return SeqList(e.Seqs), len(e.Seqs) > 0
+		seqs = e.Seqs
+	}
+	return SeqList(seqs), len(seqs) > 0
+}
+
+// factTable is every placeholder a lesson file may use.
+var factTable = []fact{
+	{"side", "the side the event happened on (client or server)", func(f facts) (string, bool) { return f.h.Side.String(), f.h.Side != sim.Nobody }},
+	{"peer", "the other side", func(f facts) (string, bool) { return f.h.Side.Peer().String(), f.h.Side != sim.Nobody }},
+	{"local", "this side's address", func(f facts) (string, bool) { return f.h.Local.String(), f.h.Local.IsValid() }},
+	{"localport", "this side's port", func(f facts) (string, bool) { return strconv.Itoa(int(f.h.Local.Port())), f.h.Local.IsValid() }},
+	{"remote", "the peer's address", func(f facts) (string, bool) { return f.h.Remote.String(), f.h.Remote.IsValid() }},
+	{"frame", "the frame, as on the wire diagram (DT 3, MIP 1, CR)", func(f facts) (string, bool) { return f.name.Short(), f.isFrame }},
+	{"label", "the frame with every SPDU it carries (GT+DT 3)", func(f facts) (string, bool) { return f.name.String(), f.isFrame }},
+	{"tsdu", "the SPDUs the frame carries (GT+DT)", func(f facts) (string, bool) { return f.frame.Kinds(), f.isSPDU }},
+	{"kind", "the frame's SPDU abbreviation (CN), or its TPDU's for CR and CC", func(f facts) (string, bool) { return mainKind(f.frame), f.isFrame }},
+	{"kindname", "the frame's SPDU name (CONNECT), or its TPDU's", func(f facts) (string, bool) {
+		if f.isSPDU {
+			return f.main.Kind.Name(), true
 		}
-	case sim.Faulted:
-		if name == "delay" {
-			return Duration(e.Delay), e.Delay > 0
+		return f.frame.TPDU.Code.Name(), f.isFrame
+	}},
+	{"si", "the SPDU identifier (SI) of the frame's SPDU", func(f facts) (string, bool) { return strconv.Itoa(int(f.main.Kind.SI())), f.isSPDU }},
+	{"seq", "a data packet's number, as its sender numbered it", func(f facts) (string, bool) {
+		return strconv.FormatUint(uint64(f.name.Number), 10), f.isSPDU && f.main.Kind == spdu.DT && f.name.Numbered
+	}},
+	{"serial", "a sync point's serial number", func(f facts) (string, bool) {
+		return strconv.FormatUint(uint64(f.main.Serial), 10), f.has(spdu.PSerial)
+	}},
+	{"data", "the frame's user data, as text", func(f facts) (string, bool) {
+		if f.isSPDU && f.main.Kind == spdu.DT {
+			return string(f.main.Info), len(f.main.Info) > 0
 		}
-	case sim.Aborted:
-		switch name {
-		case "why":
-			return e.Reason, e.Reason != ""
-		case "lost":
-			return SeqList(e.Lost), len(e.Lost) > 0
+		return string(f.main.UserData), f.has(spdu.PUserData)
+	}},
+	{"bytes", "the frame's size on the wire", func(f facts) (string, bool) { return strconv.Itoa(f.size), f.isFrame }},
+	{"read", "how many bytes the read returned", of(func(e sim.Received) (string, bool) { return strconv.Itoa(e.ReadBytes), true })},
+	{"frames", "how many frames that read held", of(func(e sim.Received) (string, bool) { return strconv.Itoa(e.FramesInRead), true })},
+	{"calling", "the Calling SS-user Reference (the client's name for the session connection)", func(f facts) (string, bool) {
+		return string(f.main.CallingRef), f.has(spdu.PCallingRef)
+	}},
+	{"called", "the Called SS-user Reference (the server's)", func(f facts) (string, bool) { return string(f.main.CalledRef), f.has(spdu.PCalledRef) }},
+	{"common", "the Common Reference both sides share", func(f facts) (string, bool) { return string(f.main.CommonRef), f.has(spdu.PCommonRef) }},
+	{"activity", "the Activity Identifier (AS), or in AR the new one", func(f facts) (string, bool) { return string(f.main.Activity), f.has(spdu.PActivity) }},
+	{"oldactivity", "in AR, the activity it resumes", func(f facts) (string, bool) { return string(f.main.OldActivity), f.has(spdu.POldActivity) }},
+	{"resumefrom", "in AR, where the activity goes on: after a sync point, or from its start", func(f facts) (string, bool) {
+		if f.main.Serial == 0 {
+			return "the activity's start, as no sync point had been confirmed", f.main.Kind == spdu.AR && f.has(spdu.PSerial)
 		}
-	case sim.Closed:
-		switch name {
-		case "waiter":
-			if e.After.Known && e.After.State == sim.StateTimeWait {
-				return e.Side.String(), true
-			}
-			return "neither", e.After.Known
-		case "after":
-			return e.After.State.String(), e.After.Known
-		case "timewait":
-			return Duration(e.After.TimerLeft), e.After.Known && e.After.TimerLeft > 0
-		case "afterstate":
-			return afterState(e.After), e.After.Known
-		}
-	case sim.ConnError:
-		switch name {
-		case "err":
+		return "just after sync point " + strconv.Itoa(int(f.main.Serial)), f.main.Kind == spdu.AR && f.has(spdu.PSerial)
+	}},
+	{"srcref", "the transport connection reference the TPDU's sender chose", func(f facts) (string, bool) {
+		return fmt.Sprintf("0x%04x", f.frame.TPDU.Src), f.cotp()
+	}},
+	{"dstref", "the transport connection reference of the TPDU's receiver", func(f facts) (string, bool) {
+		return fmt.Sprintf("0x%04x", f.frame.TPDU.Dst), f.cotp() && f.frame.TPDU.Code == spdu.CodeCC
+	}},
+	{"tpdusize", "the largest TPDU the transport connection allows", func(f facts) (string, bool) {
+		return strconv.Itoa(spdu.SizeOf(f.frame.TPDU.Size)), f.cotp() && f.frame.TPDU.Size != 0
+	}},
+	{"conn", "which connection of the run (1, 2)", func(f facts) (string, bool) { return strconv.Itoa(f.h.Wire.Conn), f.h.Wire.Conn > 0 }},
+	{"version", "the protocol versions in CN, AC or RF", func(f facts) (string, bool) { return f.main.Versions.String(), f.has(spdu.PVersion) }},
+	{"units", "functional units proposed (CN) or accepted (AC)", func(f facts) (string, bool) { return f.main.Units.String(), f.has(spdu.PRequirements) }},
+	{"initial", "the initial serial number in CN or AC", func(f facts) (string, bool) {
+		return strconv.FormatUint(uint64(f.main.InitialSerial), 10), f.has(spdu.PInitialSerial)
+	}},
+	{"reason", "the reason code, in words", func(f facts) (string, bool) { return f.main.Reason.String(), f.has(spdu.PReason) }},
+	{"code", "the reason code's number", func(f facts) (string, bool) { return strconv.Itoa(int(f.main.Reason)), f.has(spdu.PReason) }},
+	{"state", "the TCP state the OS reports for this side", func(f facts) (string, bool) { return f.h.TCP.State.String(), f.tcp() }},
+	{"rtt", "TCP's smoothed round-trip time", func(f facts) (string, bool) { return Micros(f.h.TCP.RTT), f.tcp() && f.h.TCP.RTT > 0 }},
+	{"unacked", "TCP segments not yet acknowledged by the peer's kernel", func(f facts) (string, bool) {
+		return strconv.Itoa(int(f.h.TCP.Unacked)), f.tcp() && f.h.TCP.Source == "TCP_INFO"
+	}},
+	{"source", "where the TCP facts come from (TCP_INFO, sock_diag)", func(f facts) (string, bool) { return f.h.TCP.Source, f.tcp() }},
+	{"after", "the kernel's state for the connection after close", of(func(e sim.Closed) (string, bool) { return e.After.State.String(), e.After.Known })},
+	{"timewait", "time left in TIME_WAIT", of(func(e sim.Closed) (string, bool) {
+		return Duration(e.After.TimerLeft), e.After.Known && e.After.TimerLeft > 0
+	})},
+	{"transit", "measured time from the peer's write to the kernel's receive stamp", of(func(e sim.Received) (string, bool) {
+		return Micros(e.Transit), e.Transit > 0
+	})},
+	{"queue", "connections in the accept queue before accept()", of(func(e sim.Accepted) (string, bool) { return strconv.Itoa(e.Queue), e.Queue >= 0 })},
+	{"waited", "how long the connection waited to be accepted", of(func(e sim.Accepted) (string, bool) {
+		return Duration(e.AfterHandshake), e.AfterHandshake > 0
+	})},
+	{"took", "how long connect() took", of(func(e sim.Dialed) (string, bool) { return Duration(e.Took), e.Took > 0 })},
+	{"vm", "V(M), the next serial number", func(f facts) (string, bool) { return strconv.Itoa(int(f.h.Sync.VM)), f.h.Sync.Known }},
+	{"va", "V(A), the lowest unacknowledged serial number", func(f facts) (string, bool) { return strconv.Itoa(int(f.h.Sync.VA)), f.h.Sync.Known }},
+	{"vr", "V(R), the lowest serial number a restart may return to", func(f facts) (string, bool) { return strconv.Itoa(int(f.h.Sync.VR)), f.h.Sync.Known }},
+	{"lastpoint", "the last sync point confirmed: V(A) - 1 (unknown when none is)", func(f facts) (string, bool) {
+		return strconv.Itoa(int(f.h.Sync.VA) - 1), f.h.Sync.Known && f.h.Sync.VA > 1
+	}},
+	{"afterstate", "what the kernel holds of the connection after close, in words", of(func(e sim.Closed) (string, bool) { return afterState(e.After), e.After.Known })},
+	{"pending", "data packets not yet confirmed (sender) or committed (receiver)", func(f facts) (string, bool) { return SeqList(f.h.Log.Pending), true }},
+	{"confirmed", "data packets confirmed (sender) or committed (receiver)", func(f facts) (string, bool) { return SeqList(f.h.Log.Confirmed), true }},
+	{"seqs", "the data packets this commit added", seqsOf},
+	{"err", "the error a socket operation returned", func(f facts) (string, bool) {
+		switch e := f.ev.(type) {
+		case sim.ConnError:
 			return PlainError(e.Err), e.Err != nil
-		case "op":
-			return e.Op, true
-		}
-	case sim.ScenarioEnded:
-		if name == "err" {
+		case sim.ScenarioEnded:
 			return fmt.Sprint(e.Err), e.Err != nil
 		}
-	}
-	return "", false
-}
-
-// receivedFact is a fact only a frame read has.
-func receivedFact(e sim.Received, name string) (string, bool) {
-	switch name {
-	case "twice":
-		seq, ok := sim.PacketOf(mainOrZero(e.Frame).Info)
-		if !ok || e.Side != sim.Server {
-			return "", false
+		return "", false
+	}},
+	{"op", "the socket operation that failed", of(func(e sim.ConnError) (string, bool) { return e.Op, true })},
+	{"speed", "the pacing speed", func(f facts) (string, bool) { return strconv.FormatFloat(f.h.Speed, 'g', -1, 64) + "x", f.h.Speed > 0 }},
+	{"gap", "the pacing between data packets at the event's speed", func(f facts) (string, bool) {
+		return Duration(sim.Scaled(sim.DefaultPacing().Cadence, f.h.Speed)), f.h.Speed > 0
+	}},
+	{"beat", "the pacing between one side's steps at the event's speed", func(f facts) (string, bool) {
+		return Duration(sim.Scaled(sim.DefaultPacing().Beat, f.h.Speed)), f.h.Speed > 0
+	}},
+	{"why", "why the session was aborted", of(func(e sim.Aborted) (string, bool) { return e.Reason, e.Reason != "" })},
+	{"lost", "data packets not confirmed (sender) or not committed (receiver) when the session was aborted", of(func(e sim.Aborted) (string, bool) {
+		return SeqList(e.Lost), len(e.Lost) > 0
+	})},
+	{"delay", "how long a stall holds a frame back", of(func(e sim.Faulted) (string, bool) { return Duration(e.Delay), e.Delay > 0 })},
+	// Answers for predictions: short words a choice's value can equal.
+	{"acked", "all when TCP_INFO says nothing is unacknowledged, else some", func(f facts) (string, bool) {
+		if f.h.TCP.Unacked == 0 {
+			return "all", f.tcp() && f.h.TCP.Source == "TCP_INFO"
 		}
-		if n := countOf(e.Log.Confirmed, seq) + countOf(e.Log.Pending, seq); n > 1 {
-			return "yes", true
-		}
-		return "no", true
-	case "read":
-		return strconv.Itoa(e.ReadBytes), true
-	case "frames":
-		return strconv.Itoa(e.FramesInRead), true
-	case "transit":
-		return Micros(e.Transit), e.Transit > 0
-	}
-	return "", false
-}
-
-// acceptedFact is a fact only accept() has.
-func acceptedFact(e sim.Accepted, name string) (string, bool) {
-	switch name {
-	case "handshake":
+		return "some", f.tcp() && f.h.TCP.Source == "TCP_INFO"
+	}},
+	{"handshake", "done when the client's connect() returned before accept() did, else not done", of(func(e sim.Accepted) (string, bool) {
 		// Measured: the client's connect() had returned this long before
 		// accept() handed the connection over.
 		if e.AfterHandshake > 0 {
 			return "done", true
 		}
 		return "not done", true
-	case "queue":
-		return strconv.Itoa(e.Queue), e.Queue >= 0
-	case "waited":
-		return Duration(e.AfterHandshake), e.AfterHandshake > 0
+	})},
+	{"twice", "for a data packet received: yes if the receiver now holds it more than once, else no", of(func(e sim.Received) (string, bool) {
+		if !e.Name.Numbered || mainOrZero(e.Frame).Kind != spdu.DT || e.Side != sim.Server {
+			return "", false
+		}
+		if countOf(e.Log.Confirmed, e.Name.Number)+countOf(e.Log.Pending, e.Name.Number) > 1 {
+			return "yes", true
+		}
+		return "no", true
+	})},
+	{"waiter", "for a close: this side when it waits in TIME_WAIT afterwards, else neither", of(func(e sim.Closed) (string, bool) {
+		if e.After.Known && e.After.State == sim.StateTimeWait {
+			return e.Side.String(), true
+		}
+		return "neither", e.After.Known
+	})},
+}
+
+// factIndex finds a fact by name.
+func factIndex(name string) int {
+	for i, ft := range factTable {
+		if ft.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func knownFact(name string) bool { return factIndex(name) >= 0 }
+
+// get reads the fact called name from the event; false when the event
+// does not carry it.
+func (f facts) get(name string) (string, bool) {
+	if i := factIndex(name); i >= 0 {
+		return factTable[i].read(f)
 	}
 	return "", false
 }

@@ -108,8 +108,8 @@ func markdown(b *strings.Builder, l *Lesson, evs []sim.Event) {
 			continue
 		}
 		frame := ""
-		if f, _, ok := frameOf(ev); ok {
-			frame = sim.Label(f)
+		if f := factsOf(ev); f.isFrame {
+			frame = f.name.String()
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | **%s** %s |\n", Offset(h.Paced-start), h.Side, frame,
 			cell(Plain(l.Line(ev))), cell(Plain(l.Narration(ev))))
@@ -204,7 +204,7 @@ func mermaid(b *strings.Builder, l *Lesson, evs []sim.Event) {
 		case sim.Dialed:
 			arrow(sim.Client, true, false, "TCP handshake (SYN, SYN-ACK, ACK)")
 		case sim.Sent:
-			arrow(h.Side, false, lost, sim.Label(e.Frame))
+			arrow(h.Side, false, lost, e.Name.String())
 		case sim.Faulted:
 			fmt.Fprintf(b, "    Note over %s: fault: %s\n", over(h.Side), e.Fault)
 			if h.Wire.Put == sim.CarryRST {

@@ -349,8 +349,8 @@ func (l *Lesson) Narration(ev sim.Event) string {
 func fallback(ev sim.Event) string {
 	keys := Keys(ev)
 	s := keys[len(keys)-1]
-	if _, _, ok := frameOf(ev); ok {
-		s += " (" + factsOf(ev).must("bytes") + " bytes)"
+	if f := factsOf(ev); f.isFrame {
+		s += " (" + f.must("bytes") + " bytes)"
 	}
 	return s
 }

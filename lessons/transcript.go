@@ -55,8 +55,8 @@ func (t *Transcript) Write(ev sim.Event) error {
 		fmt.Fprintf(&t.buf, "-- %s --\n", l.Line(ev))
 	default:
 		frame := ""
-		if f, _, ok := frameOf(ev); ok {
-			frame = sim.ShortLabel(f)
+		if f := factsOf(ev); f.isFrame {
+			frame = f.name.Short()
 		}
 		fmt.Fprintf(&t.buf, "%-9s %-6s %-6s %s\n", Offset(h.Paced-t.start), h.Side, frame, l.Line(ev))
 	}

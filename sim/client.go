@@ -194,7 +194,7 @@ func (cs *clientSession) sendData(seq uint32, cad *cadence) error {
 		note = NoteResend
 	}
 	// Pending once it really went out: a write that fails sends nothing.
-	err := e.sendThen(dataFrame(seq), due, note, nil, func(s *state) {
+	err := e.sendThen(dataFrame(seq), dataName(seq), due, note, nil, func(s *state) {
 		if !slices.Contains(s.log.Pending, seq) && !slices.Contains(s.log.Confirmed, seq) {
 			s.log.Pending = append(s.log.Pending, seq)
 		}

@@ -19,7 +19,7 @@ func (e *endpoint) closeWrite(due time.Duration) error {
 	}
 	out := e.out()
 	e.r.sim.pacer.Writing(out)
-	fin := e.r.wire.put(out, CarryFIN)
+	fin := e.r.wire.put(out, CarryFIN, FrameName{})
 	if err := c.CloseWrite(); err != nil {
 		e.r.wire.withdraw(out, fin)
 		return e.connError("shutdown", err)
@@ -55,7 +55,7 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 	lost := e.takeLost()
 	var onWire *carried
 	if put != CarryNone {
-		onWire = e.r.wire.put(out, put)
+		onWire = e.r.wire.put(out, put, FrameName{})
 	}
 	if abortive {
 		_ = c.SetLinger(0)
@@ -88,7 +88,7 @@ func (e *endpoint) reset(note Note, mark func()) (h Header, rst *carried, ok boo
 		e.r.sim.pacer.Writing(e.out())
 		e.r.sim.pacer.Writing(e.in())
 		lost = e.takeLost()
-		rst = e.r.wire.put(e.out(), CarryRST)
+		rst = e.r.wire.put(e.out(), CarryRST, FrameName{})
 	}
 	e.mu.Lock()
 	mark()

@@ -202,6 +202,7 @@ type Accepted struct {
 type Sent struct {
 	Header
 	Frame spdu.Frame
+	Name  FrameName
 	Raw   []byte
 }
 
@@ -213,6 +214,7 @@ type Sent struct {
 type Received struct {
 	Header
 	Frame        spdu.Frame
+	Name         FrameName // the sender's name for it (nameOf when another program sent it)
 	Raw          []byte
 	ReadBytes    int
 	FramesInRead int

@@ -28,7 +28,7 @@ func TestFaultGuarantee(t *testing.T) {
 					checkWire(t, evs)
 					for _, ev := range evs {
 						if s, ok := ev.(Sent); ok {
-							sent[ShortLabel(s.Frame)] = true
+							sent[s.Name.Short()] = true
 						}
 					}
 					var committed []uint32

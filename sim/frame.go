@@ -8,50 +8,53 @@ import (
 	"sessionlab/sim/spdu"
 )
 
-// Label names a frame as the ladder, the log and --fault show it: the
-// TPDU for a frame without SPDUs ("CR", "CC"), else its SPDUs joined with
-// "+" and the number that identifies it: a data packet's number (from its
-// user data), a sync point's serial number ("GT+DT 3", "GT+MIP 1",
-// "CN"). It is the one place a frame gets its name.
-func Label(f spdu.Frame) string {
-	l := f.Kinds()
-	if n, ok := number(f); ok {
-		l += " " + n
-	}
-	return l
+// FrameName names a frame as the log, the wire, the ladder and --fault
+// show it: its SPDUs joined with "+" (its TPDU for a frame without SPDUs:
+// "CR"), and the number that tells it from others of its kind: a data
+// packet's number as the sending application numbered it, or a sync
+// point's serial number ("GT+DT 3", "GT+MIP 1", "CN"). The engine gives
+// every frame sent and read its name; nothing reads it back from the
+// bytes.
+type FrameName struct {
+	Kinds    string
+	Number   uint32
+	Numbered bool
 }
 
-// ShortLabel is Label without the GT that only carries a category 2 SPDU
+// String is the name with every SPDU: "GT+DT 3".
+func (n FrameName) String() string {
+	if n.Numbered {
+		return n.Kinds + " " + strconv.FormatUint(uint64(n.Number), 10)
+	}
+	return n.Kinds
+}
+
+// Short is the name without the GT that only carries a category 2 SPDU
 // ("DT 3", "MIP 1"): what the wire draws and --fault takes.
-func ShortLabel(f spdu.Frame) string {
-	return strings.TrimPrefix(Label(f), "GT+")
+func (n FrameName) Short() string { return strings.TrimPrefix(n.String(), "GT+") }
+
+// nameOf names a frame from its protocol fields: the serial number of a
+// sync point is one. A data packet's number is not: its sender names it
+// (dataName).
+func nameOf(f spdu.Frame) FrameName {
+	n := FrameName{Kinds: f.Kinds()}
+	if s, ok := f.Main(); ok && s.Kind != spdu.DT && s.Kind != spdu.AR && s.Has.Has(spdu.PSerial) {
+		n.Number, n.Numbered = s.Serial, true
+	}
+	return n
 }
 
-// number is what tells one frame of a kind from another: a data
-// packet's number or a serial number.
-func number(f spdu.Frame) (string, bool) {
-	s, ok := f.Main()
-	switch {
-	case !ok:
-		return "", false
-	case s.Kind == spdu.DT:
-		if n, ok := PacketOf(s.Info); ok {
-			return strconv.Itoa(int(n)), true
-		}
-		return "", false
-	case s.Has.Has(spdu.PSerial) && s.Kind != spdu.AR:
-		return strconv.Itoa(int(s.Serial)), true
-	}
-	return "", false
-}
+// dataName is the name of data packet n.
+func dataName(n uint32) FrameName { return FrameName{Kinds: "GT+DT", Number: n, Numbered: true} }
 
 // The user data of data packet n. A packet's identity is its data, as
 // the application wrote it: the session protocol numbers sync points,
 // not data.
 func packetData(n uint32) []byte { return fmt.Appendf(nil, "data packet %d", n) }
 
-// PacketOf reads a data packet's number from its user data.
-func PacketOf(info []byte) (uint32, bool) {
+// packetOf is how the receiving application numbers the data it holds:
+// by reading the data, as any application would.
+func packetOf(info []byte) (uint32, bool) {
 	s, ok := strings.CutPrefix(string(info), "data packet ")
 	if !ok {
 		return 0, false

@@ -55,9 +55,9 @@ func label(ev Event) string {
 	h := ev.Head()
 	switch e := ev.(type) {
 	case Sent:
-		return fmt.Sprintf("%v sent %v", h.Side, ShortLabel(e.Frame))
+		return fmt.Sprintf("%v sent %v", h.Side, e.Name.Short())
 	case Received:
-		return fmt.Sprintf("%v received %v", h.Side, ShortLabel(e.Frame))
+		return fmt.Sprintf("%v received %v", h.Side, e.Name.Short())
 	case ScenarioStarted:
 		return "start " + h.Scenario.String()
 	case ScenarioEnded:

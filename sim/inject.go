@@ -116,7 +116,7 @@ func (s *Sim) scheduled(ev Event) {
 		sent, isSent := ev.(Sent)
 		// Between scenarios there is nothing to break: a fault due then
 		// waits for the next scenario's first event.
-		if r != nil && (f.After <= id && f.After > 0 || f.Frame != "" && isSent && ShortLabel(sent.Frame) == f.Frame) {
+		if r != nil && (f.After <= id && f.After > 0 || f.Frame != "" && isSent && sent.Name.Short() == f.Frame) {
 			due = append(due, f.Kind)
 		} else {
 			kept = append(kept, f)

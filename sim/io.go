@@ -17,13 +17,14 @@ import (
 // the peer's answer may be read before this goroutine runs again. Data
 // packets keep their cadence exactly.
 func (e *endpoint) send(f spdu.Frame, due time.Duration, note Note, apply func(*state)) error {
-	return e.sendThen(f, due, note, apply, nil)
+	return e.sendThen(f, nameOf(f), due, note, apply, nil)
 }
 
-// sendThen is send with a second change of state, after applies once the
-// write has succeeded: a data packet is pending only once it really went
-// out.
-func (e *endpoint) sendThen(f spdu.Frame, due time.Duration, note Note, apply, after func(*state)) error {
+// sendThen is send with the frame's name given (a data packet's number is
+// its sender's to give) and a second change of state: after applies once
+// the write has succeeded, so that a data packet is pending only once it
+// really went out.
+func (e *endpoint) sendThen(f spdu.Frame, name FrameName, due time.Duration, note Note, apply, after func(*state)) error {
 	if e.socket() == nil {
 		return errFaulted // nothing to write on: no turn taken, no event
 	}
@@ -53,7 +54,7 @@ func (e *endpoint) sendThen(f spdu.Frame, due time.Duration, note Note, apply, a
 	e.update(apply)
 	out := e.out()
 	e.r.sim.pacer.Writing(out)
-	onWire := e.r.wire.put(out, CarryFrame)
+	onWire := e.r.wire.put(out, CarryFrame, name)
 	if _, err := c.Write(raw); err != nil {
 		e.r.wire.withdraw(out, onWire)
 		return e.connError("write", err)
@@ -61,7 +62,7 @@ func (e *endpoint) sendThen(f spdu.Frame, due time.Duration, note Note, apply, a
 	e.update(after)
 	h := e.header(note)
 	h.Wire.Put = CarryFrame
-	return e.emitWire(Sent{Header: h, Frame: f, Raw: slices.Clone(raw)}, onWire)
+	return e.emitWire(Sent{Header: h, Frame: f, Name: name, Raw: slices.Clone(raw)}, onWire)
 }
 
 // connError reports a socket operation that failed after it had its turn
@@ -232,6 +233,10 @@ func (e *endpoint) decodeInbox(rxAt time.Time) ([]Received, error) {
 			return nil, errFaulted
 		}
 		rx.Wire.From, rx.Wire.Lost = idOf(e.r.ctx, c), idsOf(e.r.ctx, lost)
+		rx.Name = nameOf(rx.Frame) // another program's frame: named by its fields
+		if c != nil {
+			rx.Name = c.name
+		}
 		// The kernel stamps a read with its last segment's arrival, so only
 		// the read's last frame gets a transit time.
 		if len(b) == n && c != nil && !rxAt.IsZero() && rxAt.After(c.wroteAt) {

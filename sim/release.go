@@ -126,7 +126,7 @@ func clientAbort(e *endpoint) error {
 		return &ProtocolError{Side: e.side, Want: "AC", Got: ac.Kinds()}
 	}
 	beat := e.pacing().Beat
-	if err := e.sendThen(dataFrame(0), e.after(beat), NoteNone, nil, func(s *state) { s.log.Pending = append(s.log.Pending, 0) }); err != nil {
+	if err := e.sendThen(dataFrame(0), dataName(0), e.after(beat), NoteNone, nil, func(s *state) { s.log.Pending = append(s.log.Pending, 0) }); err != nil {
 		return err
 	}
 	ab := abortFrame(spdu.UserAbort)
@@ -147,7 +147,7 @@ func serverAbort(e *endpoint) error {
 		return err
 	}
 	held := func(s *state, f spdu.Frame) {
-		if n, ok := PacketOf(mainOf(f).Info); ok {
+		if n, ok := packetOf(mainOf(f).Info); ok {
 			s.log.Pending = append(s.log.Pending, n)
 		}
 	}

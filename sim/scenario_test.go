@@ -159,12 +159,16 @@ func TestSynchronizeFacts(t *testing.T) {
 	for _, ev := range evs {
 		switch e := ev.(type) {
 		case Sent:
-			if n, ok := PacketOf(mainOf(e.Frame).Info); ok {
-				sent = append(sent, n)
+			if e.Name.Numbered && mainOf(e.Frame).Kind == spdu.DT {
+				sent = append(sent, e.Name.Number)
 			}
 		case Received:
-			if n, ok := PacketOf(mainOf(e.Frame).Info); ok {
+			// What arrived is what the data says: the receiver reads it.
+			if n, ok := packetOf(mainOf(e.Frame).Info); ok {
 				got = append(got, n)
+				if e.Name != dataName(n) {
+					t.Errorf("data packet %d arrived named %v", n, e.Name)
+				}
 			}
 		}
 	}
@@ -187,9 +191,9 @@ func TestSynchronizeFacts(t *testing.T) {
 		if e, ok := ev.(Sent); ok {
 			switch mainOf(e.Frame).Kind {
 			case spdu.MIP, spdu.MAP:
-				points = append(points, ShortLabel(e.Frame))
+				points = append(points, e.Name.Short())
 			case spdu.MIA, spdu.MAA:
-				acks = append(acks, ShortLabel(e.Frame))
+				acks = append(acks, e.Name.Short())
 			}
 		}
 	}

@@ -122,7 +122,7 @@ func (ss *serverSession) apply(s *state, fr spdu.Frame, purged bool) (Note, erro
 		// a resume, because its confirmation was lost.
 		return NoteDuplicate, nil
 	case f.Kind == spdu.DT:
-		if n, ok := PacketOf(f.Info); ok {
+		if n, ok := packetOf(f.Info); ok {
 			s.log.Pending = append(s.log.Pending, n)
 		}
 	case f.Kind == spdu.MIP, f.Kind == spdu.MAP, f.Kind == spdu.AE:

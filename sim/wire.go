@@ -29,6 +29,7 @@ type wire struct {
 // carried is one thing on the wire.
 type carried struct {
 	what    Carrier
+	name    FrameName // a frame's name, as its sender gave it
 	wroteAt time.Time // wall clock when the write began, for the transit time
 	id      int       // the event that put it on; set by settle
 	settled chan struct{}
@@ -102,8 +103,8 @@ func (w *wire) ownConn(a, b netip.AddrPort) int {
 // put records that what is about to go out on f. Call it before the
 // socket operation; then settle it with the event's ID, or withdraw it if
 // the operation failed.
-func (w *wire) put(f pace.Flow, what Carrier) *carried {
-	c := &carried{what: what, wroteAt: time.Now(), settled: make(chan struct{})}
+func (w *wire) put(f pace.Flow, what Carrier, name FrameName) *carried {
+	c := &carried{what: what, name: name, wroteAt: time.Now(), settled: make(chan struct{})}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.q[f] = append(w.q[f], c)

@@ -38,9 +38,9 @@ func describe(msg tea.Msg) string {
 func label(ev sim.Event) string {
 	switch e := ev.(type) {
 	case sim.Sent:
-		return "sent " + sim.Label(e.Frame)
+		return "sent " + e.Name.String()
 	case sim.Received:
-		return "received " + sim.Label(e.Frame)
+		return "received " + e.Name.String()
 	}
 	return ev.Verb()
 }

@@ -32,9 +32,9 @@ func (h *history) logLabel(i int) string {
 	case sim.Accepted:
 		what = "accepted"
 	case sim.Sent:
-		what = "→ " + sim.Label(e.Frame)
+		what = "→ " + e.Name.String()
 	case sim.Received:
-		what = "← " + sim.Label(e.Frame)
+		what = "← " + e.Name.String()
 	case sim.Committed:
 		what = "committed " + lessons.SeqList(e.Seqs)
 	case sim.Observed:

@@ -116,7 +116,7 @@ func TestFlowWithFakeRun(t *testing.T) {
 			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
 			waitUntil(t, tm, "a step", func() bool { _, steps, _, _ := s.state(); return steps == next+1 })
 			s.emit(evs[next])
-			if e, ok := evs[next].(sim.Sent); ok && sim.ShortLabel(e.Frame) == fmt.Sprintf("DT %d", seq) {
+			if e, ok := evs[next].(sim.Sent); ok && e.Name.Short() == fmt.Sprintf("DT %d", seq) {
 				next++
 				break
 			}

@@ -36,15 +36,15 @@ func (m *lessonModel) inspectorLines(width, height int) []string {
 	// wrote or read it: the bytes are the same either way, and the pane
 	// then need not change when the peer reads what was written.
 	var raw []byte
-	var f spdu.Frame
+	var name sim.FrameName
 	var how string
 	switch e := m.hist.recs[i].ev.(type) {
 	case sim.Sent:
-		raw, f, how = e.Raw, e.Frame, e.Side.String()+" → "+e.Side.Peer().String()
+		raw, name, how = e.Raw, e.Name, e.Side.String()+" → "+e.Side.Peer().String()
 	case sim.Received:
-		raw, f, how = e.Raw, e.Frame, e.Side.Peer().String()+" → "+e.Side.String()
+		raw, name, how = e.Raw, e.Name, e.Side.Peer().String()+" → "+e.Side.String()
 	}
-	title := fmt.Sprintf("%s · %s · %d bytes", st.Bold.Render(sim.Label(f)), how, len(raw))
+	title := fmt.Sprintf("%s · %s · %d bytes", st.Bold.Render(name.String()), how, len(raw))
 	lines := []string{ansi.Truncate(title, width, "…")}
 	fields, err := spdu.Describe(raw)
 	if err != nil {

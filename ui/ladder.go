@@ -92,7 +92,7 @@ func (m *lessonModel) rungFor(i, width int) (string, bool) {
 		return mark(h.Side, "fault: "+e.Fault.String(), width, st.Error), true
 	case sim.Sent:
 		b := brackets[classOf(e.Frame)]
-		return arrow(b[0]+sim.Label(e.Frame)+b[1], h.Side == sim.Client, m.lost(i), width, st.Frames[classOf(e.Frame)], "─", "▶"), true
+		return arrow(b[0]+e.Name.String()+b[1], h.Side == sim.Client, m.lost(i), width, st.Frames[classOf(e.Frame)], "─", "▶"), true
 	}
 	switch h.Wire.Put {
 	case sim.CarryFIN:

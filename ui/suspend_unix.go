@@ -3,11 +3,12 @@
 package ui
 
 import (
-	tea "github.com/charmbracelet/bubbletea"
-	"golang.org/x/sys/unix"
 	"os"
 	"os/signal"
 	"syscall"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"golang.org/x/sys/unix"
 )
 
 // suspender hands the terminal back to the shell and takes it again, as

@@ -37,8 +37,7 @@ func sent(k spdu.Kind, seq uint32) func(sim.Event) bool {
 	return func(ev sim.Event) bool {
 		s, ok := ev.(sim.Sent)
 		m, _ := s.Frame.Main()
-		n, _ := sim.PacketOf(m.Info)
-		return ok && m.Kind == k && (k != spdu.DT || n == seq)
+		return ok && m.Kind == k && (k != spdu.DT || s.Name.Number == seq)
 	}
 }
 

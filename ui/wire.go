@@ -25,7 +25,7 @@ func (m *lessonModel) glyphFor(r record) glyph {
 	var class frameClass
 	switch e := r.ev.(type) {
 	case sim.Sent:
-		label, class = sim.Label(e.Frame), classOf(e.Frame)
+		label, class = e.Name.String(), classOf(e.Frame)
 	default:
 		label, class = "FIN", classTCP
 		if r.ev.Head().Wire.Put == sim.CarryRST {
