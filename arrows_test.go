@@ -2,6 +2,10 @@ package main
 
 import (
 	"go/build"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -65,3 +69,54 @@ func importsOf(t *testing.T, pkg string, seen map[string]bool) []string {
 }
 
 func isStd(path string) bool { return !strings.Contains(strings.Split(path, "/")[0], ".") }
+
+// TestOpenSetsAreTables: a new fault kind is a row of sim's fault table,
+// its narration and the census, nothing more: no code outside sim names
+// one kind of fault, and sim names each only in its table.
+func TestOpenSetsAreTables(t *testing.T) {
+	kind := regexp.MustCompile(`\bsim\.Fault(Reset|Stall|Stop|[A-Z][a-z]+)\b`)
+	allowed := map[string]bool{"sim.FaultKind": true, "sim.FaultKinds": true, "sim.FaultAt": true, "sim.FaultForms": true}
+	for _, dir := range []string{".", "ui", "lessons", "lessons/progress"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range kind.FindAllString(string(src), -1) {
+				if !allowed[m] {
+					t.Errorf("%s names a fault kind (%s): let the fault table say it", f, m)
+				}
+			}
+		}
+	}
+}
+
+// TestSimtestOnlyInTests: sim/simtest is a helper for tests; no program
+// code imports it.
+func TestSimtestOnlyInTests(t *testing.T) {
+	var pkgs []string
+	_ = filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || strings.HasPrefix(d.Name(), ".") && path != "." || d.Name() == "testdata" || path == "sim/simtest" {
+			if d != nil && d.IsDir() && path != "." {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if code, _ := filepath.Glob(filepath.Join(path, "*.go")); len(code) > 0 {
+			pkgs = append(pkgs, strings.TrimSuffix("sessionlab/"+filepath.ToSlash(path), "/."))
+		}
+		return nil
+	})
+	if len(pkgs) < 8 {
+		t.Fatalf("found only %v", pkgs)
+	}
+	for _, pkg := range pkgs {
+		if slices.Contains(importsOf(t, pkg, map[string]bool{}), "sessionlab/sim/simtest") {
+			t.Errorf("%s imports sim/simtest outside its tests", pkg)
+		}
+	}
+}

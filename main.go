@@ -247,7 +247,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		fs.StringVar(&o.configDir, "config-dir", "", "where progress.json is kept (default: your config directory's sessionlab/)")
 		fs.BoolVar(&o.resetProgress, "reset-progress", false, "forget your progress, after asking")
 		fs.StringVar(&dir, "lessons", "", "load lesson files from this directory (see: sessionlab lessons export DIR)")
-		fs.Func("fault", "break the lesson on purpose: "+sim.FaultForms+"; may be repeated", func(v string) error {
+		fs.Func("fault", "break the lesson on purpose: "+sim.FaultForms()+"; may be repeated", func(v string) error {
 			f, err := sim.ParseFault(v)
 			o.faults = append(o.faults, f)
 			return err

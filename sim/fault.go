@@ -14,9 +14,11 @@ import (
 // FaultKind is a way to break a running lesson on purpose.
 type FaultKind uint8
 
-// Faults. Each is a row of faultTable; adding one means a row there (with
-// what it does), its words in the lesson files, and nothing else: the
-// fault menu, the flag and the tests range over FaultKinds.
+// Faults. Each is a row of faultTable; adding one means a row there (what
+// it is called, its key, what it does), its words in the lesson files
+// (common.md), the census (go test ./lessons -run TestCensus -update),
+// and nothing else: the flag, the fault menu, the keys, the event log and
+// the tests range over FaultKinds.
 const (
 	// FaultReset resets the client's connection now (linger 0, close):
 	// the server reads "connection reset by peer".
@@ -34,14 +36,21 @@ const StallDelay = 3 * time.Second
 // faultInfo is what SessionLab knows of a kind of fault.
 type faultInfo struct {
 	name    string     // as --fault takes it
+	key     string     // the fault menu's letter (its capital injects it at once); "": its number only
+	title   string     // what the key help calls it
 	summary string     // what it does, in a line
+	log     string     // the event log's word for it (after "fault: ")
+	noConn  string     // added to log when there was no connection to act on
 	apply   func(*run) // does it, now, and reports it
 }
 
 var faultTable = [...]faultInfo{
-	FaultReset: {"reset", "reset the client's connection (linger 0, then close: an RST)", (*run).applyReset},
-	FaultStall: {"stall", "hold the next frame back for 3 s of pacing", (*run).applyStall},
-	FaultStop:  {"stop", "stop the server: its listener and connection close at once", (*run).applyStop},
+	FaultReset: {"reset", "x", "reset", "reset the client's connection (linger 0, then close: an RST)",
+		"reset", " (no connection)", (*run).applyReset},
+	FaultStall: {"stall", "d", "stall", "hold the next frame back for 3 s of pacing",
+		"stall", "", (*run).applyStall},
+	FaultStop: {"stop", "k", "stop server", "stop the server: its listener and connection close at once",
+		"server stopped", "", (*run).applyStop},
 }
 
 // applyReset closes the client's connection with linger 0: an RST.
@@ -102,12 +111,31 @@ func (k FaultKind) String() string {
 	return "fault?"
 }
 
-// Summary says in a line what the fault does.
-func (k FaultKind) Summary() string {
+// info is the kind's row of the table (the zero row for no kind).
+func (k FaultKind) info() faultInfo {
 	if k.Valid() {
-		return faultTable[k].summary
+		return faultTable[k]
 	}
-	return ""
+	return faultInfo{}
+}
+
+// Summary says in a line what the fault does.
+func (k FaultKind) Summary() string { return k.info().summary }
+
+// Key is the fault menu's letter for the kind ("" for none: its number
+// chooses it); its capital injects it without the menu.
+func (k FaultKind) Key() string { return k.info().key }
+
+// Title is what the key help calls the kind ("stop server").
+func (k FaultKind) Title() string { return k.info().title }
+
+// LogLabel is the event log's words for a fault of this kind, none when
+// it found no connection to act on ("reset (no connection)").
+func (k FaultKind) LogLabel(none bool) string {
+	if none {
+		return k.info().log + k.info().noConn
+	}
+	return k.info().log
 }
 
 // FaultAt is a fault to inject at a chosen moment of a run: after the
@@ -130,14 +158,29 @@ func (f FaultAt) String() string {
 }
 
 // FaultForms is how --fault is written, for messages.
-const FaultForms = "KIND@WHEN: KIND is reset, stall or stop; WHEN an event number (stall@12) or a frame the lesson sends (reset@DT3, stop@MIA1, reset@CR)"
+func FaultForms() string {
+	return fmt.Sprintf("KIND@WHEN: KIND is %s; WHEN an event number (%v@12) or a frame the lesson sends (%v@DT3, %v@MIA1, %v@CR)",
+		kindNames(), FaultStall, FaultReset, FaultStop, FaultReset)
+}
+
+// kindNames lists the kinds as --fault takes them: "reset, stall or stop".
+func kindNames() string {
+	var names []string
+	for _, k := range FaultKinds() {
+		names = append(names, k.String())
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // ParseFault reads KIND@WHEN. It checks the form; Check tells whether a
 // lesson can ever get there.
 func ParseFault(s string) (FaultAt, error) {
 	kind, when, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), "@")
 	if !ok || when == "" {
-		return FaultAt{}, fmt.Errorf("fault %q is not %s", s, FaultForms)
+		return FaultAt{}, fmt.Errorf("fault %q is not %s", s, FaultForms())
 	}
 	var f FaultAt
 	for _, k := range FaultKinds() {
@@ -146,7 +189,7 @@ func ParseFault(s string) (FaultAt, error) {
 		}
 	}
 	if f.Kind == 0 {
-		return f, fmt.Errorf("fault kind %q is not reset, stall or stop", kind)
+		return f, fmt.Errorf("fault kind %q is not %s", kind, kindNames())
 	}
 	if n, err := strconv.Atoi(when); err == nil {
 		if n < 1 {

@@ -67,16 +67,9 @@ func (h *history) logLabel(i int) string {
 			what = "to send again " + lessons.SeqList(e.Seqs)
 		}
 	case sim.Faulted:
-		switch e.Fault {
-		case sim.FaultStall:
-			what = "fault: stall " + lessons.Duration(e.Delay)
-		case sim.FaultStop:
-			what = "fault: server stopped"
-		default:
-			what = "fault: reset"
-		}
-		if e.None && e.Fault == sim.FaultReset {
-			what += " (no connection)"
+		what = "fault: " + e.Fault.LogLabel(e.None)
+		if e.Delay > 0 {
+			what += " " + lessons.Duration(e.Delay)
 		}
 	case sim.Aborted:
 		what = "ABORTED: " + e.Reason

@@ -1,6 +1,12 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+
+	"sessionlab/sim"
+)
 
 // keyMap is every key SessionLab answers to. A presentation clicker sends
 // PgDn and PgUp (some also . or b to blank the screen): those alone step
@@ -23,11 +29,12 @@ type keyMap struct {
 	Glossary key.Binding
 	Faults   key.Binding
 	Blank    key.Binding
-	// Fault shortcuts, capitals so that they are never hit by accident
-	// next to navigation keys; the menu (f) explains each.
-	Reset, Stall, Stop key.Binding
-	Open               key.Binding
-	Continue           key.Binding // the picker: where the learner left off
+	// Fault shortcuts, from the fault table: capitals, so that they are
+	// never hit by accident next to navigation keys; the menu (f)
+	// explains each.
+	FaultKeys []faultKey
+	Open      key.Binding
+	Continue  key.Binding // the picker: where the learner left off
 	// The picker's own moves.
 	PickUp, PickDown, PickFirst, PickLast key.Binding
 	Lessons                               key.Binding
@@ -35,6 +42,24 @@ type keyMap struct {
 	Quit                                  key.Binding
 	Abort                                 key.Binding
 	Suspend                               key.Binding
+}
+
+// faultKey is a fault kind's shortcut.
+type faultKey struct {
+	kind sim.FaultKind
+	key.Binding
+}
+
+// faultKeys are the shortcuts of the fault kinds that have a menu letter.
+func faultKeys() []faultKey {
+	var out []faultKey
+	for _, k := range sim.FaultKinds() {
+		if l := k.Key(); l != "" {
+			up := strings.ToUpper(l)
+			out = append(out, faultKey{k, key.NewBinding(key.WithKeys(up), key.WithHelp(up, "fault: "+k.Title()))})
+		}
+	}
+	return out
 }
 
 func newKeyMap() keyMap {
@@ -56,9 +81,7 @@ func newKeyMap() keyMap {
 		Glossary:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "glossary")),
 		Faults:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "faults")),
 		Blank:     key.NewBinding(key.WithKeys(".", "b"), key.WithHelp("./b", "blank")),
-		Reset:     key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "fault: reset")),
-		Stall:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "fault: stall")),
-		Stop:      key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "fault: stop server")),
+		FaultKeys: faultKeys(),
 		Open:      key.NewBinding(key.WithKeys("enter", "right", "l", "pgdown"), key.WithHelp("enter/PgDn", "open")),
 		Continue:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
 		PickUp:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "up")),

@@ -25,6 +25,11 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 		return m, nil
 	}
 	m.hint = ""
+	for _, f := range keys.FaultKeys {
+		if key.Matches(msg, f.Binding) {
+			return m.inject(f.kind)
+		}
+	}
 	switch {
 	case key.Matches(msg, keys.Forward), m.finished() && key.Matches(msg, keys.Next),
 		m.c.deps.Present && key.Matches(msg, keys.Play): // a click is a step
@@ -64,12 +69,6 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 		}
 		m.menu = true
 		return m, nil
-	case key.Matches(msg, keys.Reset):
-		return m.inject(sim.FaultReset)
-	case key.Matches(msg, keys.Stall):
-		return m.inject(sim.FaultStall)
-	case key.Matches(msg, keys.Stop):
-		return m.inject(sim.FaultStop)
 	case key.Matches(msg, keys.Up, keys.Down):
 		return m.scroll(key.Matches(msg, keys.Up))
 	}
@@ -95,13 +94,10 @@ func (m lessonModel) scroll(up bool) (lessonModel, tea.Cmd) {
 	return m, nil
 }
 
-// faultKeys are the fault menu's letters, as the full help lists them
-// in capitals; a kind without one is chosen by its number.
-var faultKeys = map[sim.FaultKind]string{sim.FaultReset: "x", sim.FaultStall: "d", sim.FaultStop: "k"}
-
-// faultKey is the menu key of the n-th fault kind (from 0).
-func faultKey(k sim.FaultKind, n int) string {
-	if s, ok := faultKeys[k]; ok {
+// menuKey is the menu key of the n-th fault kind (from 0): its letter
+// from the fault table, else its number.
+func menuKey(k sim.FaultKind, n int) string {
+	if s := k.Key(); s != "" {
 		return s
 	}
 	return strconv.Itoa(n + 1)
@@ -113,7 +109,7 @@ func (m lessonModel) menuKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	m.menu = false
 	for n, k := range sim.FaultKinds() {
 		s := strings.ToLower(msg.String())
-		if s == faultKey(k, n) || s == strconv.Itoa(n+1) {
+		if s == menuKey(k, n) || s == strconv.Itoa(n+1) {
 			return m.inject(k)
 		}
 	}
@@ -141,7 +137,7 @@ func (m *lessonModel) menuText() string {
 	var b strings.Builder
 	b.WriteString("It strikes at the run's next step, and the lesson stops there to say what it did.")
 	for n, k := range sim.FaultKinds() {
-		fmt.Fprintf(&b, "\n%s  %s: %s", faultKey(k, n), k, k.Summary())
+		fmt.Fprintf(&b, "\n%s  %s: %s", menuKey(k, n), k, k.Summary())
 	}
 	b.WriteString("\nAny other key cancels.")
 	return b.String()

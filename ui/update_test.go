@@ -337,7 +337,7 @@ func TestFaultMenu(t *testing.T) {
 	hs.key("f")
 	v := ansi.Strip(hs.m.View())
 	for n, k := range sim.FaultKinds() {
-		if !contains(v, faultKey(k, n)+"  "+k.String()+": "+k.Summary()) {
+		if !contains(v, menuKey(k, n)+"  "+k.String()+": "+k.Summary()) {
 			t.Fatalf("the menu does not offer %v:\n%s", k, v)
 		}
 	}
