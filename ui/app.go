@@ -81,6 +81,7 @@ func New(deps Deps) (Model, error) {
 		deps.Theme, _ = ThemeFor("auto", deps.Renderer.HasDarkBackground())
 	}
 	c := &common{deps: deps, styles: NewStyles(deps.Renderer, deps.Theme), keys: newKeyMap()}
+	c.actions = actions(&c.keys)
 	h := help.New()
 	h.Styles = c.styles.Help
 	m := Model{c: c, help: h, picker: newPicker(deps.Book), notice: deps.Notice}
@@ -111,13 +112,25 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
+		if m.gloss != nil {
+			w, h := m.size()
+			m.gloss.clamp(m.c.styles, w, h-2)
+		}
+		if m.lesson.lesson != nil {
+			m.lesson.resize(m.size())
+		}
+	case leaveMsg:
+		if m.screen == lessonScreen {
+			m.screen = pickerScreen
+			cmd = m.lesson.stopRun()
+		}
 	case tea.KeyMsg:
 		m, cmd = m.key(msg)
 	case openMsg:
 		cmd = m.open(msg.id)
 	case savedMsg:
 		if msg.err != nil {
-			m.lesson.hint = "Your progress could not be saved: " + msg.err.Error()
+			m.lesson.say("Your progress could not be saved: " + msg.err.Error())
 		}
 		m.readProgress()
 	case nextLessonMsg:
@@ -130,14 +143,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lesson, cmd = m.lesson.update(msg)
 	}
 	m.refreshHelp()
-	if m.gloss != nil {
-		w, h := m.size()
-		m.gloss.clamp(m.c.styles, w, h-2)
-	}
-	if m.screen == lessonScreen {
-		w, h := m.size()
-		m.lesson.relayout(w, h, strings.Count(m.helpLine, "\n")+1)
-	}
 	return m, cmd
 }
 
@@ -173,6 +178,9 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case m.gloss != nil:
 		if !m.gloss.update(msg) {
 			m.gloss = nil
+		} else {
+			w, h := m.size()
+			m.gloss.clamp(m.c.styles, w, h-2)
 		}
 		return m, nil
 	case key.Matches(msg, k.Quit):
@@ -198,10 +206,6 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if key.Matches(msg, k.Lessons) && !m.lesson.menu && !(m.c.deps.Present && m.lesson.details) {
-		m.screen = pickerScreen
-		return m, m.lesson.stop()
-	}
 	var cmd tea.Cmd
 	m.lesson, cmd = m.lesson.update(msg)
 	return m, cmd
@@ -217,7 +221,7 @@ func (m *Model) openAt(id string, first int) tea.Cmd {
 		return nil
 	}
 	m.picker.choose(l.ID)
-	stopOld := m.lesson.stop()
+	stopOld := m.lesson.stopRun()
 	speed := m.c.deps.Speed
 	if m.lesson.lesson != nil {
 		speed = m.lesson.speed
@@ -225,6 +229,7 @@ func (m *Model) openAt(id string, first int) tea.Cmd {
 	m.lesson = newLessonModel(m.c, l, speed)
 	m.lesson.first = min(max(first, 0), len(l.Scenarios)-1)
 	m.lesson.now = m.c.deps.Now()
+	m.lesson.resize(m.size())
 	m.lesson.faults, m.c.deps.Faults = m.c.deps.Faults, nil // only the first lesson opened
 	m.screen = lessonScreen
 	return tea.Sequence(stopOld, m.lesson.start())
@@ -253,12 +258,9 @@ func (m Model) helpView(width int) string {
 	if m.gloss != nil {
 		return m.c.styles.Muted.Render("esc closes the glossary · ctrl+c quits")
 	}
-	short := lessonKeys{&m.c.keys}.ShortHelp()
-	switch {
-	case m.screen == pickerScreen:
+	short := shortHelp(m.c.actions, m.c.deps.Present)
+	if m.screen == pickerScreen {
 		short = pickerKeys{&m.c.keys}.ShortHelp()
-	case m.c.deps.Present:
-		short = presenterKeys{&m.c.keys}.ShortHelp()
 	}
 	if m.help.ShowAll {
 		return m.c.styles.Muted.Render("any key closes the help · ctrl+c quits")

@@ -7,6 +7,9 @@ type common struct {
 	deps   Deps
 	styles *Styles
 	keys   keyMap
-	width  int
-	height int
+	// actions is the lesson screen's key table (lesson_keys.go), built
+	// once from keys.
+	actions []action
+	width   int
+	height  int
 }

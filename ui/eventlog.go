@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/viewport"
+	"github.com/charmbracelet/x/ansi"
+
 	"sessionlab/lessons"
 	"sessionlab/sim"
 )
@@ -96,6 +99,34 @@ var noteTags = map[sim.Note]string{
 	sim.NoteResult:    "result",
 }
 
+// eventLog is the event log pane: a line per record shown, the cursor's
+// marked, scrolled with the cursor (or by the learner, with the focus
+// on it).
+type eventLog struct {
+	vp     viewport.Model
+	height int  // the pane height the content was built for
+	free   bool // the user scrolled the log away from the cursor
+}
+
+func newEventLog() eventLog { return eventLog{vp: viewport.New(0, 0)} }
+
+// setSize sizes the pane; it reports whether the height changed (the
+// content's padding depends on it).
+func (l *eventLog) setSize(width, height int) bool {
+	l.vp.Width, l.vp.Height = width, height
+	return l.height != height
+}
+
+// scroll moves the log a line up or down, away from the cursor.
+func (l *eventLog) scroll(up bool) {
+	if up {
+		l.vp.ScrollUp(1)
+	} else {
+		l.vp.ScrollDown(1)
+	}
+	l.free = true
+}
+
 // refreshLog rebuilds the log pane's content, up to the newest record
 // shown (the ones waiting their turn are not told yet), and keeps the
 // cursor's line in view. Once the log is longer than the pane, blank
@@ -112,40 +143,53 @@ func (m *lessonModel) refreshLog() {
 		// Playing, the newest line is the one shown; the mark is for when
 		// the cursor is elsewhere (and it would make each event change
 		// two lines of the terminal instead of one).
-		if i == m.cursor && !(m.playing && !m.replaying()) {
+		if i == m.cursor && !(m.playing() && !m.replaying()) {
 			b.WriteString(st.Cursor.Render("▸" + line))
 		} else {
 			b.WriteString(" " + line)
 		}
 	}
-	h := m.log.Height
+	l := &m.log
+	h := l.vp.Height
 	if n := m.shown + 1; h > 0 && n > h {
 		b.WriteString(strings.Repeat("\n", logJump(h)))
 	}
-	m.log.SetContent(b.String())
-	m.logHeight = h
-	m.logFree = false
-	m.followCursor()
+	l.vp.SetContent(b.String())
+	l.height = h
+	l.free = false
+	l.follow(m.cursor)
 }
 
 // logJump is how far the log moves on when the cursor runs off the bottom
 // of a pane of h lines: two thirds, keeping the last third in view.
 func logJump(h int) int { return max((h*2)/3, 1) }
 
-// followCursor scrolls the log so that the cursor's line shows. When the
+// follow scrolls the log so that the cursor's line shows. When the
 // cursor runs off the bottom, the log moves on by two thirds of a page
 // rather than a line: the lines stay put between jumps, which is easier to
 // read on a projector and writes one line of the terminal per event, not
 // the whole pane.
-func (m *lessonModel) followCursor() {
-	h := m.log.Height
-	if h <= 0 || m.cursor < 0 {
+func (l *eventLog) follow(cursor int) {
+	h := l.vp.Height
+	if h <= 0 || cursor < 0 {
 		return
 	}
 	switch {
-	case m.cursor < m.log.YOffset:
-		m.log.SetYOffset(max(m.cursor-logJump(h), 0))
-	case m.cursor >= m.log.YOffset+h:
-		m.log.SetYOffset(m.cursor - h + 1 + logJump(h))
+	case cursor < l.vp.YOffset:
+		l.vp.SetYOffset(max(cursor-logJump(h), 0))
+	case cursor >= l.vp.YOffset+h:
+		l.vp.SetYOffset(cursor - h + 1 + logJump(h))
 	}
+}
+
+// lines is the visible part of the event log.
+func (l *eventLog) lines(st *Styles, shown, width, height int) []string {
+	if shown < 0 {
+		return []string{st.Muted.Render(" nothing yet: → shows the first step")}
+	}
+	lines := strings.Split(l.vp.View(), "\n")
+	for i, s := range lines {
+		lines[i] = ansi.Truncate(s, width, "…")
+	}
+	return lines[:min(len(lines), height)]
 }

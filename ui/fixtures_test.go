@@ -203,34 +203,21 @@ func (hs *harness) send(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (hs *harness) key(k string) tea.Cmd {
-	switch k {
-	case "space":
-		return hs.send(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
-	case "left":
-		return hs.send(tea.KeyMsg{Type: tea.KeyLeft})
-	case "right":
-		return hs.send(tea.KeyMsg{Type: tea.KeyRight})
-	case "enter":
-		return hs.send(tea.KeyMsg{Type: tea.KeyEnter})
-	case "esc":
-		return hs.send(tea.KeyMsg{Type: tea.KeyEsc})
-	case "tab":
-		return hs.send(tea.KeyMsg{Type: tea.KeyTab})
-	case "down":
-		return hs.send(tea.KeyMsg{Type: tea.KeyDown})
-	case "pgdown":
-		return hs.send(tea.KeyMsg{Type: tea.KeyPgDown})
-	case "pgup":
-		return hs.send(tea.KeyMsg{Type: tea.KeyPgUp})
-	case "up":
-		return hs.send(tea.KeyMsg{Type: tea.KeyUp})
-	case "backspace":
-		return hs.send(tea.KeyMsg{Type: tea.KeyBackspace})
-	case "ctrl+c":
-		return hs.send(tea.KeyMsg{Type: tea.KeyCtrlC})
+func (hs *harness) key(k string) tea.Cmd { return hs.send(keyMsg(k)) }
+
+// keyMsg is the key a person presses, by the name key.Binding gives it
+// ("right", "pgdown", "ctrl+c", "q").
+func keyMsg(k string) tea.KeyMsg {
+	named := map[string]tea.KeyType{"space": tea.KeySpace, "left": tea.KeyLeft, "right": tea.KeyRight, "enter": tea.KeyEnter,
+		"esc": tea.KeyEsc, "tab": tea.KeyTab, "down": tea.KeyDown, "up": tea.KeyUp, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
+		"backspace": tea.KeyBackspace, "ctrl+c": tea.KeyCtrlC, "ctrl+z": tea.KeyCtrlZ}
+	if t, ok := named[k]; ok {
+		if t == tea.KeySpace {
+			return tea.KeyMsg{Type: t, Runes: []rune{' '}}
+		}
+		return tea.KeyMsg{Type: t}
 	}
-	return hs.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
 // open opens a lesson and hands it a fake session, as the start command
@@ -238,7 +225,7 @@ func (hs *harness) key(k string) tea.Cmd {
 func (hs *harness) open(id string) *fakeSession {
 	hs.send(openMsg{id: id})
 	s, _ := hs.starter.start(sim.Config{Speed: 1}, true)
-	hs.send(startedMsg{gen: hs.m.lesson.gen, session: s})
+	hs.send(startedMsg{gen: hs.m.lesson.link.gen, session: s})
 	return s.(*fakeSession)
 }
 
@@ -250,7 +237,7 @@ func (hs *harness) feed(evs ...sim.Event) {
 		if at := ev.Head().At; at.After(hs.clock.t) {
 			hs.clock.t = at
 		}
-		hs.send(eventMsg{gen: hs.m.lesson.gen, ev: ev})
+		hs.send(eventMsg{gen: hs.m.lesson.link.gen, ev: ev})
 	}
 }
 
@@ -272,5 +259,5 @@ func (hs *harness) settle() { hs.at(hs.clock.t.Add(hs.m.lesson.travel())) }
 // at moves the clock and lets the model see it.
 func (hs *harness) at(t time.Time) {
 	hs.clock.t = t
-	hs.send(frameMsg{tag: hs.m.lesson.frameTag, at: t})
+	hs.send(frameMsg{tag: hs.m.lesson.motion.frameTag, at: t})
 }

@@ -45,47 +45,83 @@ func leftover(opts ...goleak.Option) error {
 
 const flowWait = 10 * time.Second
 
-// waitOutput waits until the output has shown every text. (What one wait
-// reads, the next does not see again.)
-func waitOutput(t *testing.T, tm *teatest.TestModel, texts ...string) {
-	t.Helper()
-	waitOutputFor(t, tm, flowWait, texts...)
+// flowScreen is a teatest program's output, kept whole: every byte the
+// program wrote is read into one buffer, and a wait looks at everything
+// drawn since the last message the test sent, so that no frame is thrown
+// away between two waits (a frame drawn while the test waited for
+// something else is still seen).
+type flowScreen struct {
+	t    *testing.T
+	tm   *teatest.TestModel
+	seen []byte
+	from int // where the current wait looks from: the last send
 }
 
-// waitOutputFor is waitOutput with its own bound on the wait.
-func waitOutputFor(t *testing.T, tm *teatest.TestModel, d time.Duration, texts ...string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+func newFlowScreen(t *testing.T, tm *teatest.TestModel) *flowScreen { return &flowScreen{t: t, tm: tm} }
+
+// read keeps whatever the program has written so far.
+func (s *flowScreen) read() {
+	buf := make([]byte, 4096)
+	for {
+		n, _ := s.tm.Output().Read(buf)
+		if n == 0 {
+			return
+		}
+		s.seen = append(s.seen, buf[:n]...)
+	}
+}
+
+// send sends msg to the program; what it draws afterwards is what the
+// next wait looks at.
+func (s *flowScreen) send(msg tea.Msg) {
+	s.read()
+	s.from = len(s.seen)
+	s.tm.Send(msg)
+}
+
+// key sends a key by its name (see keyMsg).
+func (s *flowScreen) key(name string) { s.send(keyMsg(name)) }
+
+// waitFor waits, up to d, until ok holds.
+func (s *flowScreen) waitFor(d time.Duration, what string, ok func() bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		s.read()
+		if ok() {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("never: %s. Since the last key the screen showed:\n%s", what, s.seen[s.from:])
+		}
+		time.Sleep(5 * time.Millisecond) // polling the output, not synchronisation
+	}
+}
+
+// wait waits until what was drawn since the last send shows every text.
+func (s *flowScreen) wait(texts ...string) { s.t.Helper(); s.waitLong(flowWait, texts...) }
+
+// waitLong is wait with its own bound.
+func (s *flowScreen) waitLong(d time.Duration, texts ...string) {
+	s.t.Helper()
+	s.waitFor(d, fmt.Sprintf("the screen shows %q", texts), func() bool {
 		for _, text := range texts {
-			if !bytes.Contains(b, []byte(text)) {
+			if !bytes.Contains(s.seen[s.from:], []byte(text)) {
 				return false
 			}
 		}
 		return true
-	}, teatest.WithDuration(d), teatest.WithCheckInterval(10*time.Millisecond))
+	})
 }
 
-// waitUntil waits for a condition outside the output (a fake's state),
-// reading the output meanwhile so the program never blocks on it.
-func waitUntil(t *testing.T, tm *teatest.TestModel, what string, ok func() bool) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func([]byte) bool { return ok() },
-		teatest.WithDuration(flowWait), teatest.WithCheckInterval(10*time.Millisecond))
-	if !ok() {
-		t.Fatalf("never: %s", what)
-	}
-}
+// until waits for a condition outside the output (a fake's state),
+// keeping the output meanwhile.
+func (s *flowScreen) until(what string, ok func() bool) { s.t.Helper(); s.waitFor(flowWait, what, ok) }
 
-func keyMsg(k string) tea.KeyMsg {
-	switch k {
-	case "space":
-		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
-	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
-	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+// drawn waits until the program has drawn anything since the last send.
+func (s *flowScreen) drawn() {
+	s.t.Helper()
+	s.waitFor(flowWait, "the screen changes", func() bool { return len(s.seen) > s.from })
 }
 
 // quickly is a reading time for tests: playing goes on at once.
@@ -98,14 +134,14 @@ func TestFlowWithFakeRun(t *testing.T) {
 	evs := recorded(t, sim.Synchronize)
 	st := &fakeStarter{}
 	m := newModel(t, Deps{Book: testBook(t), Start: st.start, Renderer: asciiRenderer(), Lesson: "synchronize", NoQuestions: true})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	scr := newFlowScreen(t, teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30)))
 	t.Cleanup(func() {
 		for i := 0; i < st.count(); i++ {
 			st.session(i).Stop() // ends the program's wait for events
 		}
 	})
-	waitUntil(t, tm, "the lesson starts a run", func() bool { return st.count() == 1 })
-	waitOutput(t, tm, "introduction", "→ or PgDn: next step")
+	scr.until("the lesson starts a run", func() bool { return st.count() == 1 })
+	scr.wait("introduction", "→ or PgDn: next step")
 	s := st.session(0)
 
 	// Each PgDn asks for a step; the fake answers it with the next event.
@@ -113,8 +149,8 @@ func TestFlowWithFakeRun(t *testing.T) {
 	next := 0
 	for seq := uint32(0); seq < sim.Packets; seq++ {
 		for ; next < len(evs); next++ {
-			tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
-			waitUntil(t, tm, "a step", func() bool { _, steps, _, _ := s.state(); return steps == next+1 })
+			scr.key("pgdown")
+			scr.until("a step", func() bool { _, steps, _, _ := s.state(); return steps == next+1 })
 			s.emit(evs[next])
 			if e, ok := evs[next].(sim.Sent); ok && e.Name.Short() == fmt.Sprintf("DT %d", seq) {
 				next++
@@ -122,35 +158,35 @@ func TestFlowWithFakeRun(t *testing.T) {
 			}
 		}
 		// The glyph on the wire, and the log line.
-		waitOutput(t, tm, fmt.Sprintf("[GT+DT %d]▶", seq), fmt.Sprintf("client → GT+DT %d", seq))
+		scr.wait(fmt.Sprintf("[GT+DT %d]▶", seq), fmt.Sprintf("client → GT+DT %d", seq))
 	}
 	if paused, _, _, _ := s.state(); !paused {
 		t.Fatal("guided, the run was not paused")
 	}
-	tm.Send(tea.KeyMsg{Type: tea.KeyPgUp})
-	waitOutput(t, tm, "REPLAY", "the network is not rewound")
+	scr.key("pgup")
+	scr.wait("REPLAY", "the network is not rewound")
 
-	tm.Send(keyMsg("r"))
-	waitUntil(t, tm, "a fresh run", func() bool { return st.count() == 2 })
+	scr.key("r")
+	scr.until("a fresh run", func() bool { return st.count() == 2 })
 	if _, _, _, stopped := s.state(); !stopped {
 		t.Fatal("restart left the old run going")
 	}
 	st.session(1).emit(evs[0])
 	st.session(1).emit(evs[1])
-	tm.Send(keyMsg("right"))
-	tm.Send(keyMsg("right"))
-	waitOutput(t, tm, "server listening")
+	scr.key("right")
+	scr.key("right")
+	scr.wait("server listening")
 
-	tm.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
-	waitOutput(t, tm, "Event log  (tab: frame inspector)")
-	tm.Send(tea.WindowSizeMsg{Width: 59, Height: 19})
-	waitOutput(t, tm, "Terminal too small")
-	tm.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
-	waitOutput(t, tm, "Frame inspector")
+	scr.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	scr.wait("Event log  (tab: frame inspector)")
+	scr.send(tea.WindowSizeMsg{Width: 59, Height: 19})
+	scr.wait("Terminal too small")
+	scr.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	scr.wait("Frame inspector")
 
-	tm.Send(keyMsg("q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
-	final := tm.FinalModel(t).(Model)
+	scr.key("q")
+	scr.tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+	final := scr.tm.FinalModel(t).(Model)
 	if final.lesson.hist.len() != 2 || final.lesson.cursor != 1 {
 		t.Fatalf("final model shows %d events of the new run, cursor %d", final.lesson.hist.len(), final.lesson.cursor)
 	}
@@ -165,21 +201,21 @@ func TestFlowWithRealEngine(t *testing.T) {
 	runs := sim.NewRuns(ctx)
 	m := newModel(t, Deps{Book: testBook(t), Start: engineStarter(runs), Renderer: asciiRenderer(), Lesson: "synchronize",
 		Speed: sim.MaxSpeed, Live: true, Reading: quickly, NoQuestions: true})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	scr := newFlowScreen(t, teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30)))
 	for seq := 0; seq < sim.Packets; seq++ {
-		waitOutput(t, tm, fmt.Sprintf("client → GT+DT %d", seq))
+		scr.wait(fmt.Sprintf("client → GT+DT %d", seq))
 	}
 	// PgDn while playing pauses and steps (exactly one more step is
 	// TestOneStepPerKey's business, without the race of a live run).
-	tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
-	waitOutput(t, tm, "PAUSED")
-	tm.Send(keyMsg("q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
-	final := tm.FinalModel(t).(Model)
+	scr.key("pgdown")
+	scr.wait("PAUSED")
+	scr.key("q")
+	scr.tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+	final := scr.tm.FinalModel(t).(Model)
 	cancel()
 	runs.Wait()
-	if l := final.lesson; l.playing || !l.runPaused || l.cursor != l.shown {
-		t.Fatalf("PgDn while playing: playing %v, run paused %v, cursor %d of %d shown", l.playing, l.runPaused, l.cursor, l.shown)
+	if l := final.lesson; l.playing() || !l.link.paused || l.cursor != l.shown {
+		t.Fatalf("PgDn while playing: playing %v, run paused %v, cursor %d of %d shown", l.playing(), l.link.paused, l.cursor, l.shown)
 	}
 	noLeaks(t, existing)
 }
@@ -194,11 +230,10 @@ func TestFlowClickerOnly(t *testing.T) {
 	runs := sim.NewRuns(ctx)
 	var plans lessons.Plans
 	m := newModel(t, Deps{Book: testBook(t), Start: engineStarter(runs), Renderer: asciiRenderer(), Speed: sim.MaxSpeed, Plan: plans.For})
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
-	pgdn := func() { tm.Send(tea.KeyMsg{Type: tea.KeyPgDown}) }
-	waitOutput(t, tm, "1. Establish")
-	pgdn()
-	waitOutput(t, tm, "Establish · introduction")
+	scr := newFlowScreen(t, teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24)))
+	scr.wait("1. Establish")
+	scr.key("pgdown")
+	scr.wait("Establish · introduction")
 	est, _ := testBook(t).Lesson("establish")
 	total, err := plans.For(est)
 	if err != nil {
@@ -211,14 +246,12 @@ func TestFlowClickerOnly(t *testing.T) {
 	}
 	// A press at a time, each once the screen has answered the one before:
 	// a person reads before the next click.
-	var seen []byte
+	from := len(scr.seen)
 	for range presses - 1 {
-		pgdn()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-			seen = append(seen, b...)
-			return len(b) > 0
-		}, teatest.WithDuration(flowWait), teatest.WithCheckInterval(5*time.Millisecond))
+		scr.key("pgdown")
+		scr.drawn()
 	}
+	seen := scr.seen[from:]
 	if !bytes.Contains(seen, []byte("Quiz: question 3 of 3")) {
 		t.Fatalf("%d presses did not reach the last quiz question", presses-1)
 	}
@@ -227,12 +260,12 @@ func TestFlowClickerOnly(t *testing.T) {
 			t.Errorf("on the way, the screen never showed %q", want)
 		}
 	}
-	pgdn()
-	waitOutput(t, tm, "■ finished", "Next: Synchronize")
-	pgdn()
-	waitOutput(t, tm, "Synchronize · introduction")
-	tm.Send(keyMsg("q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+	scr.key("pgdown")
+	scr.wait("■ finished", "Next: Synchronize")
+	scr.key("pgdown")
+	scr.wait("Synchronize · introduction")
+	scr.key("q")
+	scr.tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
 	cancel()
 	runs.Wait()
 	noLeaks(t, existing)

@@ -23,12 +23,7 @@ func (m Model) fullHelp() []keyGroup {
 			{"Anywhere", []key.Binding{k.Glossary, k.Blank, k.Help, k.Quit, k.Abort}},
 		}
 	}
-	return []keyGroup{
-		{"Move through the lesson", []key.Binding{k.Forward, k.Back, k.Play, k.NextPart, k.PrevPart, k.Restart, k.Next}},
-		{"Look closer", []key.Binding{k.View, k.Focus, k.Up, k.Down, k.Faster, k.Slower}},
-		{"Learn, and break things", append([]key.Binding{k.Glossary, k.Faults}, faultBindings(k)...)},
-		{"Leave", []key.Binding{k.Blank, k.Lessons, k.Help, k.Quit, k.Abort}},
-	}
+	return fullHelp(m.c.actions)
 }
 
 // helpScreen draws the full help in width columns and at most height
@@ -65,15 +60,6 @@ func (m Model) helpScreen(width, height int) []string {
 	}
 	if len(out) > height {
 		out = append(out[:height-1], " "+st.Muted.Render("…"))
-	}
-	return out
-}
-
-// faultBindings are the fault shortcuts' bindings, for the help.
-func faultBindings(k *keyMap) []key.Binding {
-	var out []key.Binding
-	for _, f := range k.FaultKeys {
-		out = append(out, f.Binding)
 	}
 	return out
 }

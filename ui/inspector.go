@@ -11,11 +11,37 @@ import (
 	"sessionlab/sim/spdu"
 )
 
-// inspectorLines shows the latest frame at or before the cursor: its bytes
-// in hex, field by field, beside what they mean.
-func (m *lessonModel) inspectorLines(width, height int) []string {
+// inspector is the frame inspector pane: the latest frame at or before
+// the cursor, its bytes in hex, field by field, beside what they mean.
+// Its lines are drawn when the cursor, the stage or its size changes
+// (refresh), and scrolled with ↑/↓ when it has the focus.
+type inspector struct {
+	width, height int
+	top           int // the first line shown
+	at            int // the record shown; a new one starts at the top
+	lines         []string
+}
+
+func (in *inspector) setSize(width, height int) { in.width, in.height = width, height }
+
+// scroll moves the pane a line; refresh keeps it within the frame.
+func (in *inspector) scroll(up bool) {
+	if up {
+		in.top = max(in.top-1, 0)
+	} else {
+		in.top++ // window stops it at the last page
+	}
+}
+
+// refresh draws the pane for the screen as it is now.
+func (in *inspector) refresh(m *lessonModel) {
+	if in.width <= 0 {
+		return
+	}
+	width, height := in.width, in.height
 	st := m.c.styles
-	if m.playing && !m.replaying() && m.focus != paneInspector {
+	focused := m.focus == paneInspector
+	if m.playing() && !m.replaying() && !focused {
 		// While the run goes on, frames follow each other faster than a
 		// field table can be read, and the log already names each one;
 		// with the focus here (tab), the inspector follows them anyway.
@@ -23,14 +49,16 @@ func (m *lessonModel) inspectorLines(width, height int) []string {
 		if port, ok := m.hist.port(); ok {
 			text += "\n\nOr watch them in Wireshark's own decoder (capturing on lo needs root or CAP_NET_RAW):\n" + lessons.TsharkCommand(port)
 		}
-		return strings.Split(st.Muted.Render(ansi.Wordwrap(text, width, "")), "\n")
+		in.lines = strings.Split(st.Muted.Render(ansi.Wordwrap(text, width, "")), "\n")
+		return
 	}
 	i, ok := m.hist.lastFrame(m.cursor)
 	if !ok {
-		return []string{st.Muted.Render("No frame yet.")}
+		in.lines = []string{st.Muted.Render("No frame yet.")}
+		return
 	}
-	if i != m.inspAt {
-		m.inspAt, m.inspTop = i, 0
+	if i != in.at {
+		in.at, in.top = i, 0
 	}
 	// A frame is described by its direction, not by whether this event
 	// wrote or read it: the bytes are the same either way, and the pane
@@ -48,14 +76,15 @@ func (m *lessonModel) inspectorLines(width, height int) []string {
 	lines := []string{ansi.Truncate(title, width, "…")}
 	fields, err := spdu.Describe(raw)
 	if err != nil {
-		return append(lines, st.Error.Render(err.Error()))
+		in.lines = append(lines, st.Error.Render(err.Error()))
+		return
 	}
 	lines = append(lines, fieldLines(raw, fields, width, st)...)
 	more := "↓ %d more lines (tab, then ↓)"
-	if m.focus == paneInspector {
+	if focused {
 		more = "↓ %d more lines"
 	}
-	return window(lines, m.inspTop, height, more, st)
+	in.lines, in.top = window(lines, in.top, height, more, st)
 }
 
 // fieldLines lays fields out in three columns: the octets in hex, the
@@ -114,12 +143,12 @@ func fieldLines(raw []byte, fields []spdu.Field, width int, st *Styles) []string
 	return lines
 }
 
-// window shows height lines of lines from top (which it keeps within
-// range), the title first, with a note of what is above and below (more
-// is the note below, with a %d for the count).
-func window(lines []string, top, height int, more string, st *Styles) []string {
+// window shows height lines of lines from top, the title first, with a
+// note of what is above and below (more is the note below, with a %d for
+// the count). It returns top kept within range.
+func window(lines []string, top, height int, more string, st *Styles) ([]string, int) {
 	if len(lines) <= height || height < 3 {
-		return lines[:min(len(lines), max(height, 1))]
+		return lines[:min(len(lines), max(height, 1))], top
 	}
 	title, body := lines[0], lines[1:]
 	room := height - 1
@@ -137,7 +166,7 @@ func window(lines []string, top, height int, more string, st *Styles) []string {
 	if rest := len(body) - end; rest > 0 {
 		out = append(out, st.Muted.Render(fmt.Sprintf(more, rest)))
 	}
-	return append([]string{title}, out...)
+	return append([]string{title}, out...), top
 }
 
 func padRight(s string, w int) string {

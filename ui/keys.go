@@ -96,24 +96,6 @@ func newKeyMap() keyMap {
 	}
 }
 
-// lessonKeys is the help for the lesson screen. The short help lists the
-// keys in order of need: fitHelp drops from the end, but always keeps ?.
-type lessonKeys struct{ k *keyMap }
-
-func (h lessonKeys) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Forward, h.k.Back, h.k.Play, h.k.Blank, h.k.Glossary, h.k.Help, h.k.View, h.k.Faults, h.k.Lessons, h.k.Quit}
-}
-
-// presenterKeys is the help in presenter mode: what a clicker and a
-// presenter need.
-type presenterKeys struct{ k *keyMap }
-
-func (h presenterKeys) ShortHelp() []key.Binding {
-	next := key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn/space", "next"))
-	details := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details"))
-	return []key.Binding{next, h.k.Back, h.k.Blank, h.k.Help, details, h.k.Glossary, h.k.Lessons, h.k.Quit}
-}
-
 // pickerKeys is the help for the lesson picker.
 type pickerKeys struct{ k *keyMap }
 

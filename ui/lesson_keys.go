@@ -1,144 +1,224 @@
 package ui
 
 import (
-	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"sessionlab/sim"
 )
 
+// action is one key of the lesson screen: its binding, when it is
+// enabled, what it does, and how the help and the intro card name it.
+// The table (actions) is the one place a lesson key is added: the short
+// help, the full help and the intro card's key line are drawn from it.
+// Keys the root model answers everywhere (glossary, help, blank, quit)
+// are rows too, with no handler here, so that the help lists them.
+type action struct {
+	binding *key.Binding
+	when    func(*lessonModel) bool // nil: always
+	do      func(lessonModel, tea.KeyMsg) (lessonModel, tea.Cmd)
+	group   string // the full help's group ("": not there)
+	short   int    // place in the short help (0: not there)
+	present int    // place in presenter mode's short help (0: not there)
+	card    string // the intro card's words for it ("": not there)
+}
+
+// The full help's groups, in order.
+const (
+	groupMove  = "Move through the lesson"
+	groupLook  = "Look closer"
+	groupLearn = "Learn, and break things"
+	groupLeave = "Leave"
+)
+
+// actions is the lesson screen's key table. The first row that matches a
+// key and is enabled handles it.
+func actions(k *keyMap) []action {
+	present := func(m *lessonModel) bool { return m.c.deps.Present }
+	presenting := func(m *lessonModel) bool { return m.c.deps.Present && !m.details }
+	details := func(m *lessonModel) bool { return m.c.deps.Present && m.details }
+	finished := func(m *lessonModel) bool { return m.finished() }
+	// Presenter mode's "next": PgDn and space are both a click.
+	click := key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn/space", "next"))
+	detailsKey := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details"))
+	rows := []action{
+		{binding: &k.Forward, do: keyless(lessonModel.forward), group: groupMove, short: 1, card: "→ or PgDn: next step"},
+		{binding: &click, present: 1},
+		{binding: &k.Next, when: finished, do: keyless(lessonModel.forward)},
+		{binding: &k.Retry, when: func(m *lessonModel) bool { return m.finished() && m.hasQuiz() }, do: lessonModel.retryQuiz},
+		{binding: &k.Play, when: present, do: keyless(lessonModel.forward)}, // a click is a step
+		{binding: &k.Back, do: keyless(lessonModel.back), group: groupMove, short: 2, present: 2, card: "← or PgUp: back"},
+		{binding: &k.Play, do: keyless(lessonModel.togglePlay), group: groupMove, short: 3, card: "space: play"},
+		{binding: &k.NextPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(+1) }, group: groupMove},
+		{binding: &k.PrevPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(-1) }, group: groupMove},
+		{binding: &k.Restart, do: lessonModel.restart, group: groupMove},
+		{binding: &k.Next, group: groupMove},
+		{binding: &k.View, do: lessonModel.switchPicture, group: groupLook, short: 7},
+		{binding: &k.Focus, when: presenting, do: lessonModel.showDetails},
+		{binding: &detailsKey, present: 5},
+		{binding: &k.Focus, do: lessonModel.switchFocus, group: groupLook},
+		{binding: &k.Up, do: lessonModel.scroll, group: groupLook},
+		{binding: &k.Down, do: lessonModel.scroll, group: groupLook},
+		{binding: &k.Faster, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(+1) }, group: groupLook},
+		{binding: &k.Slower, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(-1) }, group: groupLook},
+		{binding: &k.Glossary, group: groupLearn, short: 5, present: 6, card: "g: glossary"},
+		{binding: &k.Faults, do: lessonModel.openMenu, group: groupLearn, short: 8},
+	}
+	for i := range k.FaultKeys {
+		f := &k.FaultKeys[i]
+		rows = append(rows, action{binding: &f.Binding, group: groupLearn,
+			do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.inject(f.kind) }})
+	}
+	return append(rows,
+		action{binding: &k.Blank, group: groupLeave, short: 4, present: 3},
+		action{binding: &k.Lessons, when: details, do: lessonModel.hideDetails},
+		action{binding: &k.Lessons, do: lessonModel.leave, group: groupLeave, short: 9, present: 7},
+		action{binding: &k.Help, group: groupLeave, short: 6, present: 4},
+		action{binding: &k.Quit, group: groupLeave, short: 10, present: 8},
+		action{binding: &k.Abort, group: groupLeave},
+	)
+}
+
+// keyless adapts a step that needs no key to a key's handler.
+func keyless(f func(lessonModel) (lessonModel, tea.Cmd)) func(lessonModel, tea.KeyMsg) (lessonModel, tea.Cmd) {
+	return func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return f(m) }
+}
+
+// key answers a key on the lesson screen, by its stage: the components
+// that have the screen to themselves take every key; otherwise the key
+// table does.
 func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
-	keys := &m.c.keys
-	switch {
-	case m.menu:
-		return m.menuKey(msg)
-	case m.ask != nil:
+	k := &m.c.keys
+	switch m.stage {
+	case stageMenu:
+		return m.menuKeyPressed(msg)
+	case stageAsking:
+		if key.Matches(msg, k.Lessons) {
+			return m.leave(msg)
+		}
 		return m.askKey(msg)
-	case m.quizzing():
+	case stageQuiz:
+		if key.Matches(msg, k.Lessons) {
+			return m.leave(msg)
+		}
 		return m.quizKey(msg)
-	case m.finished() && key.Matches(msg, keys.Retry) && m.hasQuiz():
-		m.quiz = newQuizRun(len(m.lesson.Quiz()))
-		return m, nil
 	}
-	m.hint = ""
-	for _, f := range keys.FaultKeys {
-		if key.Matches(msg, f.Binding) {
-			return m.inject(f.kind)
+	if m.hint != "" {
+		m.say("")
+	}
+	for _, a := range m.c.actions {
+		if a.do != nil && key.Matches(msg, *a.binding) && (a.when == nil || a.when(&m)) {
+			return a.do(m, msg)
 		}
 	}
-	switch {
-	case key.Matches(msg, keys.Forward), m.finished() && key.Matches(msg, keys.Next),
-		m.c.deps.Present && key.Matches(msg, keys.Play): // a click is a step
-		return m.forward()
-	case key.Matches(msg, keys.Back):
-		return m.back()
-	case key.Matches(msg, keys.Play):
-		return m.togglePlay()
-	case key.Matches(msg, keys.NextPart):
-		return m.jumpPart(+1)
-	case key.Matches(msg, keys.PrevPart):
-		return m.jumpPart(-1)
-	case key.Matches(msg, keys.Restart):
-		m.first = 0
-		return m, m.start()
-	case key.Matches(msg, keys.Faster):
-		return m.setSpeed(+1)
-	case key.Matches(msg, keys.Slower):
-		return m.setSpeed(-1)
-	case key.Matches(msg, keys.View):
-		m.pic = 1 - m.pic
+	return m, nil
+}
+
+// leave goes back to the lesson picker.
+func (m lessonModel) leave(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	return m, func() tea.Msg { return leaveMsg{} }
+}
+
+// restart runs the lesson again from its first part.
+func (m lessonModel) restart(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	m.first = 0
+	return m, m.start()
+}
+
+// retryQuiz takes the quiz again, from the summary card.
+func (m lessonModel) retryQuiz(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	m.quiz = newQuiz(m.lesson.Quiz())
+	m.enter(stageQuiz)
+	return m, nil
+}
+
+// openMenu opens the fault menu, when there is a run to break.
+func (m lessonModel) openMenu(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	if !m.link.live() {
+		m.say("No run to break: r starts the lesson again.")
 		return m, nil
-	case key.Matches(msg, keys.Focus):
-		if m.c.deps.Present && !m.details {
-			m.details = true // the full screen first; tab again moves the focus
-			return m, nil
-		}
-		m.focus = 1 - m.focus
-		return m, nil
-	case m.c.deps.Present && m.details && msg.Type == tea.KeyEsc:
-		m.details = false
-		return m, nil
-	case key.Matches(msg, keys.Faults):
-		if m.session == nil || m.done {
-			m.hint = "No run to break: r starts the lesson again."
-			return m, nil
-		}
-		m.menu = true
-		return m, nil
-	case key.Matches(msg, keys.Up, keys.Down):
-		return m.scroll(key.Matches(msg, keys.Up))
 	}
+	m.enter(stageMenu)
+	return m, nil
+}
+
+// switchPicture shows the wire or the ladder where there is room for one.
+func (m lessonModel) switchPicture(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	m.pic = 1 - m.pic
+	m.relayout()
+	return m, nil
+}
+
+// switchFocus moves the focus between the lower panes.
+func (m lessonModel) switchFocus(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	m.focus = 1 - m.focus
+	m.relayout()
+	return m, nil
+}
+
+// showDetails and hideDetails switch presenter mode between the
+// presenter's screen and the full lesson screen.
+func (m lessonModel) showDetails(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	m.details = true // the full screen first; tab again moves the focus
+	return m, nil
+}
+
+func (m lessonModel) hideDetails(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	m.details = false
 	return m, nil
 }
 
 // scroll moves the pane with the focus by a line.
-func (m lessonModel) scroll(up bool) (lessonModel, tea.Cmd) {
+func (m lessonModel) scroll(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
+	up := key.Matches(msg, m.c.keys.Up)
 	if m.focus == paneInspector {
-		if up {
-			m.inspTop = max(m.inspTop-1, 0)
-		} else {
-			m.inspTop++ // inspectorLines stops it at the last page
-		}
+		m.insp.scroll(up)
+		m.insp.refresh(&m)
 		return m, nil
 	}
-	if up {
-		m.log.ScrollUp(1)
-	} else {
-		m.log.ScrollDown(1)
-	}
-	m.logFree = true
+	m.log.scroll(up)
 	return m, nil
 }
 
-// menuKey is the menu key of the n-th fault kind (from 0): its letter
-// from the fault table, else its number.
-func menuKey(k sim.FaultKind, n int) string {
-	if s := k.Key(); s != "" {
-		return s
-	}
-	return strconv.Itoa(n + 1)
-}
-
-// menuKey answers a key while the fault menu is open: a kind's letter or
-// number injects it; anything else closes the menu.
-func (m lessonModel) menuKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
-	m.menu = false
-	for n, k := range sim.FaultKinds() {
-		s := strings.ToLower(msg.String())
-		if s == menuKey(k, n) || s == strconv.Itoa(n+1) {
-			return m.inject(k)
+// shortHelp is the lesson screen's short help, in order of need (fitHelp
+// drops from the end, but always keeps ?).
+func shortHelp(rows []action, present bool) []key.Binding {
+	var out []key.Binding
+	for n := 1; ; n++ {
+		found := false
+		for _, a := range rows {
+			if (!present && a.short == n) || (present && a.present == n) {
+				out, found = append(out, *a.binding), true
+			}
+		}
+		if !found {
+			return out
 		}
 	}
-	m.hint = "No fault injected."
-	return m, nil
 }
 
-// inject breaks the run on purpose: the fault takes its turn at the run's
-// next step, and the lesson pauses on it when it comes.
-func (m lessonModel) inject(kind sim.FaultKind) (lessonModel, tea.Cmd) {
-	if m.session == nil || m.done {
-		m.hint = "No run to break: r starts the lesson again."
-		return m, nil
+// fullHelp is the lesson screen's keys by group, in the table's order.
+func fullHelp(rows []action) []keyGroup {
+	var groups []keyGroup
+	for _, name := range []string{groupMove, groupLook, groupLearn, groupLeave} {
+		g := keyGroup{title: name}
+		for _, a := range rows {
+			if a.group == name {
+				g.keys = append(g.keys, *a.binding)
+			}
+		}
+		groups = append(groups, g)
 	}
-	m.session.Inject(kind)
-	m.hint = "Fault: " + kind.Summary() + ", at the next step."
-	if !m.playing {
-		m.hint += " Press → to let it happen."
-	}
-	return m, nil
+	return groups
 }
 
-// menuText lists the faults, each with its key and what it does.
-func (m *lessonModel) menuText() string {
-	var b strings.Builder
-	b.WriteString("It strikes at the run's next step, and the lesson stops there to say what it did.")
-	for n, k := range sim.FaultKinds() {
-		fmt.Fprintf(&b, "\n%s  %s: %s", menuKey(k, n), k, k.Summary())
+// cardLine is the intro card's key line: "→ or PgDn: next step · …".
+func cardLine(rows []action) string {
+	var parts []string
+	for _, a := range rows {
+		if a.card != "" {
+			parts = append(parts, a.card)
+		}
 	}
-	b.WriteString("\nAny other key cancels.")
-	return b.String()
+	return strings.Join(parts, " · ")
 }

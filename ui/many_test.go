@@ -35,18 +35,18 @@ func TestManyModelsInOneProcess(t *testing.T) {
 	}
 	book := testBook(t)
 	ids := book.IDs()
-	var tms []*teatest.TestModel
+	var scrs []*flowScreen
 	for i := range n {
 		m := newModel(t, Deps{Book: book, Start: start, Renderer: asciiRenderer(), Lesson: ids[i%len(ids)], Live: true, Reading: quickly, NoQuestions: true})
-		tms = append(tms, teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30)))
+		scrs = append(scrs, newFlowScreen(t, teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))))
 	}
-	for i, tm := range tms {
+	for i, scr := range scrs {
 		// All 50 run at once; on a busy machine under -race the first
 		// may take far longer than one run alone, so only a hang fails.
-		waitOutputFor(t, tm, manyWait, "■ finished")
-		tm.Send(keyMsg("q"))
-		tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
-		final := tm.FinalModel(t).(Model)
+		scr.waitLong(manyWait, "■ finished")
+		scr.key("q")
+		scr.tm.WaitFinished(t, teatest.WithFinalTimeout(flowWait))
+		final := scr.tm.FinalModel(t).(Model)
 		checkOwnRun(t, fmt.Sprintf("model %d (%s)", i, ids[i%len(ids)]), final)
 	}
 	cancel()
@@ -64,7 +64,7 @@ func TestManyModelsInOneProcess(t *testing.T) {
 func checkOwnRun(t *testing.T, who string, m Model) {
 	t.Helper()
 	l := m.lesson
-	if !l.done || l.hist.len() == 0 {
+	if !l.link.done || l.hist.len() == 0 {
 		t.Fatalf("%s: the run did not end (%d events)", who, l.hist.len())
 	}
 	var port uint16

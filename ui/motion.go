@@ -13,20 +13,72 @@ import (
 // ticks that stop when nothing moves, so that a paused screen writes
 // nothing.
 
-// animate keeps the frame loop running while the stop's frame is
-// crossing, and lets it stop when nothing moves.
-func (m *lessonModel) animate() tea.Cmd {
-	if !m.moving() {
-		m.framing = false
+// motion keeps the two tick loops: one for the frame crossing the wire,
+// one for a countdown. Each is tagged, so that a loop left over from
+// before (a restart, a jump) dies out instead of running twice.
+type motion struct {
+	frameTag int
+	framing  bool
+	countTag int
+	counting bool
+}
+
+// stop lets both loops die out.
+func (mo *motion) stop() { mo.framing, mo.counting = false, false }
+
+// frame keeps the frame loop running while something moves.
+func (mo *motion) frame(moving bool, travel time.Duration) tea.Cmd {
+	if !moving {
+		mo.framing = false
 		return nil
 	}
-	if m.framing {
+	if mo.framing {
 		return nil // the running loop will pick it up
 	}
-	m.framing = true
-	m.frameTag++
-	return frameCmd(m.frameTag, m.travel()/travelSteps)
+	mo.framing = true
+	mo.frameTag++
+	return frameCmd(mo.frameTag, travel/travelSteps)
 }
+
+// framed takes a frame tick: the loop goes on while something moves.
+func (mo *motion) framed(msg frameMsg, moving bool, travel time.Duration) tea.Cmd {
+	if msg.tag != mo.frameTag || !mo.framing {
+		return nil
+	}
+	if !moving {
+		mo.framing = false
+		return nil
+	}
+	return frameCmd(mo.frameTag, travel/travelSteps)
+}
+
+// count keeps the countdown loop running while a timer runs down.
+func (mo *motion) count(wanted bool) tea.Cmd {
+	if mo.counting || !wanted {
+		return nil
+	}
+	mo.counting = true
+	mo.countTag++
+	return countdownCmd(mo.countTag)
+}
+
+// counted takes a countdown tick: the loop goes on while a timer runs
+// down.
+func (mo *motion) counted(msg countdownMsg, wanted bool) tea.Cmd {
+	if msg.tag != mo.countTag || !mo.counting {
+		return nil
+	}
+	mo.counting = false
+	return mo.count(wanted)
+}
+
+// animate keeps the frame loop running while the stop's frame is
+// crossing, and lets it stop when nothing moves.
+func (m *lessonModel) animate() tea.Cmd { return m.motion.frame(m.moving(), m.travel()) }
+
+// countdown keeps a once-a-second tick going while a kernel timer runs
+// down on screen, and lets it stop otherwise.
+func (m *lessonModel) countdown() tea.Cmd { return m.motion.count(m.countdownWanted()) }
 
 // moving reports whether the frame of the stop on screen is still
 // crossing the wire. A frame crosses during its own stop, live, stepped
@@ -75,18 +127,15 @@ func (m *lessonModel) timerLeft(t sim.TCPInfo, at int) time.Duration {
 	return max(t.TimerLeft-m.now.Sub(m.hist.recs[at].wall), 0)
 }
 
-// countdown keeps a once-a-second tick going while a kernel timer runs
-// down on screen, and lets it stop otherwise.
-func (m *lessonModel) countdown() tea.Cmd {
-	if m.counting || m.replaying() || m.c.deps.Present {
-		return nil
+// countdownWanted reports whether a kernel timer runs down on screen.
+func (m *lessonModel) countdownWanted() bool {
+	if m.replaying() || m.c.deps.Present {
+		return false
 	}
 	for _, side := range []sim.Side{sim.Client, sim.Server} {
 		if t, at, ok := m.hist.lastTCP(m.cursor, side); ok && m.timerLeft(t, at) > 0 {
-			m.counting = true
-			m.countTag++
-			return countdownCmd(m.countTag)
+			return true
 		}
 	}
-	return nil
+	return false
 }

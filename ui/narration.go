@@ -10,15 +10,36 @@ import (
 	"sessionlab/sim"
 )
 
-// narration is what the stop on screen says: a headline and the
-// narration, in the lesson's words (terms still marked, see
-// lessons.Emphasize).
+// stop is what the step on screen says: a headline and the narration, in
+// the lesson's words (terms still marked, see lessons.Emphasize), the part
+// it belongs to, and the narration block drawn at the screen's width.
+// restop computes it when the cursor, the stage or a hint changes; the
+// layout wraps it when the size changes.
+type stop struct {
+	title, text string
+	part        int      // which part of the lesson
+	words       int      // how long it is to read
+	lines       []string // the narration block, drawn (see wrap)
+}
+
+// restop computes what the screen says now, and what the panes beside it
+// show of the cursor's record.
+func (m *lessonModel) restop() {
+	title, text := m.narration()
+	m.stop = stop{title: title, text: text, part: m.partAt(m.cursor),
+		words: len(strings.Fields(title)) + len(strings.Fields(text))}
+	m.stop.lines = m.narrationLines(m.lay.width, m.lay.narrationRows())
+	m.insp.refresh(m)
+}
+
+// narration is the headline and the narration of the stage and the step
+// on screen.
 func (m *lessonModel) narration() (title, text string) {
 	switch {
-	case m.err != nil:
-		return "Could not start the lesson", lessons.PlainError(m.err) + "\n\nPress r to try again, or esc to choose another lesson."
-	case m.menu:
-		return "Break the run on purpose", m.menuText()
+	case m.stage == stageFailed:
+		return "Could not start the lesson", lessons.PlainError(m.link.err) + "\n\nPress r to try again, or esc to choose another lesson."
+	case m.stage == stageMenu:
+		return "Break the run on purpose", m.menu.text
 	case m.cursor < 0:
 		return m.introCard()
 	}
@@ -39,7 +60,7 @@ func (m *lessonModel) narration() (title, text string) {
 	default:
 		title, text = m.lesson.Line(ev), m.lesson.Narration(ev)
 	}
-	if v, ok := m.verdicts[m.cursor]; ok {
+	if v, ok := m.score.verdicts[m.cursor]; ok {
 		// The prediction's verdict is the headline; the event's narration
 		// says why.
 		title = v.title()
@@ -51,14 +72,14 @@ func (m *lessonModel) narration() (title, text string) {
 }
 
 // introCard is the lesson's first stop: what is about to happen, and
-// which keys move.
+// which keys move (the key table's card words).
 func (m *lessonModel) introCard() (title, text string) {
 	title = m.lesson.Title
 	if m.first > 0 {
 		title += ": " + m.lesson.PartName(m.lesson.Scenarios[m.first])
 	}
-	keys := "→ or PgDn: next step · ← or PgUp: back · space: play · g: glossary"
-	if m.playing {
+	keys := cardLine(m.c.actions)
+	if m.playing() {
 		keys = "Playing: each step stays long enough to read · space: pause"
 	}
 	text = m.lesson.Card() + "\n\n" + keys
@@ -78,7 +99,7 @@ func (m *lessonModel) partEnd(e sim.ScenarioEnded) (title, text string) {
 		return "The run stopped", m.lesson.Line(e)
 	}
 	var b strings.Builder
-	for _, u := range m.unfired {
+	for _, u := range m.link.unfired {
 		fmt.Fprintf(&b, "The fault %v you asked for never fired: %s.\n\n", u.Fault, u.Why)
 	}
 	if q, ok := m.hist.lastNonMarker(m.cursor); ok {
@@ -91,23 +112,29 @@ func (m *lessonModel) partEnd(e sim.ScenarioEnded) (title, text string) {
 }
 
 // narrationLines draws the narration block: the headline, then the
-// narration wrapped to width, at most maxLines lines in all.
-func (m *lessonModel) narrationLines(width, maxLines int) []string {
+// narration wrapped to width, rows lines in all, the last cut with … if
+// the text is longer.
+func (m *lessonModel) narrationLines(width, rows int) []string {
+	if width <= 0 {
+		return nil
+	}
 	st := m.c.styles
-	title, text := m.narration()
+	title, text := m.stop.title, m.stop.text
 	out := []string{" " + st.Bold.Render(ansi.Truncate(lessons.Plain(title), width-2, "…"))}
-	if text == "" {
-		return out
+	if text != "" {
+		text = lessons.Emphasize(text, func(s string) string { return st.Term.Render(s) })
+		wrapped := strings.Split(ansi.Wordwrap(text, width-2, ""), "\n")
+		if len(wrapped) > rows-1 {
+			wrapped = wrapped[:max(rows-1, 1)]
+			last := len(wrapped) - 1
+			wrapped[last] = ansi.Truncate(wrapped[last], width-3, "") + "…"
+		}
+		for _, l := range wrapped {
+			out = append(out, " "+l)
+		}
 	}
-	text = lessons.Emphasize(text, func(s string) string { return st.Term.Render(s) })
-	wrapped := strings.Split(ansi.Wordwrap(text, width-2, ""), "\n")
-	if len(wrapped) > maxLines-1 {
-		wrapped = wrapped[:max(maxLines-1, 1)]
-		last := len(wrapped) - 1
-		wrapped[last] = ansi.Truncate(wrapped[last], width-3, "") + "…"
-	}
-	for _, l := range wrapped {
-		out = append(out, " "+l)
+	for len(out) < rows {
+		out = append(out, "")
 	}
 	return out
 }

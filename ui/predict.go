@@ -18,11 +18,92 @@ import (
 // answer was right, by the event's own facts. → or PgDn shows it without
 // an answer (a clicker, or a room: in presenter mode nothing is scored).
 
-// asking is a prediction on screen.
-type asking struct {
+// prediction is the question on screen (stageAsking).
+type prediction struct {
 	p   *lessons.Prediction
 	rec int // the record it comes before
 	sel int // the choice ↑/↓ point at
+}
+
+func newPrediction(p *lessons.Prediction, rec int) prediction { return prediction{p: p, rec: rec} }
+
+// answer is what a key did to a prediction.
+type answer int
+
+const (
+	answerNone   answer = iota // still asking
+	answerChosen               // the learner chose (choice says which, -1: shown without one)
+	answerBack                 // ← : go back a step instead
+)
+
+// update answers a key; choice is the learner's (-1: none) when it
+// returns answerChosen.
+func (a prediction) update(msg tea.KeyMsg, keys *keyMap) (prediction, answer, int) {
+	switch {
+	case key.Matches(msg, keys.Up):
+		a.sel = max(a.sel-1, 0)
+	case key.Matches(msg, keys.Down):
+		a.sel = min(a.sel+1, len(a.p.Choices)-1)
+	case msg.Type == tea.KeyEnter:
+		return a, answerChosen, a.sel
+	case key.Matches(msg, keys.Forward), key.Matches(msg, keys.Play):
+		return a, answerChosen, -1
+	case key.Matches(msg, keys.Back):
+		return a, answerBack, 0
+	default:
+		if n, err := strconv.Atoi(msg.String()); err == nil && n >= 1 && n <= len(a.p.Choices) {
+			return a, answerChosen, n - 1
+		}
+	}
+	return a, answerNone, 0
+}
+
+// view draws the question in width columns and height rows.
+func (a prediction) view(st *Styles, present bool, width, height int) []string {
+	out := []string{" " + st.Title.Render("Predict, then watch")}
+	for _, l := range strings.Split(ansi.Wordwrap(a.p.Question, width-2, ""), "\n") {
+		out = append(out, " "+st.Bold.Render(l))
+	}
+	out = append(out, "")
+	for i, c := range a.p.Choices {
+		lead := fmt.Sprintf("  %d  ", i+1)
+		if i == a.sel {
+			lead = st.Cursor.Render(fmt.Sprintf("▸ %d  ", i+1))
+		}
+		for k, l := range strings.Split(ansi.Wordwrap(c.Text, width-7, ""), "\n") {
+			if k > 0 {
+				lead = "     "
+			}
+			out = append(out, lead+l)
+		}
+	}
+	out = append(out, "")
+	hint := "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer; → shows what happens without an answer."
+	if present {
+		hint = "A question for the room. → shows what really happens."
+	}
+	for _, l := range strings.Split(ansi.Wordwrap(hint, width-2, ""), "\n") {
+		out = append(out, " "+st.Muted.Render(l))
+	}
+	if len(out) > height {
+		out = out[:height]
+	}
+	for len(out) < height {
+		out = append(out, "")
+	}
+	return out
+}
+
+// score is what the learner predicted in this run, and how it went.
+type score struct {
+	asked    map[*lessons.Prediction]bool // predictions asked in this run
+	verdicts map[int]verdict              // by record: what the learner predicted, and the run's answer
+	right    int                          // predictions answered right
+	answered int                          // and answered at all
+}
+
+func newScore() score {
+	return score{asked: map[*lessons.Prediction]bool{}, verdicts: map[int]verdict{}}
 }
 
 // prediction returns the prediction to ask before record i, if one is
@@ -32,7 +113,7 @@ func (m *lessonModel) prediction(i int) *lessons.Prediction {
 		return nil
 	}
 	for _, p := range m.lesson.Predictions() {
-		if !m.asked[p] && p.Matches(m.hist.recs[i].ev) {
+		if !m.score.asked[p] && p.Matches(m.hist.recs[i].ev) {
 			return p
 		}
 	}
@@ -41,24 +122,15 @@ func (m *lessonModel) prediction(i int) *lessons.Prediction {
 
 // askKey answers a key while a prediction is on screen.
 func (m lessonModel) askKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
-	keys := &m.c.keys
-	a := m.ask
-	switch {
-	case key.Matches(msg, keys.Up):
-		a.sel = max(a.sel-1, 0)
-	case key.Matches(msg, keys.Down):
-		a.sel = min(a.sel+1, len(a.p.Choices)-1)
-	case msg.Type == tea.KeyEnter:
-		return m.answer(a.sel)
-	case key.Matches(msg, keys.Forward), key.Matches(msg, keys.Play):
-		return m.answer(-1)
-	case key.Matches(msg, keys.Back):
-		m.ask = nil
+	var got answer
+	var choice int
+	m.ask, got, choice = m.ask.update(msg, &m.c.keys)
+	switch got {
+	case answerChosen:
+		return m.answer(choice)
+	case answerBack:
+		m.enter(m.guided())
 		return m.back()
-	default:
-		if n, err := strconv.Atoi(msg.String()); err == nil && n >= 1 && n <= len(a.p.Choices) {
-			return m.answer(n - 1)
-		}
 	}
 	return m, nil
 }
@@ -66,17 +138,16 @@ func (m lessonModel) askKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 // answer records the learner's choice (-1: none) and shows the event.
 func (m lessonModel) answer(choice int) (lessonModel, tea.Cmd) {
 	a := m.ask
-	m.ask = nil
-	m.asked[a.p] = true
+	m.score.asked[a.p] = true
 	value, right := a.p.Answer(m.hist.recs[a.rec].ev)
-	v := verdict{chosen: choice, right: right, value: value, p: a.p}
 	if choice >= 0 && !m.c.deps.Present {
-		m.predAsked++
+		m.score.answered++
 		if choice == right {
-			m.predRight++
+			m.score.right++
 		}
 	}
-	m.verdicts[a.rec] = v
+	m.score.verdicts[a.rec] = verdict{chosen: choice, right: right, value: value, p: a.p}
+	m.enter(m.guided())
 	return m, tea.Batch(m.showNext(), m.saveProgress())
 }
 
@@ -105,42 +176,4 @@ func (v verdict) title() string {
 		return "✓ Right: " + short(v.right)
 	}
 	return fmt.Sprintf("✗ Not quite: you said %s; the run says %s", short(v.chosen), short(v.right))
-}
-
-// askLines draws a prediction in width columns and height rows.
-func (m *lessonModel) askLines(width, height int) []string {
-	st := m.c.styles
-	a := m.ask
-	out := []string{" " + st.Title.Render("Predict, then watch")}
-	for _, l := range strings.Split(ansi.Wordwrap(a.p.Question, width-2, ""), "\n") {
-		out = append(out, " "+st.Bold.Render(l))
-	}
-	out = append(out, "")
-	for i, c := range a.p.Choices {
-		lead := fmt.Sprintf("  %d  ", i+1)
-		if i == a.sel {
-			lead = st.Cursor.Render(fmt.Sprintf("▸ %d  ", i+1))
-		}
-		for k, l := range strings.Split(ansi.Wordwrap(c.Text, width-7, ""), "\n") {
-			if k > 0 {
-				lead = "     "
-			}
-			out = append(out, lead+l)
-		}
-	}
-	out = append(out, "")
-	hint := "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer; → shows what happens without an answer."
-	if m.c.deps.Present {
-		hint = "A question for the room. → shows what really happens."
-	}
-	for _, l := range strings.Split(ansi.Wordwrap(hint, width-2, ""), "\n") {
-		out = append(out, " "+st.Muted.Render(l))
-	}
-	if len(out) > height {
-		out = out[:height]
-	}
-	for len(out) < height {
-		out = append(out, "")
-	}
-	return out
 }

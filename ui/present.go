@@ -16,10 +16,6 @@ import (
 // prediction is a question to the room answered by the next click, and
 // nothing is scored or saved.
 
-// presenting reports whether the presenter's screen shows (not the full
-// lesson screen that tab brings).
-func (m *lessonModel) presenting() bool { return m.c.deps.Present && !m.details }
-
 // presentLines draws the presenter's screen below the header, in width
 // columns and height rows.
 func (m *lessonModel) presentLines(width, height int) []string {
@@ -28,7 +24,7 @@ func (m *lessonModel) presentLines(width, height int) []string {
 	textW := max(width-2*margin, 40)
 	margin = max((width-textW)/2, 1)
 	pad := strings.Repeat(" ", margin)
-	title, text := m.narration()
+	title, text := m.stop.title, m.stop.text
 	var body []string
 	body = append(body, "")
 	for _, l := range strings.Split(ansi.Wordwrap(lessons.Plain(title), textW, ""), "\n") {

@@ -14,10 +14,10 @@ func (m *lessonModel) saveProgress() tea.Cmd {
 		return nil // a room's run is nobody's progress
 	}
 	id, part, finished := m.lesson.ID, m.partAt(m.cursor), m.finished()
-	preds := progress.Score{Right: m.predRight, Of: m.predAsked}
+	preds := progress.Score{Right: m.score.right, Of: m.score.answered}
 	var quiz progress.Score
-	if m.quiz != nil && m.quiz.done {
-		quiz.Right, quiz.Of = m.quiz.score(m.lesson.Quiz())
+	if m.quiz.done {
+		quiz.Right, quiz.Of = m.quiz.score()
 	}
 	now := m.c.deps.Now()
 	return func() tea.Msg {

@@ -22,28 +22,32 @@ import (
 // reader reads them as they stand, and nothing depends on colour or on
 // where a cursor is.
 
-// quizRun is one go at a lesson's quiz.
-type quizRun struct {
+// quiz is one go at a lesson's quiz.
+type quiz struct {
+	qs     []lessons.Question
 	at     int   // the question on screen
 	chosen []int // per question: the choice, or -1 before an answer (-2: shown without one)
 	sel    int
 	done   bool
 }
 
-func newQuizRun(n int) *quizRun {
-	q := &quizRun{chosen: make([]int, n)}
+func newQuiz(qs []lessons.Question) quiz {
+	q := quiz{qs: qs, chosen: make([]int, len(qs))}
 	for i := range q.chosen {
 		q.chosen[i] = -1
 	}
 	return q
 }
 
+// due reports whether the quiz is still to be taken.
+func (q *quiz) due(noQuestions bool) bool { return len(q.qs) > 0 && !q.done && !noQuestions }
+
 // score is right answers out of questions answered.
-func (q *quizRun) score(qs []lessons.Question) (right, of int) {
+func (q *quiz) score() (right, of int) {
 	for i, c := range q.chosen {
 		if c >= 0 {
 			of++
-			if c == qs[i].Right {
+			if c == q.qs[i].Right {
 				right++
 			}
 		}
@@ -51,24 +55,20 @@ func (q *quizRun) score(qs []lessons.Question) (right, of int) {
 	return right, of
 }
 
-// atEnd reports whether the lesson's last step is on screen.
-func (m *lessonModel) atEnd() bool {
-	return m.done && m.err == nil && m.cursor >= 0 && m.cursor == m.hist.len()-1
-}
+// quizEnd is what a key did to the quiz.
+type quizEnd int
 
-// quizzing reports whether the quiz is on screen.
-func (m *lessonModel) quizzing() bool {
-	return m.atEnd() && m.hasQuiz() && !m.quiz.done
-}
+const (
+	quizOn   quizEnd = iota // still on a question
+	quizDone                // the last question was passed
+	quizBack                // ← on the first question: back to the last step
+)
 
-// hasQuiz reports whether this lesson ends with a quiz.
-func (m *lessonModel) hasQuiz() bool { return len(m.lesson.Quiz()) > 0 && !m.c.deps.NoQuestions }
-
-// quizKey answers a key during the quiz.
-func (m lessonModel) quizKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
-	keys := &m.c.keys
-	q, qs := m.quiz, m.lesson.Quiz()
-	cur := qs[q.at]
+// update answers a key during the quiz. present: a room's answers are
+// not scored.
+func (q quiz) update(msg tea.KeyMsg, keys *keyMap, present bool) (quiz, quizEnd) {
+	q.chosen = append([]int(nil), q.chosen...)
+	cur := q.qs[q.at]
 	answered := q.chosen[q.at] != -1
 	switch {
 	case key.Matches(msg, keys.Up) && !answered:
@@ -80,38 +80,35 @@ func (m lessonModel) quizKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	case key.Matches(msg, keys.Forward), msg.Type == tea.KeyEnter, key.Matches(msg, keys.Play):
 		if !answered {
 			q.chosen[q.at] = -2 // shown, not answered: no score
-			return m, nil
+			return q, quizOn
 		}
 		q.at++
 		q.sel = 0
-		if q.at == len(qs) {
-			q.done, q.at = true, len(qs)-1
-			return m, m.saveProgress()
+		if q.at == len(q.qs) {
+			q.done, q.at = true, len(q.qs)-1
+			return q, quizDone
 		}
 	case key.Matches(msg, keys.Back):
-		if q.at > 0 {
-			q.at--
-		} else {
-			return m.back()
+		if q.at == 0 {
+			return q, quizBack
 		}
+		q.at--
 	default:
 		if n, err := strconv.Atoi(msg.String()); err == nil && !answered && n >= 1 && n <= len(cur.Choices) {
 			q.chosen[q.at] = n - 1
-			if m.c.deps.Present {
+			if present {
 				q.chosen[q.at] = -2 // a room's answer is not scored
 			}
 		}
 	}
-	return m, nil
+	return q, quizOn
 }
 
-// quizLines draws the question on screen in width columns and height rows.
-func (m *lessonModel) quizLines(width, height int) []string {
-	st := m.c.styles
-	q, qs := m.quiz, m.lesson.Quiz()
-	cur := qs[q.at]
+// view draws the question on screen in width columns and height rows.
+func (q quiz) view(st *Styles, width, height int) []string {
+	cur := q.qs[q.at]
 	chosen := q.chosen[q.at]
-	out := []string{" " + st.Title.Render(fmt.Sprintf("Quiz: question %d of %d", q.at+1, len(qs)))}
+	out := []string{" " + st.Title.Render(fmt.Sprintf("Quiz: question %d of %d", q.at+1, len(q.qs)))}
 	wrap := func(s string, indent string, style func(...string) string) {
 		for _, l := range strings.Split(ansi.Wordwrap(s, width-len(indent)-1, ""), "\n") {
 			out = append(out, " "+indent+style(l))
@@ -158,4 +155,18 @@ func (m *lessonModel) quizLines(width, height int) []string {
 		out = append(out, "")
 	}
 	return out
+}
+
+// quizKey answers a key during the quiz.
+func (m lessonModel) quizKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
+	var end quizEnd
+	m.quiz, end = m.quiz.update(msg, &m.c.keys, m.c.deps.Present)
+	switch end {
+	case quizDone:
+		m.enter(stageSummary)
+		return m, m.saveProgress()
+	case quizBack:
+		return m.back()
+	}
+	return m, nil
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -10,8 +9,8 @@ import (
 	"sessionlab/sim"
 )
 
-// How long a stop stays on screen while playing, at speed 1: long enough
-// to read its narration at a comfortable pace, never less than the frame
+// How a stop stays on screen while playing, at speed 1: long enough to
+// read its narration at a comfortable pace, never less than the frame
 // takes to cross the wire.
 const (
 	readBase    = time.Second
@@ -28,54 +27,39 @@ func (m *lessonModel) arrived() tea.Cmd {
 		case m.want > 0:
 			m.want--
 			return m.showNext()
-		case m.playing && !m.holding:
+		case m.playing() && !m.holding:
 			return m.showNext()
 		}
 	}
-	if m.playing {
-		m.pauseRun()
+	if m.playing() {
+		m.link.pause()
 	}
 	return nil
-}
-
-// pauseRun and resumeRun pause the run and let it go, once each.
-func (m *lessonModel) pauseRun() {
-	if !m.runPaused && m.session != nil {
-		m.session.Pause()
-		m.runPaused = true
-	}
-}
-
-func (m *lessonModel) resumeRun() {
-	if m.runPaused && m.session != nil {
-		m.session.Resume()
-		m.runPaused = false
-	}
 }
 
 // showNext moves the cursor to the first record not shown yet, and starts
 // what showing it involves: its frame's crossing, a countdown, and while
 // playing the time to read it. A fault shown while playing pauses the
-// lesson on it, so that what it did is read.
+// lesson on it, so that what it did is read; a prediction due before the
+// record is asked first.
 func (m *lessonModel) showNext() tea.Cmd {
 	if m.shown >= m.hist.len()-1 {
 		return nil
 	}
 	if p := m.prediction(m.shown + 1); p != nil {
 		// Ask before showing: the run waits, and so does playing.
-		m.ask = &asking{p: p, rec: m.shown + 1}
-		if m.playing {
-			m.setPlaying(false)
-		}
+		m.want = 0
+		m.ask = newPrediction(p, m.shown+1)
+		m.enter(stageAsking)
 		return nil
 	}
 	m.shown++
 	m.moveTo(m.shown)
-	if _, ok := m.hist.recs[m.cursor].ev.(sim.Faulted); ok && m.playing {
+	if m.faulted(m.cursor) && m.playing() {
 		m.setPlaying(false)
 	}
 	cmds := []tea.Cmd{m.animate(), m.countdown()}
-	if m.playing {
+	if m.playing() {
 		cmds = append(cmds, m.hold())
 	}
 	if _, ok := m.hist.recs[m.cursor].ev.(sim.ScenarioStarted); ok || m.finished() {
@@ -84,11 +68,24 @@ func (m *lessonModel) showNext() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// moveTo puts the cursor on record i, its frame starting to cross now.
+// moveTo puts the cursor on record i, its frame starting to cross now,
+// and works out what the screen says there.
 func (m *lessonModel) moveTo(i int) {
 	m.cursor, m.shownAt = i, m.now
 	m.hint = ""
 	m.refreshLog()
+	switch m.stage {
+	case stageIntro, stageStepping:
+		m.stage = m.guided()
+	}
+	m.settle()
+	m.restop()
+}
+
+// say puts a one-line note about the last key in the narration's place.
+func (m *lessonModel) say(hint string) {
+	m.hint = hint
+	m.restop()
 }
 
 // hold starts the reading time of the stop on screen.
@@ -102,24 +99,22 @@ func (m *lessonModel) hold() tea.Cmd {
 // none waiting, the run goes on.
 func (m lessonModel) held() (lessonModel, tea.Cmd) {
 	m.holding = false
-	if !m.playing {
+	if !m.playing() {
 		return m, nil
 	}
 	if m.shown < m.hist.len()-1 {
 		return m, m.showNext()
 	}
-	m.resumeRun()
+	m.link.resume()
 	return m, nil
 }
 
 // readingTime is how long the stop on screen is held while playing.
 func (m *lessonModel) readingTime() time.Duration {
-	title, text := m.narration()
-	words := len(strings.Fields(title)) + len(strings.Fields(text))
 	if r := m.c.deps.Reading; r != nil {
-		return r(words)
+		return r(m.stop.words)
 	}
-	d := time.Duration(float64(readBase+time.Duration(words)*readPerWord) / m.speed)
+	d := time.Duration(float64(readBase+time.Duration(m.stop.words)*readPerWord) / m.speed)
 	return max(d, m.travel())
 }
 
@@ -127,24 +122,31 @@ func (m *lessonModel) readingTime() time.Duration {
 // paused; playing, it runs unless records wait to be read (showNext and
 // held let it go when they run out).
 func (m *lessonModel) setPlaying(on bool) {
-	m.playing, m.want = on, 0
-	if !on {
-		m.holding = false
-		m.pauseRun()
+	m.want = 0
+	if on {
+		m.enter(stagePlaying)
+	} else {
+		m.enter(m.guided())
 	}
 }
 
 // togglePlay is space: from guided to playing (from the newest record
 // shown, if the cursor was back in a replay) and back.
 func (m lessonModel) togglePlay() (lessonModel, tea.Cmd) {
-	if m.session == nil {
+	if m.link.session == nil {
 		return m, nil
 	}
-	if m.playing {
+	if m.playing() {
 		m.setPlaying(false)
-		m.refreshLog()
+		m.refreshLog() // the cursor's line is marked again
 		return m, nil
 	}
+	return m.play()
+}
+
+// play starts playing from the newest record shown: the records waiting
+// are shown one by one, then the run goes on.
+func (m lessonModel) play() (lessonModel, tea.Cmd) {
 	m.setPlaying(true)
 	if m.replaying() {
 		m.moveTo(m.shown)
@@ -152,7 +154,7 @@ func (m lessonModel) togglePlay() (lessonModel, tea.Cmd) {
 	if m.shown < m.hist.len()-1 {
 		return m, m.showNext()
 	}
-	m.resumeRun()
+	m.link.resume()
 	return m, tea.Batch(m.hold(), m.animate(), m.countdown())
 }
 
@@ -162,7 +164,7 @@ func (m lessonModel) togglePlay() (lessonModel, tea.Cmd) {
 // is shown when it comes. At the end of the lesson it goes on to the
 // next one.
 func (m lessonModel) forward() (lessonModel, tea.Cmd) {
-	if m.playing {
+	if m.playing() {
 		m.setPlaying(false)
 	}
 	switch {
@@ -173,16 +175,14 @@ func (m lessonModel) forward() (lessonModel, tea.Cmd) {
 		return m, m.showNext()
 	case m.finished():
 		return m, func() tea.Msg { return nextLessonMsg{} }
-	case m.done:
-		return m, nil
-	case m.session == nil:
+	case !m.link.live():
 		return m, nil
 	}
 	// Each press is one step, also when several come before the first
 	// step's record: a clicker pressed twice means two steps.
 	if m.want < maxWant {
 		m.want++
-		m.session.Step()
+		m.link.step()
 	}
 	return m, nil
 }
@@ -194,14 +194,14 @@ const maxWant = 8
 // back moves to the record before, as a replay: the run stays paused and
 // the network is not rewound.
 func (m lessonModel) back() (lessonModel, tea.Cmd) {
-	if m.playing {
+	if m.playing() {
 		m.setPlaying(false)
 	}
 	if m.cursor <= 0 {
 		if m.cursor == 0 {
 			m.moveTo(-1) // the intro card
 		} else {
-			m.hint = "This is the start of the lesson."
+			m.say("This is the start of the lesson.")
 		}
 		return m, nil
 	}
@@ -215,14 +215,15 @@ func (m lessonModel) jumpPart(dir int) (lessonModel, tea.Cmd) {
 	p := m.partAt(m.cursor) + dir
 	if p < 0 || p >= len(m.lesson.Scenarios) {
 		if dir > 0 {
-			m.hint = "This is the lesson's last part."
+			m.say("This is the lesson's last part.")
 		} else {
-			m.hint = "This is the lesson's first part."
+			m.say("This is the lesson's first part.")
 		}
 		return m, nil
 	}
 	m.first = p
-	m.playing = false
+	m.setPlaying(false)
+	m.autoplay = false
 	return m, m.start()
 }
 
@@ -248,13 +249,11 @@ func (m lessonModel) setSpeed(dir int) (lessonModel, tea.Cmd) {
 	}
 	i = max(0, min(len(speeds)-1, i+dir))
 	if speeds[i] == m.speed {
-		m.hint = fmt.Sprintf("Speed is already %s, the limit.", speedLabel(m.speed))
+		m.say(fmt.Sprintf("Speed is already %s, the limit.", speedLabel(m.speed)))
 		return m, nil
 	}
 	m.speed = speeds[i]
-	if m.session != nil {
-		_ = m.session.SetSpeed(m.speed)
-	}
+	m.link.setSpeed(m.speed)
 	return m, nil
 }
 

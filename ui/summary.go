@@ -13,11 +13,32 @@ import (
 	"sessionlab/sim/spdu"
 )
 
-// summaryLines draws the card a lesson ends on: what to take away, what
-// this run really did on the sockets, what a fault the learner injected
-// caused, and the way on. It fills height lines, the way on last.
-func (m *lessonModel) summaryLines(width, height int) []string {
+// summary is the card a lesson ends on: what to take away, what this
+// run really did on the sockets, what a fault the learner injected
+// caused, and the way on. Its facts are counted once, when the lesson
+// ends (newSummary); view only lays them out.
+type summary struct {
+	title     string
+	takeaways []string
+	answers   string
+	facts     []string
+	faults    []string
+	next      string // the way on, rendered
+}
+
+func newSummary(m *lessonModel) summary {
 	st := m.c.styles
+	s := summary{title: "What to take away from " + m.lesson.Title, takeaways: m.lesson.Takeaways,
+		answers: m.answers(), facts: m.runFacts(), faults: m.faultFacts()}
+	s.next = " " + st.Bold.Render("This was the last lesson.") + st.Muted.Render(" r: run it again · esc: lessons")
+	if n, ok := m.nextLesson(); ok {
+		s.next = " " + st.Bold.Render("Next: "+n.Title) + " (enter or PgDn)" + st.Muted.Render(" · r: run it again · esc: lessons")
+	}
+	return s
+}
+
+// view draws the card in width columns and height lines, the way on last.
+func (s summary) view(st *Styles, width, height int) []string {
 	var out []string
 	bullets := func(items []string) {
 		for _, it := range items {
@@ -31,20 +52,16 @@ func (m *lessonModel) summaryLines(width, height int) []string {
 			}
 		}
 	}
-	out = append(out, " "+st.Bold.Render("What to take away from "+m.lesson.Title))
-	bullets(m.lesson.Takeaways)
-	if a := m.answers(); a != "" {
-		out = append(out, "", " "+st.Bold.Render("Your answers: ")+a)
+	out = append(out, " "+st.Bold.Render(s.title))
+	bullets(s.takeaways)
+	if s.answers != "" {
+		out = append(out, "", " "+st.Bold.Render("Your answers: ")+s.answers)
 	}
 	out = append(out, "", " "+st.Bold.Render("What happened on the real sockets in this run"))
-	bullets(m.runFacts())
-	if f := m.faultFacts(); len(f) > 0 {
+	bullets(s.facts)
+	if len(s.faults) > 0 {
 		out = append(out, "", " "+st.Bold.Render("Faults"))
-		bullets(f)
-	}
-	next := " " + st.Bold.Render("This was the last lesson.") + st.Muted.Render(" r: run it again · esc: lessons")
-	if n, ok := m.nextLesson(); ok {
-		next = " " + st.Bold.Render("Next: "+n.Title) + " (enter or PgDn)" + st.Muted.Render(" · r: run it again · esc: lessons")
+		bullets(s.faults)
 	}
 	if len(out) > height-2 {
 		out = append(out[:max(height-3, 0)], " "+st.Muted.Render("…"))
@@ -52,17 +69,17 @@ func (m *lessonModel) summaryLines(width, height int) []string {
 	for len(out) < height-1 {
 		out = append(out, "")
 	}
-	return append(out, ansi.Truncate(next, width, "…"))
+	return append(out, ansi.Truncate(s.next, width, "…"))
 }
 
 // answers sums up the learner's predictions and quiz in this run.
 func (m *lessonModel) answers() string {
 	var parts []string
-	if m.predAsked > 0 {
-		parts = append(parts, fmt.Sprintf("predictions %d of %d right", m.predRight, m.predAsked))
+	if m.score.answered > 0 {
+		parts = append(parts, fmt.Sprintf("predictions %d of %d right", m.score.right, m.score.answered))
 	}
 	if m.hasQuiz() && m.quiz.done {
-		right, of := m.quiz.score(m.lesson.Quiz())
+		right, of := m.quiz.score()
 		if of > 0 {
 			parts = append(parts, fmt.Sprintf("quiz %d of %d right", right, of))
 		}
@@ -147,7 +164,7 @@ func (m *lessonModel) runFacts() []string {
 // and what followed: aborts, data sent again, duplicates dropped.
 func (m *lessonModel) faultFacts() []string {
 	var out []string
-	for _, u := range m.unfired {
+	for _, u := range m.link.unfired {
 		out = append(out, fmt.Sprintf("The fault %v you asked for never fired: %s.", u.Fault, u.Why))
 	}
 	for i, r := range m.hist.recs {

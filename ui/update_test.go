@@ -45,8 +45,8 @@ func TestOpensGuidedOnTheIntroCard(t *testing.T) {
 	s := hs.open("synchronize")
 	hs.feed(evs[:2]...)
 	l := &hs.m.lesson
-	if l.cursor != -1 || l.playing {
-		t.Fatalf("cursor %d, playing %v", l.cursor, l.playing)
+	if l.cursor != -1 || l.playing() {
+		t.Fatalf("cursor %d, playing %v", l.cursor, l.playing())
 	}
 	if paused, steps, _, _ := s.state(); !paused || steps != 0 {
 		t.Fatalf("run paused %v, %d steps", paused, steps)
@@ -98,7 +98,7 @@ func TestOneStepPerKey(t *testing.T) {
 		t.Fatalf("showing records that had arrived asked the run for %d steps", steps)
 	}
 	for _, p := range l.lesson.Predictions() {
-		l.asked[p] = true // this part is about steps, not questions
+		l.score.asked[p] = true // this part is about steps, not questions
 	}
 	hs.key("n")
 	hs.key("n") // a clicker pressed twice before the step comes
@@ -155,8 +155,8 @@ func TestPlayHoldsEachStep(t *testing.T) {
 	hs.play(evs[:5]...)
 	hs.key("space")
 	l := &hs.m.lesson
-	if paused, _, _, _ := s.state(); paused || !l.playing || !l.holding {
-		t.Fatalf("space: run paused %v, playing %v, holding %v", paused, l.playing, l.holding)
+	if paused, _, _, _ := s.state(); paused || !l.playing() || !l.holding {
+		t.Fatalf("space: run paused %v, playing %v, holding %v", paused, l.playing(), l.holding)
 	}
 	hs.feed(evs[5:8]...)
 	if l.cursor != 4 {
@@ -180,7 +180,7 @@ func TestPlayHoldsEachStep(t *testing.T) {
 	}
 	hs.send(holdMsg{tag: l.holdTag - 1}) // a stale hold changes nothing
 	hs.key("space")
-	if paused, _, _, _ := s.state(); !paused || l.playing {
+	if paused, _, _, _ := s.state(); !paused || l.playing() {
 		t.Fatal("space did not pause")
 	}
 }
@@ -197,12 +197,12 @@ func TestFaultPausesWhilePlaying(t *testing.T) {
 	fault := slices.IndexFunc(evs, func(ev sim.Event) bool { _, ok := ev.(sim.Faulted); return ok })
 	for i := 19; i <= fault; i++ {
 		hs.feed(evs[i])
-		for l.shown < l.hist.len()-1 && l.playing {
+		for l.shown < l.hist.len()-1 && l.playing() {
 			hs.send(holdMsg{tag: l.holdTag})
 		}
 	}
-	if l.cursor != fault || l.playing {
-		t.Fatalf("cursor %d (fault at %d), playing %v", l.cursor, fault, l.playing)
+	if l.cursor != fault || l.playing() {
+		t.Fatalf("cursor %d (fault at %d), playing %v", l.cursor, fault, l.playing())
 	}
 	if paused, _, _, _ := s.state(); !paused {
 		t.Fatal("the run goes on past the fault")
@@ -217,7 +217,7 @@ func TestRestartStopsTheOldRun(t *testing.T) {
 	hs := newHarness(t, 100, 30)
 	old := hs.open("synchronize")
 	hs.play(evs[:8]...)
-	oldGen := hs.m.lesson.gen
+	oldGen := hs.m.lesson.link.gen
 	msgs := run(hs.key("r"))
 	if _, _, _, stopped := old.state(); !stopped {
 		t.Fatal("restart did not stop the old run")
@@ -225,8 +225,8 @@ func TestRestartStopsTheOldRun(t *testing.T) {
 	for _, msg := range msgs {
 		hs.send(msg)
 	}
-	if hs.m.lesson.gen == oldGen || hs.m.lesson.hist.len() != 0 || hs.m.lesson.session == nil || hs.m.lesson.cursor != -1 {
-		t.Fatalf("after restart: gen %d (was %d), %d events", hs.m.lesson.gen, oldGen, hs.m.lesson.hist.len())
+	if hs.m.lesson.link.gen == oldGen || hs.m.lesson.hist.len() != 0 || hs.m.lesson.link.session == nil || hs.m.lesson.cursor != -1 {
+		t.Fatalf("after restart: gen %d (was %d), %d events", hs.m.lesson.link.gen, oldGen, hs.m.lesson.hist.len())
 	}
 	if hs.starter.count() != 2 {
 		t.Fatalf("%d runs started", hs.starter.count())
@@ -236,7 +236,7 @@ func TestRestartStopsTheOldRun(t *testing.T) {
 		t.Fatal("an event of the stopped run was shown")
 	}
 	hs.send(startedMsg{gen: oldGen, session: &fakeSession{events: make(chan sim.Event)}})
-	if hs.m.lesson.session != hs.starter.session(1) {
+	if hs.m.lesson.link.session != hs.starter.session(1) {
 		t.Fatal("a stale start replaced the run")
 	}
 }
@@ -291,7 +291,9 @@ func TestSpeedKeys(t *testing.T) {
 func TestLeavingAndQuitting(t *testing.T) {
 	hs := newHarness(t, 100, 30)
 	s := hs.open("establish")
-	run(hs.key("esc"))
+	for _, msg := range run(hs.key("esc")) {
+		run(hs.send(msg))
+	}
 	if _, _, _, stopped := s.state(); !stopped || hs.m.screen != pickerScreen {
 		t.Fatal("esc did not stop the run and go back to the lessons")
 	}
@@ -313,7 +315,7 @@ func TestResizeKeepsTheLogFilled(t *testing.T) {
 	hs.open("synchronize")
 	hs.play(evs[:30]...)
 	hs.send(tea.WindowSizeMsg{Width: 200, Height: 60})
-	lines := hs.m.lesson.logLines(40, hs.m.lesson.log.Height)
+	lines := hs.m.lesson.log.lines(hs.m.c.styles, hs.m.lesson.shown, 40, hs.m.lesson.log.vp.Height)
 	if len(lines) < 30 {
 		t.Fatalf("log shows %d of 30 lines in a tall terminal", len(lines))
 	}
@@ -366,11 +368,11 @@ func TestTimeWaitCountsDown(t *testing.T) {
 	if v := hs.m.View(); !strings.Contains(v, "TIME_WAIT · 60 s left") {
 		t.Fatalf("no countdown at close:\n%s", v)
 	}
-	if cmd := hs.m.lesson.countdown(); cmd != nil || !hs.m.lesson.counting {
+	if cmd := hs.m.lesson.countdown(); cmd != nil || !hs.m.lesson.motion.counting {
 		t.Fatal("the countdown is not ticking")
 	}
 	hs.clock.t = hs.clock.t.Add(15 * time.Second)
-	hs.send(countdownMsg{tag: hs.m.lesson.countTag})
+	hs.send(countdownMsg{tag: hs.m.lesson.motion.countTag})
 	if v := hs.m.View(); !strings.Contains(v, "TIME_WAIT · 45 s left") || !strings.Contains(v, "no socket calls") {
 		t.Fatalf("paused, the kernel's timer stood still, or the caption says the sockets do:\n%s", v)
 	}
@@ -390,7 +392,7 @@ func TestSummaryCard(t *testing.T) {
 	s := hs.open("establish")
 	s.unfired = []sim.Unfired{{Fault: sim.FaultAt{Kind: sim.FaultReset, After: 999}, Why: "the run ended after event 20"}}
 	hs.play(evs...)
-	hs.send(doneMsg{gen: hs.m.lesson.gen})
+	hs.send(doneMsg{gen: hs.m.lesson.link.gen})
 	est, _ := testBook(t).Lesson("establish")
 	for i, q := range est.Quiz() {
 		v := ansi.Strip(hs.m.View())
@@ -442,14 +444,14 @@ func TestPrediction(t *testing.T) {
 	l := &hs.m.lesson
 	for _, p := range l.lesson.Predictions() {
 		if p.Key != "client received MIA" {
-			l.asked[p] = true
+			l.score.asked[p] = true
 		}
 	}
 	_, stepsBefore, _, _ := s.state()
 	hs.feed(evs[mia])
 	hs.key("right")
 	v := ansi.Strip(hs.m.View())
-	if l.ask == nil || !contains(v, "Predict, then watch") || !contains(v, "What will the client's V(A) be") {
+	if l.stage != stageAsking || !contains(v, "Predict, then watch") || !contains(v, "What will the client's V(A) be") {
 		t.Fatalf("no question before the MIA:\n%s", v)
 	}
 	if contains(v, "client ← GT+MIA 1") || l.cursor == mia {
@@ -460,8 +462,8 @@ func TestPrediction(t *testing.T) {
 	if _, steps, _, _ := s.state(); steps != stepsBefore {
 		t.Fatal("answering asked the run for a step")
 	}
-	if l.cursor != mia || l.predRight != 1 || l.predAsked != 1 {
-		t.Fatalf("after the answer: cursor %d (MIA at %d), %d of %d right", l.cursor, mia, l.predRight, l.predAsked)
+	if l.cursor != mia || l.score.right != 1 || l.score.answered != 1 {
+		t.Fatalf("after the answer: cursor %d (MIA at %d), %d of %d right", l.cursor, mia, l.score.right, l.score.answered)
 	}
 	if v := ansi.Strip(hs.m.View()); !contains(v, "✓ Right: 2\n") {
 		t.Fatalf("no verdict:\n%s", v)
@@ -510,7 +512,7 @@ func TestFrameCrossesDuringItsStep(t *testing.T) {
 	}
 	l := &hs.m.lesson
 	start := pos()
-	if !l.framing {
+	if !l.motion.framing {
 		t.Fatal("no animation for the step's frame")
 	}
 	hs.at(hs.clock.t.Add(l.travel()))
@@ -612,7 +614,7 @@ func TestPresenterMode(t *testing.T) {
 	mia := slices.IndexFunc(evs, received(sim.Client, spdu.MIA))
 	hs.play(evs[:12]...)
 	l := &hs.m.lesson
-	if l.framing || l.moving() {
+	if l.motion.framing || l.moving() {
 		t.Fatal("a frame is animating in presenter mode")
 	}
 	v := ansi.Strip(hs.m.View())
@@ -621,20 +623,20 @@ func TestPresenterMode(t *testing.T) {
 	}
 	_, before, _, _ := s.state()
 	hs.key("space")
-	if _, steps, _, _ := s.state(); steps != before+1 || l.playing {
+	if _, steps, _, _ := s.state(); steps != before+1 || l.playing() {
 		t.Fatal("space did not step")
 	}
 	hs.feed(evs[12 : mia+1]...)
-	for l.ask == nil && l.shown < mia {
+	for l.stage != stageAsking && l.shown < mia {
 		hs.key("pgdown")
 	}
-	if v := ansi.Strip(hs.m.View()); l.ask == nil || !contains(v, "A question for the room") {
+	if v := ansi.Strip(hs.m.View()); l.stage != stageAsking || !contains(v, "A question for the room") {
 		t.Fatalf("no question for the room:\n%s", v)
 	}
 	rec := l.ask.rec
 	hs.key("2")
-	if l.predAsked != 0 || l.cursor != rec {
-		t.Fatalf("presenter mode scored a prediction (%d asked), cursor %d, want %d", l.predAsked, l.cursor, rec)
+	if l.score.answered != 0 || l.cursor != rec {
+		t.Fatalf("presenter mode scored a prediction (%d asked), cursor %d, want %d", l.score.answered, l.cursor, rec)
 	}
 	hs.key("tab")
 	if !contains(hs.m.View(), "Event log") {
@@ -670,7 +672,7 @@ func TestPickerProgress(t *testing.T) {
 		t.Fatalf("c opened %s at %v", hs.m.lesson.lesson.ID, hs.starter.cfgs)
 	}
 	s := hs.starter.session(hs.starter.count() - 1)
-	hs.send(startedMsg{gen: hs.m.lesson.gen, session: s})
+	hs.send(startedMsg{gen: hs.m.lesson.link.gen, session: s})
 	evs := recorded(t, sim.RecoverReconnect)
 	for _, msg := range run(func() tea.Cmd { hs.feed(evs[0]); return hs.key("right") }()) {
 		hs.send(msg)

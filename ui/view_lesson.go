@@ -10,130 +10,25 @@ import (
 	"sessionlab/sim"
 )
 
-// narrationBudget is about the longest event narration, in characters,
-// that the lesson files hold once filled in. (Introductions are longer;
-// the picker shows them.)
-const narrationBudget = 440
-
-// ladderWidth is from what width the wire and the ladder both show, the
-// ladder beside the event log.
-const ladderWidth = 120
-
-// picture is what the screen draws the run with below the endpoints when
-// there is no room for both: the wire, or the ladder (sequence diagram).
-type picture int
-
-const (
-	pictureWire picture = iota
-	pictureLadder
-)
-
-// layout is what the lesson screen computes when something changes, so
-// that View only puts it together.
-type layout struct {
-	width, height int
-	helpHeight    int
-	wire          bool     // the wire strip shows
-	narration     []string // the narration block, rendered
-	bottom        int      // height of the panes block
-	cols          []column // the panes, left to right; one when there is room for only one
-	inspector     []string
-}
-
-// column is one of the lower panes and its width.
-type column struct {
-	kind  paneKind
-	width int
-}
-
-// paneKind is what a lower pane shows.
-type paneKind int
-
-const (
-	kindLog paneKind = iota
-	kindLadder
-	kindInspector
-)
-
-// relayout recomputes the layout for the current state and size, and sizes
-// the log viewport to match.
-func (m *lessonModel) relayout(width, height, helpHeight int) {
-	l := layout{width: width, height: height, helpHeight: helpHeight}
-	wide := width >= ladderWidth
-	l.wire = wide || m.pic == pictureWire
-	fixed := 1 + len(m.endpointLines(width, height)) + helpHeight
-	if l.wire {
-		fixed += 4
-	}
-	// The narration block has a fixed height for a given terminal, so that
-	// nothing below it moves from one step to the next: enough lines for
-	// the longest narration at this width, as long as the panes keep five.
-	text := min(narrationBudget/max(width-2, 1)+1, max(height-fixed-6, 2))
-	l.narration = m.narrationLines(width, text+1)
-	for len(l.narration) < text+1 {
-		l.narration = append(l.narration, "")
-	}
-	l.bottom = max(height-fixed-len(l.narration), 1)
-	l.cols = m.columns(width, wide, l.wire)
-	body := l.bottom - 1
-	logW := 0
-	for _, c := range l.cols {
-		switch c.kind {
-		case kindInspector:
-			l.inspector = m.inspectorLines(c.width, body)
-		case kindLog:
-			logW = c.width
-		}
-	}
-	m.lay = l
-	m.log.Width, m.log.Height = max(logW, 1), body
-	if m.logHeight != body {
-		m.refreshLog() // the padding depends on the height
-		m.log.SetYOffset(m.log.YOffset)
-	}
-}
-
-// columns lays out the lower panes: at the ladder width, ladder, log and
-// inspector side by side; from 90 columns, the log or the ladder beside
-// the inspector; below that, the one with the focus.
-func (m *lessonModel) columns(width int, wide, wire bool) []column {
-	left := kindLog
-	if !wire {
-		left = kindLadder
-	}
-	switch {
-	case wide:
-		insp := max(width*2/5, 44)
-		rest := width - insp - 7 // margins and two separators
-		return []column{{kindLadder, rest / 2}, {kindLog, rest - rest/2}, {kindInspector, insp}}
-	case width >= 90:
-		logW := min(48, width*2/5)
-		return []column{{left, logW}, {kindInspector, width - logW - 4}}
-	case m.focus == paneInspector:
-		return []column{{kindInspector, width - 2}}
-	}
-	return []column{{left, width - 1}}
-}
-
-// view draws the lesson screen from the last layout, with help at the
-// bottom.
+// view draws the lesson screen, with help at the bottom: what its stage
+// shows, at the sizes the layout computed.
 func (m *lessonModel) view(help string) string {
 	l := m.lay
 	lines := []string{m.header(l.width)}
+	body := l.height - 1 - helpRows
 	switch {
-	case m.finished():
+	case m.stage == stageSummary:
 		// The summary card has the screen to itself: the run is over.
-		lines = append(lines, m.summaryLines(l.width, l.height-1-l.helpHeight)...)
+		lines = append(lines, m.sum.view(m.c.styles, l.width, body)...)
 		return strings.Join(append(lines, help), "\n")
-	case m.quizzing():
-		lines = append(lines, m.quizLines(l.width, l.height-1-l.helpHeight)...)
+	case m.stage == stageQuiz:
+		lines = append(lines, m.quiz.view(m.c.styles, l.width, body)...)
 		return strings.Join(append(lines, help), "\n")
-	}
-	if m.presenting() {
-		if m.ask != nil {
-			lines = append(lines, m.askLines(l.width, l.height-1-l.helpHeight)...)
+	case m.c.deps.Present && !m.details:
+		if m.stage == stageAsking {
+			lines = append(lines, m.ask.view(m.c.styles, true, l.width, body)...)
 		} else {
-			lines = append(lines, m.presentLines(l.width, l.height-1-l.helpHeight)...)
+			lines = append(lines, m.presentLines(l.width, body)...)
 		}
 		return strings.Join(append(lines, help), "\n")
 	}
@@ -141,22 +36,16 @@ func (m *lessonModel) view(help string) string {
 	if l.wire {
 		lines = append(lines, m.wireLines(l.width)...)
 	}
-	if m.ask != nil {
+	if m.stage == stageAsking {
 		// The question takes the narration's place and the panes': what
 		// is asked about must not show before it is answered.
-		lines = append(lines, m.askLines(l.width, len(l.narration)+l.bottom)...)
+		lines = append(lines, m.ask.view(m.c.styles, m.c.deps.Present, l.width, l.narration+l.bottom)...)
 		return strings.Join(append(lines, help), "\n")
 	}
-	lines = append(lines, l.narration...)
+	lines = append(lines, m.stop.lines...)
 	lines = append(lines, m.panes(l.width, l.bottom)...)
 	lines = append(lines, help)
 	return strings.Join(lines, "\n")
-}
-
-// finished reports whether the screen is on the lesson's last stop, its
-// summary card.
-func (m *lessonModel) finished() bool {
-	return m.atEnd() && (!m.hasQuiz() || m.quiz.done)
 }
 
 // header names the lesson, says where in it the screen is, and what state
@@ -165,17 +54,17 @@ func (m *lessonModel) header(width int) string {
 	st := m.c.styles
 	var status string
 	switch {
-	case m.err != nil:
+	case m.stage == stageFailed:
 		status = st.Error.Render("could not start")
-	case m.starting:
+	case m.stage == stageStarting:
 		status = st.Muted.Render("starting…")
-	case m.finished():
+	case m.stage == stageSummary:
 		status = st.Bold.Render("■ finished")
 	case m.replaying():
 		status = st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
 	case m.c.deps.Present:
 		status = st.Muted.Render("presenting")
-	case m.playing:
+	case m.stage == stagePlaying:
 		status = st.Live.Render("▶ playing")
 	default:
 		status = st.Paused.Render(" PAUSED ") + st.Muted.Render(" → next")
@@ -201,14 +90,14 @@ func (m *lessonModel) header(width int) string {
 // from a rehearsal of the part; once a fault has changed the path it is
 // open-ended, and says so.
 func (m *lessonModel) where() string {
-	if m.finished() {
+	switch m.stage {
+	case stageSummary:
 		return "summary"
-	}
-	if m.quizzing() {
+	case stageQuiz:
 		return "quiz"
 	}
 	parts := len(m.lesson.Scenarios)
-	p := m.partAt(m.cursor)
+	p := m.stop.part
 	var out []string
 	if parts > 1 {
 		out = append(out, fmt.Sprintf("part %d of %d: %s", p+1, parts, m.lesson.PartName(m.lesson.Scenarios[p])))
@@ -221,7 +110,7 @@ func (m *lessonModel) where() string {
 	}
 	start := m.hist.recs[m.cursor].start
 	step := m.cursor - start + 1
-	total, known := m.plan[m.lesson.Scenarios[p]]
+	total, known := m.link.plan[m.lesson.Scenarios[p]]
 	switch {
 	case m.hist.faultedSince(start, m.shown):
 		out = append(out, fmt.Sprintf("step %d (a fault changed the path)", step))
@@ -332,11 +221,11 @@ func (m *lessonModel) panes(width, height int) []string {
 		var lines []string
 		switch c.kind {
 		case kindLog:
-			name, lines = "Event log", m.logLines(c.width, body)
+			name, lines = "Event log", m.log.lines(st, m.shown, c.width, body)
 		case kindLadder:
 			name, lines = "Sequence diagram", m.ladderLines(c.width, body)
 		case kindInspector:
-			name, lines = "Frame inspector", m.lay.inspector
+			name, lines = "Frame inspector", m.insp.lines
 		}
 		title := st.Pane.Render(name)
 		if (c.kind == kindInspector) == (m.focus == paneInspector) && len(m.lay.cols) > 1 {
@@ -361,16 +250,4 @@ func (m *lessonModel) panes(width, height int) []string {
 	// The separator is plain: it is on every row, and colour would be
 	// bytes on each.
 	return sideBySide(blocks, widths, " │ ", height)
-}
-
-// logLines is the visible part of the event log.
-func (m *lessonModel) logLines(width, height int) []string {
-	if m.shown < 0 {
-		return []string{m.c.styles.Muted.Render(" nothing yet: → shows the first step")}
-	}
-	lines := strings.Split(m.log.View(), "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, width, "…")
-	}
-	return lines[:min(len(lines), height)]
 }

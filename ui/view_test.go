@@ -169,7 +169,7 @@ func TestScreens(t *testing.T) {
 		{"quiz_80x24", 80, 24, func(hs *harness) {
 			hs.open("synchronize")
 			hs.play(synchronize...)
-			hs.send(doneMsg{gen: hs.m.lesson.gen})
+			hs.send(doneMsg{gen: hs.m.lesson.link.gen})
 			hs.key("2")
 		}},
 		{"ladder_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("v"); hs.settle() }},
@@ -178,7 +178,7 @@ func TestScreens(t *testing.T) {
 		{"summary_80x24", 80, 24, func(hs *harness) {
 			hs.open("establish")
 			hs.play(recorded(hs.t, sim.Establish, sim.EstablishRefused)...)
-			hs.send(doneMsg{gen: hs.m.lesson.gen})
+			hs.send(doneMsg{gen: hs.m.lesson.link.gen})
 		}},
 		{"inspector_focus_narrow", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("tab"); hs.settle() }},
 		{"min_60x20", 60, 20, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.settle() }},
@@ -269,7 +269,7 @@ func TestEveryNarrationFits(t *testing.T) {
 		hs.open(l.ID)
 		check := func(what string) {
 			t.Helper()
-			n := hs.m.lesson.lay.narration
+			n := hs.m.lesson.stop.lines
 			last := strings.TrimRight(ansi.Strip(n[len(n)-1]), " ")
 			if strings.HasSuffix(last, "…") {
 				t.Errorf("%s, %s: the narration is cut:\n%s", l.ID, what, ansi.Strip(strings.Join(n, "\n")))
@@ -280,7 +280,7 @@ func TestEveryNarrationFits(t *testing.T) {
 			hs.feed(ev)
 			for lm := &hs.m.lesson; lm.shown < lm.hist.len()-1; {
 				hs.key("right")
-				if lm.ask != nil && !strings.Contains(ansi.Strip(hs.m.View()), "(or ↑/↓ and enter)") {
+				if lm.stage == stageAsking && !strings.Contains(ansi.Strip(hs.m.View()), "(or ↑/↓ and enter)") {
 					t.Errorf("%s: the prediction before step %d does not fit 80×24:\n%s", l.ID, i+1, ansi.Strip(hs.m.View()))
 				}
 			}
@@ -288,7 +288,7 @@ func TestEveryNarrationFits(t *testing.T) {
 				check(fmt.Sprintf("step %d (%s)", i+1, lessons.Keys(ev)[0]))
 			}
 		}
-		hs.send(doneMsg{gen: hs.m.lesson.gen})
+		hs.send(doneMsg{gen: hs.m.lesson.link.gen})
 		for range 2 * len(l.Quiz()) {
 			if v := ansi.Strip(hs.m.View()); strings.Contains(v, "\n …") {
 				t.Errorf("%s: a quiz question does not fit 80×24:\n%s", l.ID, v)

@@ -126,7 +126,7 @@ func (m *lessonModel) wireCaption(width int) string {
 	// slowed, and what loopback really took.
 	var options []string
 	lead := ""
-	if !m.playing {
+	if !m.playing() {
 		lead = "paused: no socket calls until → · "
 	}
 	if transit != "" {
