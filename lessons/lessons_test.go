@@ -113,8 +113,8 @@ func TestTranscriptHasTheArticleLines(t *testing.T) {
 		}
 	}
 	text := out.String()
-	listen, _ := find[sim.Listening](evs)
-	dial, _ := find[sim.Dialed](evs)
+	listen, _ := simtest.Find[sim.Listening](evs, nil)
+	dial, _ := simtest.Find[sim.Dialed](evs, nil)
 	want := []string{
 		"Waiting for a connection... (listening on " + listen.Local.String() + ")",
 		"Connection established with: " + dial.Local.String(),
@@ -148,16 +148,6 @@ func TestTranscriptHasTheArticleLines(t *testing.T) {
 	if n := strings.Count(text, "== "); n != 3 {
 		t.Errorf("%d lesson headings, want 3:\n%s", n, text)
 	}
-}
-
-func find[T sim.Event](evs []sim.Event) (T, bool) {
-	for _, ev := range evs {
-		if e, ok := ev.(T); ok {
-			return e, true
-		}
-	}
-	var zero T
-	return zero, false
 }
 
 func TestTemplates(t *testing.T) {

@@ -1,8 +1,10 @@
-package sim
+package sim_test
 
 import (
 	"net"
 	"runtime"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"testing"
 )
 
@@ -18,10 +20,10 @@ func TestWildcardAndIPv6Addresses(t *testing.T) {
 				t.Skipf("this machine cannot listen on %s: %v", addr, err)
 			}
 			ln.Close()
-			evs := runManual(t, Config{Scenarios: []Scenario{Establish, TerminateOrderly}, Addr: addr})
+			evs := simtest.Paced(t, Config{Scenarios: []Scenario{Establish, TerminateOrderly}, Addr: addr})
 			endedClean(t, evs)
-			if _, ok := find(evs, func(e Closed) bool { return e.After.Known && e.After.State == StateTimeWait }); !ok && runtime.GOOS == "linux" {
-				t.Errorf("no close found the connection in TIME_WAIT: %v", labels(evs))
+			if _, ok := simtest.Find(evs, func(e Closed) bool { return e.After.Known && e.After.State == StateTimeWait }); !ok && runtime.GOOS == "linux" {
+				t.Errorf("no close found the connection in TIME_WAIT: %v", simtest.Labels(evs))
 			}
 		})
 	}

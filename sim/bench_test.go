@@ -1,7 +1,8 @@
-package sim
+package sim_test
 
 import (
 	"context"
+	. "sessionlab/sim"
 	"slices"
 	"testing"
 	"time"

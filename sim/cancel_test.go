@@ -1,8 +1,10 @@
-package sim
+package sim_test
 
 import (
 	"context"
 	"fmt"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"testing"
 	"time"
 
@@ -14,10 +16,10 @@ import (
 // must return, and no goroutine and no socket of the Sim may be left.
 func TestCancelAtEveryStep(t *testing.T) {
 	for _, sc := range Scenarios() {
-		n := len(collect(t, Config{Scenarios: []Scenario{sc}, Unpaced: true}))
+		n := len(simtest.Run(t, Config{Scenarios: []Scenario{sc}, Unpaced: true}))
 		for k := 0; k <= n; k++ {
 			t.Run(fmt.Sprintf("%v/after-%d", sc, k), func(t *testing.T) {
-				before := openSockets(t)
+				before := simtest.OpenSockets(t)
 				s, err := New(Config{Scenarios: []Scenario{sc}})
 				if err != nil {
 					t.Fatal(err)
@@ -34,7 +36,7 @@ func TestCancelAtEveryStep(t *testing.T) {
 					}
 					s.Wait()
 				})
-				timeout := time.After(within)
+				timeout := time.After(simtest.Within)
 				for got := 0; got < k; {
 					s.Step()
 					select {
@@ -44,7 +46,7 @@ func TestCancelAtEveryStep(t *testing.T) {
 						}
 						got++
 					case <-timeout:
-						t.Fatalf("step %d never came; pacer: %s", got, s.pacer.String())
+						t.Fatalf("step %d never came; pacer: %s", got, s.PacerState())
 					}
 				}
 				cancel()
@@ -57,7 +59,7 @@ func TestCancelAtEveryStep(t *testing.T) {
 				}
 				s.Wait()
 				goleak.VerifyNone(t)
-				if after := openSockets(t); after != before {
+				if after := simtest.OpenSockets(t); after != before {
 					t.Fatalf("%d sockets open after cancel, %d before", after, before)
 				}
 			})
@@ -69,7 +71,7 @@ func TestCancelAtEveryStep(t *testing.T) {
 // on a real clock, at several points.
 func TestCancelWhileRunning(t *testing.T) {
 	for _, after := range []int{1, 3, 7, 12} {
-		before := openSockets(t)
+		before := simtest.OpenSockets(t)
 		s, err := New(Config{Scenarios: Scenarios(), Speed: MaxSpeed})
 		if err != nil {
 			t.Fatal(err)
@@ -87,7 +89,7 @@ func TestCancelWhileRunning(t *testing.T) {
 		}
 		s.Wait()
 		goleak.VerifyNone(t)
-		if got := openSockets(t); got != before {
+		if got := simtest.OpenSockets(t); got != before {
 			t.Fatalf("after %d events: %d sockets open, %d before", after, got, before)
 		}
 	}

@@ -1,9 +1,11 @@
-package sim
+package sim_test
 
 import (
 	"context"
 	"errors"
 	"math"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"strings"
 	"testing"
 	"time"
@@ -35,19 +37,11 @@ func TestSpeedMustBeANumber(t *testing.T) {
 // Sim runs beside it: the panicking scenario ends with an internal error,
 // the other finishes, and nothing is left behind.
 func TestPanicEndsOnlyItsRun(t *testing.T) {
-	const boom Scenario = 200
-	scripts[boom] = script{name: "boom", server: server(serverSession{done: true}),
-		client: func(e *endpoint) error {
-			if err := e.dial(e.after(0), NoteNone); err != nil {
-				return err
-			}
-			panic("a bug in a scenario")
-		},
-		accept: func(Pacing) time.Duration { return 0 }}
-	defer delete(scripts, boom)
-	before := openSockets(t)
+	boom, remove := PanicAfterDial()
+	defer remove()
+	before := simtest.OpenSockets(t)
 
-	ctx, cancel := context.WithTimeout(context.Background(), within)
+	ctx, cancel := context.WithTimeout(context.Background(), simtest.Within)
 	defer cancel()
 	other := make(chan []Event, 1) // buffered: a failed test must not strand the sender
 	go func() {
@@ -58,18 +52,18 @@ func TestPanicEndsOnlyItsRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Record: %v", err)
 	}
-	end, ok := find(evs, func(e ScenarioEnded) bool { return e.Scenario == boom })
+	end, ok := simtest.Find(evs, func(e ScenarioEnded) bool { return e.Scenario == boom })
 	if !ok || end.Err == nil || !strings.Contains(end.Err.Error(), "internal error: a bug in a scenario") {
 		t.Fatalf("the panicking scenario ended with %v", end.Err)
 	}
-	if _, ok := find(evs, func(e ScenarioEnded) bool { return e.Scenario == Establish && e.Err == nil }); !ok {
+	if _, ok := simtest.Find(evs, func(e ScenarioEnded) bool { return e.Scenario == Establish && e.Err == nil }); !ok {
 		t.Error("the scenario after the panic did not run to its end")
 	}
 	if o := <-other; len(o) == 0 || o[len(o)-1].(ScenarioEnded).Err != nil {
 		t.Error("the Sim beside it did not finish")
 	}
 	goleak.VerifyNone(t)
-	if after := openSockets(t); after != before {
+	if after := simtest.OpenSockets(t); after != before {
 		t.Fatalf("%d sockets open, %d before", after, before)
 	}
 }
@@ -92,7 +86,7 @@ func TestRunsForgetEndedRuns(t *testing.T) {
 		}
 	}
 	runs[2].Stop()
-	deadline := time.After(within)
+	deadline := time.After(simtest.Within)
 	for rs.Live() > 0 {
 		select {
 		case <-deadline:

@@ -1,7 +1,9 @@
-package sim
+package sim_test
 
 import (
 	"fmt"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"slices"
 	"strings"
 	"testing"
@@ -23,8 +25,8 @@ func TestFaultGuarantee(t *testing.T) {
 			k, steps := fc.after, fc.steps
 			t.Run(fc.name, func(t *testing.T) {
 				{
-					before := openSockets(t)
-					evs := runManual(t, fc.cfg)
+					before := simtest.OpenSockets(t)
+					evs := simtest.Paced(t, fc.cfg)
 					checkWire(t, evs)
 					for _, ev := range evs {
 						if s, ok := ev.(Sent); ok {
@@ -46,7 +48,7 @@ func TestFaultGuarantee(t *testing.T) {
 						switch ev.(type) {
 						case Aborted, ConnError:
 							if !faulted && sc != RecoverReconnect {
-								t.Fatalf("%s comes before the fault that caused it", label(ev))
+								t.Fatalf("%s comes before the fault that caused it", simtest.Label(ev))
 							}
 						}
 						switch e := ev.(type) {
@@ -58,7 +60,7 @@ func TestFaultGuarantee(t *testing.T) {
 						if h := ev.Head(); h.Side == Server {
 							c := h.Log.Confirmed
 							if !slices.Equal(c, want[:min(len(c), len(want))]) {
-								t.Fatalf("%s: receiver's log %v is not 0, 1, 2… without duplicates or gaps", label(ev), c)
+								t.Fatalf("%s: receiver's log %v is not 0, 1, 2… without duplicates or gaps", simtest.Label(ev), c)
 							}
 							committed = c
 						}
@@ -67,15 +69,15 @@ func TestFaultGuarantee(t *testing.T) {
 						t.Fatalf("no abort reported, yet the receiver holds %v", committed)
 					}
 					// A fault due after the run's last event has no run left to break.
-					if _, ok := find[Faulted](evs, nil); !ok && k < steps {
+					if _, ok := simtest.Find[Faulted](evs, nil); !ok && k < steps {
 						var b strings.Builder
 						for i, ev := range evs {
-							fmt.Fprintf(&b, "\n%2d %s %s %s", i, ev.Head().At.Format("05.000"), label(ev), ev.Head().Note)
+							fmt.Fprintf(&b, "\n%2d %s %s %s", i, ev.Head().At.Format("05.000"), simtest.Label(ev), ev.Head().Note)
 						}
 						t.Fatalf("the fault was not reported:%s", b.String())
 					}
 					goleak.VerifyNone(t)
-					if after := openSockets(t); after != before {
+					if after := simtest.OpenSockets(t); after != before {
 						t.Fatalf("%d sockets open, %d before", after, before)
 					}
 				}
@@ -84,7 +86,7 @@ func TestFaultGuarantee(t *testing.T) {
 		// What the fault cases sent is what the scenario says it can send,
 		// so that --fault can reject a frame it never sends.
 		for l := range sent {
-			if !slices.Contains(scriptFor(sc).sends, l) {
+			if !slices.Contains(Sends(sc), l) {
 				t.Errorf("%v sent %s, which its script does not list", sc, l)
 			}
 		}
@@ -107,7 +109,7 @@ type faultCase struct {
 // clean run (on a manual clock, so the same on every machine).
 func faultCases(t *testing.T, sc Scenario) []faultCase {
 	t.Helper()
-	steps := len(runManual(t, Config{Scenarios: []Scenario{sc}}))
+	steps := len(simtest.Paced(t, Config{Scenarios: []Scenario{sc}}))
 	var out []faultCase
 	for _, kind := range FaultKinds() {
 		for k := 1; k <= steps; k++ {
@@ -188,7 +190,7 @@ func TestUnfiredFaults(t *testing.T) {
 	if want := fmt.Sprintf("the run ended after event %d", len(evs)); unfired[0].Why != want {
 		t.Errorf("why %q, want %q", unfired[0].Why, want)
 	}
-	if _, ok := find[Faulted](evs, nil); !ok {
+	if _, ok := simtest.Find[Faulted](evs, nil); !ok {
 		t.Error("the stall due at event 3 did not fire")
 	}
 }
@@ -205,7 +207,7 @@ func TestFaultsInEveryOtherScenario(t *testing.T) {
 			continue
 		}
 		for _, fc := range faultCases(t, sc) {
-			evs := runManual(t, fc.cfg)
+			evs := simtest.Paced(t, fc.cfg)
 			checkWire(t, evs)
 			for _, ev := range evs {
 				if e, ok := ev.(ScenarioEnded); ok && e.Err != nil {

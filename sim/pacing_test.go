@@ -1,7 +1,9 @@
-package sim
+package sim_test
 
 import (
 	"context"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -13,7 +15,7 @@ import (
 func dtSends(evs []Event) []time.Time {
 	var at []time.Time
 	for _, ev := range evs {
-		if e, ok := ev.(Sent); ok && mainOf(e.Frame).Kind == spdu.DT {
+		if e, ok := ev.(Sent); ok && MainOf(e.Frame).Kind == spdu.DT {
 			at = append(at, e.At)
 		}
 	}
@@ -25,7 +27,7 @@ func TestCadenceOnManualClock(t *testing.T) {
 		speed float64
 		gap   time.Duration
 	}{{1, time.Second}, {2, 500 * time.Millisecond}, {0.25, 4 * time.Second}, {4, 250 * time.Millisecond}} {
-		evs := runManual(t, Config{Scenarios: []Scenario{Synchronize}, Speed: tt.speed})
+		evs := simtest.Paced(t, Config{Scenarios: []Scenario{Synchronize}, Speed: tt.speed})
 		at := dtSends(evs)
 		if len(at) != Packets {
 			t.Fatalf("speed %g: %d data packets", tt.speed, len(at))
@@ -39,7 +41,7 @@ func TestCadenceOnManualClock(t *testing.T) {
 }
 
 func TestPacingOrdersEveryStep(t *testing.T) {
-	evs := runManual(t, Config{Scenarios: []Scenario{Establish}})
+	evs := simtest.Paced(t, Config{Scenarios: []Scenario{Establish}})
 	p := DefaultPacing()
 	// The server leaves the connection in the accept queue for 1 s; the
 	// transport connection (CR, CC) comes before the session's CN.
@@ -57,17 +59,17 @@ func TestPacingOrdersEveryStep(t *testing.T) {
 		"server received CN": cc + 2*p.Travel + p.Beat,
 	}
 	for _, ev := range evs {
-		if d, ok := want[label(ev)]; ok {
-			if got := ev.Head().At.Sub(t0); got != d {
-				t.Errorf("%s at +%v, want +%v", label(ev), got, d)
+		if d, ok := want[simtest.Label(ev)]; ok {
+			if got := ev.Head().At.Sub(simtest.T0()); got != d {
+				t.Errorf("%s at +%v, want +%v", simtest.Label(ev), got, d)
 			}
-			delete(want, label(ev))
+			delete(want, simtest.Label(ev))
 		}
 	}
 	if len(want) > 0 {
 		t.Errorf("missing events: %v", want)
 	}
-	acc, _ := find[Accepted](evs, nil)
+	acc, _ := simtest.Find[Accepted](evs, nil)
 	if acc.AfterHandshake != p.Accept {
 		t.Errorf("connection waited %v in the queue, want %v", acc.AfterHandshake, p.Accept)
 	}
@@ -85,14 +87,14 @@ func TestStepsOneEventAtATime(t *testing.T) {
 }
 
 func stepThrough(t *testing.T, sc Scenario) {
-	free := runManual(t, Config{Scenarios: []Scenario{sc}})
+	free := simtest.Paced(t, Config{Scenarios: []Scenario{sc}})
 
 	s, err := New(Config{Scenarios: []Scenario{sc}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Pause()
-	ctx, cancel := context.WithTimeout(context.Background(), within)
+	ctx, cancel := context.WithTimeout(context.Background(), simtest.Within)
 	defer cancel()
 	ch, err := s.Start(ctx)
 	if err != nil {
@@ -100,13 +102,13 @@ func stepThrough(t *testing.T, sc Scenario) {
 	}
 	start := <-ch
 	if !isMarker(start) {
-		t.Fatalf("%s happened while paused, before any step", label(start))
+		t.Fatalf("%s happened while paused, before any step", simtest.Label(start))
 	}
 	var stepped []Event
 	var n atomic.Int64
-	stuck := time.AfterFunc(within-time.Second, func() {
+	stuck := time.AfterFunc(simtest.Within-time.Second, func() {
 		// Say where the pacer stands before the deadline unwinds it all.
-		t.Errorf("stepping stuck after %d events; pacer: %s", n.Load(), s.pacer.String())
+		t.Errorf("stepping stuck after %d events; pacer: %s", n.Load(), s.PacerState())
 	})
 	defer stuck.Stop()
 	for {
@@ -123,13 +125,13 @@ func stepThrough(t *testing.T, sc Scenario) {
 	}
 	s.Wait()
 	if cancel(); ctx.Err() == context.DeadlineExceeded {
-		t.Fatalf("stepping did not finish; last events: %v", labels(stepped[max(0, len(stepped)-4):]))
+		t.Fatalf("stepping did not finish; last events: %v", simtest.Labels(stepped[max(0, len(stepped)-4):]))
 	}
-	if used := s.pacer.StepsUsed(); used != len(stepped) {
+	if used := s.StepsUsed(); used != len(stepped) {
 		t.Errorf("%d events used %d steps", len(stepped), used)
 	}
 	for _, side := range []Side{Server, Client} {
-		if a, b := sideLabels(free, side), sideLabels(stepped, side); !slices.Equal(a, b) {
+		if a, b := simtest.SideLabels(free, side), simtest.SideLabels(stepped, side); !slices.Equal(a, b) {
 			t.Errorf("%v stepped:\n %q\nfree:\n %q", side, b, a)
 		}
 	}
@@ -162,12 +164,4 @@ func isMarker(ev Event) bool {
 		return true
 	}
 	return false
-}
-
-func labels(evs []Event) []string {
-	var out []string
-	for _, ev := range evs {
-		out = append(out, label(ev))
-	}
-	return out
 }

@@ -1,8 +1,10 @@
-package sim
+package sim_test
 
 import (
 	"context"
 	"net"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"testing"
 	"time"
 
@@ -14,12 +16,12 @@ import (
 // then speaks to the server directly.
 func badPeer(t *testing.T) (net.Conn, *Sim, <-chan Event) {
 	t.Helper()
-	s, err := New(Config{Scenarios: []Scenario{Establish}, Unpaced: true, anyPeer: true})
+	s, err := New(AnyPeer(Config{Scenarios: []Scenario{Establish}, Unpaced: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.Pause()
-	ctx, cancel := context.WithTimeout(context.Background(), within)
+	ctx, cancel := context.WithTimeout(context.Background(), simtest.Within)
 	ch, err := s.Start(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +44,7 @@ func badPeer(t *testing.T) (net.Conn, *Sim, <-chan Event) {
 // readFrame reads one frame from the server.
 func readFrame(t *testing.T, c net.Conn) spdu.Frame {
 	t.Helper()
-	_ = c.SetReadDeadline(time.Now().Add(within))
+	_ = c.SetReadDeadline(time.Now().Add(simtest.Within))
 	f, raw, err := spdu.NewReader(c).ReadFrame()
 	if err != nil {
 		t.Fatalf("reading the server's answer: %v (% x)", err, raw)

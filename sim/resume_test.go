@@ -1,6 +1,8 @@
-package sim
+package sim_test
 
 import (
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"testing"
 
 	"sessionlab/sim/spdu"
@@ -11,16 +13,16 @@ import (
 // sn is the serial number AR carries: the last point the client saw
 // confirmed, 1 (the MIA of point 2 was lost with the connection).
 func TestResumeFacts(t *testing.T) {
-	evs := runManual(t, Config{Scenarios: []Scenario{RecoverReconnect}})
+	evs := simtest.Paced(t, Config{Scenarios: []Scenario{RecoverReconnect}})
 	want := SyncVars{Known: true, VA: 2, VM: 2, VR: 1}
-	sent, ok := find(evs, func(e Sent) bool { return mainOf(e.Frame).Kind == spdu.AR })
-	if !ok || mainOf(sent.Frame).Serial != 1 {
-		t.Fatalf("no AR resuming after point 1: %v", labels(evs))
+	sent, ok := simtest.Find(evs, func(e Sent) bool { return MainOf(e.Frame).Kind == spdu.AR })
+	if !ok || MainOf(sent.Frame).Serial != 1 {
+		t.Fatalf("no AR resuming after point 1: %v", simtest.Labels(evs))
 	}
 	if sent.Sync != want {
 		t.Errorf("client after sending AR: %+v, want %+v", sent.Sync, want)
 	}
-	got, ok := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.AR })
+	got, ok := simtest.Find(evs, func(e Received) bool { return MainOf(e.Frame).Kind == spdu.AR })
 	if !ok || got.Sync != want {
 		t.Errorf("server after receiving AR: %+v (found %v), want %+v", got.Sync, ok, want)
 	}
@@ -42,15 +44,13 @@ func TestClientChecksAcknowledgements(t *testing.T) {
 		{spdu.MAA, 5, false},
 		{spdu.AEA, 1, false},
 	} {
-		cs := &clientSession{e: &endpoint{side: Client}, covers: map[uint32]uint32{2: 1, 3: 3, 4: 4}}
-		s := &state{sync: SyncVars{Known: true, VA: 2, VM: 5, VR: 1}}
-		before := *s
-		_, err := cs.confirm(s, withSerial(tt.kind, tt.serial))
+		before := SyncVars{Known: true, VA: 2, VM: 5, VR: 1}
+		after, err := ClientConfirm(before, map[uint32]uint32{2: 1, 3: 3, 4: 4}, WithSerial(tt.kind, tt.serial))
 		if (err == nil) != tt.ok {
 			t.Errorf("%v %d with V(A)=2 V(M)=5: %v, want ok %v", tt.kind, tt.serial, err, tt.ok)
 		}
-		if !tt.ok && s.sync != before.sync {
-			t.Errorf("%v %d was refused but changed the variables to %+v", tt.kind, tt.serial, s.sync)
+		if !tt.ok && after != before {
+			t.Errorf("%v %d was refused but changed the variables to %+v", tt.kind, tt.serial, after)
 		}
 	}
 }

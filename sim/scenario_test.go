@@ -1,9 +1,11 @@
-package sim
+package sim_test
 
 import (
 	"context"
 	"errors"
 	"runtime"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"slices"
 	"strings"
 	"testing"
@@ -43,18 +45,18 @@ func TestScenariosOverLoopback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario.String(), func(t *testing.T) {
-			evs := collect(t, Config{Scenarios: []Scenario{tt.scenario}, Unpaced: true})
-			if first, last := label(evs[0]), label(evs[len(evs)-1]); first != "start "+tt.scenario.String() || last != "end "+tt.scenario.String() {
+			evs := simtest.Run(t, Config{Scenarios: []Scenario{tt.scenario}, Unpaced: true})
+			if first, last := simtest.Label(evs[0]), simtest.Label(evs[len(evs)-1]); first != "start "+tt.scenario.String() || last != "end "+tt.scenario.String() {
 				t.Fatalf("run framed by %q ... %q", first, last)
 			}
 			if end := evs[len(evs)-1].(ScenarioEnded); end.Err != nil {
 				t.Fatalf("scenario failed: %v", end.Err)
 			}
-			if tt.server != nil && !slices.Equal(sideLabels(evs, Server), tt.server) {
-				t.Errorf("server events:\n got %q\nwant %q", sideLabels(evs, Server), tt.server)
+			if tt.server != nil && !slices.Equal(simtest.SideLabels(evs, Server), tt.server) {
+				t.Errorf("server events:\n got %q\nwant %q", simtest.SideLabels(evs, Server), tt.server)
 			}
-			if tt.client != nil && !slices.Equal(sideLabels(evs, Client), tt.client) {
-				t.Errorf("client events:\n got %q\nwant %q", sideLabels(evs, Client), tt.client)
+			if tt.client != nil && !slices.Equal(simtest.SideLabels(evs, Client), tt.client) {
+				t.Errorf("client events:\n got %q\nwant %q", simtest.SideLabels(evs, Client), tt.client)
 			}
 			for _, ev := range evs {
 				checkHeader(t, ev)
@@ -68,22 +70,22 @@ func checkHeader(t *testing.T, ev Event) {
 	t.Helper()
 	h := ev.Head()
 	if h.At.IsZero() {
-		t.Errorf("%s: no timestamp", label(ev))
+		t.Errorf("%s: no timestamp", simtest.Label(ev))
 	}
 	switch e := ev.(type) {
 	case Sent:
 		raw, err := spdu.AppendFrame(nil, &e.Frame)
 		if err != nil || string(raw) != string(e.Raw) {
-			t.Errorf("%s: raw bytes % x do not encode the frame (%v)", label(ev), e.Raw, err)
+			t.Errorf("%s: raw bytes % x do not encode the frame (%v)", simtest.Label(ev), e.Raw, err)
 		}
 		checkAddrs(t, ev)
 	case Received:
 		f, n, err := spdu.DecodeFrame(e.Raw)
 		if err != nil || n != len(e.Raw) || f.Kinds() != e.Frame.Kinds() {
-			t.Errorf("%s: raw bytes % x do not decode to the frame (%v)", label(ev), e.Raw, err)
+			t.Errorf("%s: raw bytes % x do not decode to the frame (%v)", simtest.Label(ev), e.Raw, err)
 		}
 		if e.ReadBytes < len(e.Raw) || e.Index >= e.FramesInRead {
-			t.Errorf("%s: read %d bytes, frame %d of %d", label(ev), e.ReadBytes, e.Index, e.FramesInRead)
+			t.Errorf("%s: read %d bytes, frame %d of %d", simtest.Label(ev), e.ReadBytes, e.Index, e.FramesInRead)
 		}
 		checkAddrs(t, ev)
 	case Dialed, Accepted:
@@ -93,7 +95,7 @@ func checkHeader(t *testing.T, ev Event) {
 		switch ev.(type) {
 		case Sent, Received, Dialed, Accepted, Observed:
 			if !h.TCP.Known || h.TCP.State == StateUnknown {
-				t.Errorf("%s: no TCP facts on Linux: %+v", label(ev), h.TCP)
+				t.Errorf("%s: no TCP facts on Linux: %+v", simtest.Label(ev), h.TCP)
 			}
 		}
 	}
@@ -103,15 +105,15 @@ func checkAddrs(t *testing.T, ev Event) {
 	t.Helper()
 	h := ev.Head()
 	if !h.Local.IsValid() || !h.Remote.IsValid() || !h.Local.Addr().IsLoopback() {
-		t.Errorf("%s: addresses %v -> %v", label(ev), h.Local, h.Remote)
+		t.Errorf("%s: addresses %v -> %v", simtest.Label(ev), h.Local, h.Remote)
 	}
 }
 
 func TestEstablishFacts(t *testing.T) {
-	evs := collect(t, Config{Scenarios: []Scenario{Establish}, Unpaced: true})
-	l, _ := find[Listening](evs, nil)
-	d, _ := find[Dialed](evs, nil)
-	a, _ := find[Accepted](evs, nil)
+	evs := simtest.Run(t, Config{Scenarios: []Scenario{Establish}, Unpaced: true})
+	l, _ := simtest.Find[Listening](evs, nil)
+	d, _ := simtest.Find[Dialed](evs, nil)
+	a, _ := simtest.Find[Accepted](evs, nil)
 	if d.Remote != l.Local || a.Local != l.Local || a.Remote != d.Local {
 		t.Fatalf("addresses disagree: listen %v, dial %v->%v, accept %v<-%v", l.Local, d.Local, d.Remote, a.Local, a.Remote)
 	}
@@ -121,9 +123,9 @@ func TestEstablishFacts(t *testing.T) {
 	if runtime.GOOS == "linux" && a.Queue < 1 {
 		t.Fatalf("accept queue before accept = %d, want at least 1", a.Queue)
 	}
-	cnr, _ := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.CN })
-	acr, _ := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.AC })
-	cn, ac := mainOf(cnr.Frame), mainOf(acr.Frame)
+	cnr, _ := simtest.Find(evs, func(e Received) bool { return MainOf(e.Frame).Kind == spdu.CN })
+	acr, _ := simtest.Find(evs, func(e Received) bool { return MainOf(e.Frame).Kind == spdu.AC })
+	cn, ac := MainOf(cnr.Frame), MainOf(acr.Frame)
 	if string(cn.UserData) != HelloText || string(ac.UserData) != WelcomeText {
 		t.Fatalf("greetings %q / %q", cn.UserData, ac.UserData)
 	}
@@ -139,34 +141,34 @@ func TestEstablishFacts(t *testing.T) {
 }
 
 func TestRefusalFacts(t *testing.T) {
-	evs := collect(t, Config{Scenarios: []Scenario{EstablishRefused}, Unpaced: true})
-	rf, ok := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.RF })
-	if !ok || mainOf(rf.Frame).Reason != spdu.ReasonVersionUnsupported || rf.Note != NoteRefusal {
+	evs := simtest.Run(t, Config{Scenarios: []Scenario{EstablishRefused}, Unpaced: true})
+	rf, ok := simtest.Find(evs, func(e Received) bool { return MainOf(e.Frame).Kind == spdu.RF })
+	if !ok || MainOf(rf.Frame).Reason != spdu.ReasonVersionUnsupported || rf.Note != NoteRefusal {
 		t.Fatalf("client did not receive RF 132: %+v", rf)
 	}
-	cn, _ := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.CN })
-	if mainOf(cn.Frame).Versions&Version != 0 {
-		t.Fatalf("refused CN offered the supported version: %v", mainOf(cn.Frame).Versions)
+	cn, _ := simtest.Find(evs, func(e Received) bool { return MainOf(e.Frame).Kind == spdu.CN })
+	if MainOf(cn.Frame).Versions&Version != 0 {
+		t.Fatalf("refused CN offered the supported version: %v", MainOf(cn.Frame).Versions)
 	}
-	if _, ok := find[Accepted](evs, nil); !ok {
+	if _, ok := simtest.Find[Accepted](evs, nil); !ok {
 		t.Fatal("the TCP connection was not accepted: refusal must be a session-level answer")
 	}
 }
 
 func TestSynchronizeFacts(t *testing.T) {
-	evs := collect(t, Config{Scenarios: []Scenario{Synchronize}, Unpaced: true})
+	evs := simtest.Run(t, Config{Scenarios: []Scenario{Synchronize}, Unpaced: true})
 	var sent, got []uint32
 	for _, ev := range evs {
 		switch e := ev.(type) {
 		case Sent:
-			if e.Name.Numbered && mainOf(e.Frame).Kind == spdu.DT {
+			if e.Name.Numbered && MainOf(e.Frame).Kind == spdu.DT {
 				sent = append(sent, e.Name.Number)
 			}
 		case Received:
 			// What arrived is what the data says: the receiver reads it.
-			if n, ok := packetOf(mainOf(e.Frame).Info); ok {
+			if n, ok := PacketOf(MainOf(e.Frame).Info); ok {
 				got = append(got, n)
-				if e.Name != dataName(n) {
+				if e.Name != DataName(n) {
 					t.Errorf("data packet %d arrived named %v", n, e.Name)
 				}
 			}
@@ -189,7 +191,7 @@ func TestSynchronizeFacts(t *testing.T) {
 	var points, acks []string
 	for _, ev := range evs {
 		if e, ok := ev.(Sent); ok {
-			switch mainOf(e.Frame).Kind {
+			switch MainOf(e.Frame).Kind {
 			case spdu.MIP, spdu.MAP:
 				points = append(points, e.Name.Short())
 			case spdu.MIA, spdu.MAA:
@@ -200,14 +202,14 @@ func TestSynchronizeFacts(t *testing.T) {
 	if !slices.Equal(points, []string{"MIP 1", "MIP 2", "MAP 3"}) || !slices.Equal(acks, []string{"MIA 1", "MIA 2", "MAA 3"}) {
 		t.Fatalf("sync points %v, acks %v", points, acks)
 	}
-	maa, _ := find(evs, func(e Received) bool { return mainOf(e.Frame).Kind == spdu.MAA })
+	maa, _ := simtest.Find(evs, func(e Received) bool { return MainOf(e.Frame).Kind == spdu.MAA })
 	if s := maa.Sync; s.VM != 4 || s.VA != 4 || s.VR != 4 {
 		t.Fatalf("client V(M),V(A),V(R) after MAA = %d,%d,%d; want 4,4,4", s.VM, s.VA, s.VR)
 	}
 	if !slices.Equal(maa.Log.Confirmed, want) {
 		t.Fatalf("client confirmed after MAA: %v", maa.Log.Confirmed)
 	}
-	if obs, ok := find(evs, func(e Observed) bool { return e.Note == NoteAckCheck }); !ok {
+	if obs, ok := simtest.Find(evs, func(e Observed) bool { return e.Note == NoteAckCheck }); !ok {
 		t.Fatal("no TCP acknowledgement check")
 	} else if runtime.GOOS == "linux" && !obs.TCP.Known {
 		t.Fatal("ack check has no TCP_INFO")
@@ -217,7 +219,7 @@ func TestSynchronizeFacts(t *testing.T) {
 func TestTerminateFacts(t *testing.T) {
 	// Paced on a manual clock, so that the half-close is observed before
 	// the server closes, as a person would see it.
-	evs := runManual(t, Config{Scenarios: []Scenario{TerminateOrderly, TerminateAbort}})
+	evs := simtest.Paced(t, Config{Scenarios: []Scenario{TerminateOrderly, TerminateAbort}})
 	var orderly, abort []Event
 	for _, ev := range evs {
 		if ev.Head().Scenario == TerminateOrderly {
@@ -227,34 +229,34 @@ func TestTerminateFacts(t *testing.T) {
 		}
 	}
 	if runtime.GOOS == "linux" {
-		hc, _ := find[HalfClosed](orderly, nil)
+		hc, _ := simtest.Find[HalfClosed](orderly, nil)
 		if s := hc.TCP.State; s != StateFinWait1 && s != StateFinWait2 {
 			t.Errorf("client right after CloseWrite: %v", s)
 		}
 		// On a manual clock the look comes microseconds after the FIN, in
 		// real time: the peer's delayed ACK may not have come yet.
-		ob, _ := find(orderly, func(e Observed) bool { return e.Note == NoteHalfOpen })
+		ob, _ := simtest.Find(orderly, func(e Observed) bool { return e.Note == NoteHalfOpen })
 		if s := ob.TCP.State; s != StateFinWait1 && s != StateFinWait2 {
 			t.Errorf("client while half-open: %v", s)
 		}
-		pc, _ := find(orderly, func(e PeerClosed) bool { return e.Side == Server })
+		pc, _ := simtest.Find(orderly, func(e PeerClosed) bool { return e.Side == Server })
 		if pc.TCP.State != StateCloseWait {
 			t.Errorf("server after reading the FIN: %v, want CLOSE_WAIT", pc.TCP.State)
 		}
-		cl, _ := find(orderly, func(e Closed) bool { return e.Side == Client })
+		cl, _ := simtest.Find(orderly, func(e Closed) bool { return e.Side == Client })
 		if cl.After.State != StateTimeWait || cl.After.TimerLeft <= 0 || cl.After.TimerLeft > 60*time.Second {
 			t.Errorf("client after close: %+v, want TIME_WAIT with up to 60 s left", cl.After)
 		}
-		sc, _ := find(orderly, func(e Closed) bool { return e.Side == Server })
+		sc, _ := simtest.Find(orderly, func(e Closed) bool { return e.Side == Server })
 		if sc.After.State == StateTimeWait {
 			t.Errorf("the passive closer is in TIME_WAIT")
 		}
 	}
-	ce, ok := find[ConnError](abort, nil)
+	ce, ok := simtest.Find[ConnError](abort, nil)
 	if !ok || !ce.Reset || ce.Side != Server || !strings.Contains(ce.Err.Error(), "connection reset by peer") {
 		t.Fatalf("server did not see a reset: %+v", ce)
 	}
-	cc, _ := find(abort, func(e Closed) bool { return e.Side == Client })
+	cc, _ := simtest.Find(abort, func(e Closed) bool { return e.Side == Client })
 	if !cc.Abortive {
 		t.Fatal("client close was not abortive")
 	}
@@ -311,7 +313,7 @@ func TestLooksSettleOnManualClock(t *testing.T) {
 		t.Skip("TCP_INFO comes from Linux")
 	}
 	for i := 0; i < 3; i++ {
-		evs := collect(t, Config{Scenarios: []Scenario{Synchronize, TerminateOrderly}, Clock: NewManualClock(t0)})
+		evs := simtest.Run(t, Config{Scenarios: []Scenario{Synchronize, TerminateOrderly}, Clock: NewManualClock(simtest.T0())})
 		var acks, halfOpen int
 		for _, ev := range evs {
 			o, ok := ev.(Observed)
@@ -345,8 +347,8 @@ func TestHalfOpenShowsFinWait2(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("TCP states come from Linux")
 	}
-	evs := collect(t, Config{Scenarios: []Scenario{TerminateOrderly}, Speed: MaxSpeed})
-	ob, _ := find(evs, func(e Observed) bool { return e.Note == NoteHalfOpen })
+	evs := simtest.Run(t, Config{Scenarios: []Scenario{TerminateOrderly}, Speed: MaxSpeed})
+	ob, _ := simtest.Find(evs, func(e Observed) bool { return e.Note == NoteHalfOpen })
 	if ob.TCP.State != StateFinWait2 {
 		t.Fatalf("client while half-open: %v, want FIN_WAIT2", ob.TCP.State)
 	}
@@ -364,7 +366,7 @@ func TestAckCheckSeesEverythingAcknowledged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), within)
+	ctx, cancel := context.WithTimeout(context.Background(), simtest.Within)
 	defer cancel()
 	ch, err := s.Start(ctx)
 	if err != nil {
@@ -372,7 +374,7 @@ func TestAckCheckSeesEverythingAcknowledged(t *testing.T) {
 	}
 	var mia bool
 	for ev := range ch {
-		if r, ok := ev.(Received); ok && mainOf(r.Frame).Kind == spdu.MIA {
+		if r, ok := ev.(Received); ok && MainOf(r.Frame).Kind == spdu.MIA {
 			mia = true
 		}
 		if o, ok := ev.(Observed); ok && o.Note == NoteAckCheck {

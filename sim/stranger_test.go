@@ -1,9 +1,11 @@
-package sim
+package sim_test
 
 import (
 	"context"
 	"errors"
 	"net"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"testing"
 	"time"
 )
@@ -19,7 +21,7 @@ func steppedRun(t *testing.T, cfg Config, see func(*Sim, Event)) []Event {
 		t.Fatal(err)
 	}
 	s.Pause()
-	ctx, cancel := context.WithTimeout(context.Background(), within)
+	ctx, cancel := context.WithTimeout(context.Background(), simtest.Within)
 	defer cancel()
 	ch, err := s.Start(ctx)
 	if err != nil {
@@ -34,7 +36,7 @@ func steppedRun(t *testing.T, cfg Config, see func(*Sim, Event)) []Event {
 	}
 	s.Wait()
 	if ctx.Err() != nil {
-		t.Fatalf("the run did not end in time; it got to %v", labels(evs))
+		t.Fatalf("the run did not end in time; it got to %v", simtest.Labels(evs))
 	}
 	return evs
 }
@@ -55,7 +57,7 @@ func endedClean(t *testing.T, evs []Event) {
 	t.Helper()
 	for _, ev := range evs {
 		if end, ok := ev.(ScenarioEnded); ok && end.Err != nil {
-			t.Fatalf("%v failed: %v\n%v", end.Scenario, end.Err, labels(evs))
+			t.Fatalf("%v failed: %v\n%v", end.Scenario, end.Err, simtest.Labels(evs))
 		}
 	}
 }
@@ -71,7 +73,7 @@ func rejectedFrom(t *testing.T, evs []Event, addr net.Addr) Rejected {
 			return r
 		}
 	}
-	t.Fatalf("no event says the stranger %v was turned away: %v", addr, labels(evs))
+	t.Fatalf("no event says the stranger %v was turned away: %v", addr, simtest.Labels(evs))
 	return Rejected{}
 }
 
@@ -108,13 +110,13 @@ func TestStrangersAreTurnedAway(t *testing.T) {
 			rejectedFrom(t, evs, addr)
 			if tc.name != "port scan" {
 				// Turned away unread: nothing comes back, only the end.
-				_ = stranger.SetReadDeadline(time.Now().Add(within))
+				_ = stranger.SetReadDeadline(time.Now().Add(simtest.Within))
 				n, err := stranger.Read(make([]byte, 64))
 				if n != 0 || err == nil || errors.Is(err, context.DeadlineExceeded) {
 					t.Fatalf("the stranger read %d bytes (%v), want none and the connection closed", n, err)
 				}
 			}
-			if _, ok := find(evs, func(e Received) bool { return e.Side == Server && e.Remote.String() == addr.String() }); ok {
+			if _, ok := simtest.Find(evs, func(e Received) bool { return e.Side == Server && e.Remote.String() == addr.String() }); ok {
 				t.Fatal("the server read what the stranger sent")
 			}
 		})
@@ -134,9 +136,9 @@ func TestStrangerCannotTakeTheResume(t *testing.T) {
 	})
 	endedClean(t, evs)
 	rejectedFrom(t, evs, addr)
-	ar, ok := find(evs, func(e Received) bool { return e.Side == Server && mainOf(e.Frame).Kind.String() == "AR" })
+	ar, ok := simtest.Find(evs, func(e Received) bool { return e.Side == Server && MainOf(e.Frame).Kind.String() == "AR" })
 	if !ok || ar.Wire.Conn != 2 {
-		t.Fatalf("the server did not resume the activity with its client's second connection: %v", labels(evs))
+		t.Fatalf("the server did not resume the activity with its client's second connection: %v", simtest.Labels(evs))
 	}
 }
 

@@ -1,7 +1,9 @@
-package sim
+package sim_test
 
 import (
 	"bytes"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"testing"
 )
 
@@ -17,7 +19,7 @@ func checkWire(t *testing.T, evs []Event) {
 	for i, ev := range evs {
 		h := ev.Head()
 		if h.ID != i+1 {
-			t.Fatalf("event %d (%s) has ID %d", i+1, label(ev), h.ID)
+			t.Fatalf("event %d (%s) has ID %d", i+1, simtest.Label(ev), h.ID)
 		}
 		byID[h.ID] = ev
 		account := func(id int, what string) {
@@ -25,13 +27,13 @@ func checkWire(t *testing.T, evs []Event) {
 			put, ok := byID[id]
 			switch {
 			case !ok || id >= h.ID:
-				t.Fatalf("%d %s: %s %d, which is not an earlier event", h.ID, label(ev), what, id)
+				t.Fatalf("%d %s: %s %d, which is not an earlier event", h.ID, simtest.Label(ev), what, id)
 			case put.Head().Wire.Put == CarryNone:
-				t.Fatalf("%d %s: %s %d (%s), which put nothing on the wire", h.ID, label(ev), what, id, label(put))
+				t.Fatalf("%d %s: %s %d (%s), which put nothing on the wire", h.ID, simtest.Label(ev), what, id, simtest.Label(put))
 			case put.Head().Side != h.Side.Peer() || put.Head().Wire.Conn != h.Wire.Conn:
-				t.Fatalf("%d %s: %s %d (%s) from another side or connection", h.ID, label(ev), what, id, label(put))
+				t.Fatalf("%d %s: %s %d (%s) from another side or connection", h.ID, simtest.Label(ev), what, id, simtest.Label(put))
 			case done[id] != 0:
-				t.Fatalf("%d %s: %s %d, already accounted for by %d", h.ID, label(ev), what, id, done[id])
+				t.Fatalf("%d %s: %s %d, already accounted for by %d", h.ID, simtest.Label(ev), what, id, done[id])
 			}
 			done[id] = h.ID
 		}
@@ -39,17 +41,17 @@ func checkWire(t *testing.T, evs []Event) {
 			account(from, "took off")
 			want := map[string]Carrier{"received": CarryFrame, "peerclosed": CarryFIN, "connerror": CarryRST}[ev.Verb()]
 			if got := byID[from].Head().Wire.Put; got != want {
-				t.Fatalf("%d %s took off a %v, want a %v", h.ID, label(ev), got, want)
+				t.Fatalf("%d %s took off a %v, want a %v", h.ID, simtest.Label(ev), got, want)
 			}
 			if rx, ok := ev.(Received); ok && !bytes.Equal(rx.Raw, byID[from].(Sent).Raw) {
-				t.Fatalf("%d %s read % x, but %d wrote % x", h.ID, label(ev), rx.Raw, from, byID[from].(Sent).Raw)
+				t.Fatalf("%d %s read % x, but %d wrote % x", h.ID, simtest.Label(ev), rx.Raw, from, byID[from].(Sent).Raw)
 			}
 		}
 		for _, id := range h.Wire.Lost {
 			account(id, "lost")
 		}
 		if _, ok := ev.(Received); ok && h.Wire.From == 0 {
-			t.Fatalf("%d %s: a frame read that no event wrote", h.ID, label(ev))
+			t.Fatalf("%d %s: a frame read that no event wrote", h.ID, simtest.Label(ev))
 		}
 	}
 }
@@ -61,9 +63,9 @@ func TestWireFacts(t *testing.T) {
 		for _, cfg := range []Config{{Scenarios: []Scenario{sc}, Unpaced: true}, {Scenarios: []Scenario{sc}}} {
 			var evs []Event
 			if cfg.Unpaced {
-				evs = collect(t, cfg)
+				evs = simtest.Run(t, cfg)
 			} else {
-				evs = runManual(t, cfg)
+				evs = simtest.Paced(t, cfg)
 			}
 			checkWire(t, evs)
 			taken := map[int]bool{}
@@ -72,7 +74,7 @@ func TestWireFacts(t *testing.T) {
 			}
 			for _, ev := range evs {
 				if s, ok := ev.(Sent); ok && !taken[s.ID] && sc != RecoverReconnect {
-					t.Errorf("%v: %d %s was never read", sc, s.ID, label(ev))
+					t.Errorf("%v: %d %s was never read", sc, s.ID, simtest.Label(ev))
 				}
 			}
 		}

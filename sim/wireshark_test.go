@@ -1,6 +1,6 @@
 //go:build linux
 
-package sim
+package sim_test
 
 import (
 	"bufio"
@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	. "sessionlab/sim"
+	"sessionlab/sim/simtest"
 	"strconv"
 	"strings"
 	"syscall"
@@ -44,13 +46,13 @@ func TestWiresharkJudgesEveryFrame(t *testing.T) {
 
 	var runs [][]Event
 	for _, sc := range Scenarios() {
-		runs = append(runs, collect(t, Config{Scenarios: []Scenario{sc}, Unpaced: true}))
-		runs = append(runs, runManual(t, Config{Scenarios: []Scenario{sc}}))
+		runs = append(runs, simtest.Run(t, Config{Scenarios: []Scenario{sc}, Unpaced: true}))
+		runs = append(runs, simtest.Paced(t, Config{Scenarios: []Scenario{sc}}))
 	}
 	cases := 0
 	for _, sc := range faultScenarios {
 		for _, fc := range faultCases(t, sc) {
-			runs = append(runs, runManual(t, fc.cfg))
+			runs = append(runs, simtest.Paced(t, fc.cfg))
 			cases++
 		}
 	}
@@ -99,7 +101,7 @@ func startCapture(t *testing.T, pcap string) func() {
 			_ = cmd.Wait()
 			cannotJudge(t, "tshark cannot capture on lo here (it needs root or CAP_NET_RAW): %s", firstLine(said))
 		}
-	case <-time.After(within):
+	case <-time.After(simtest.Within):
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		t.Fatal("tshark did not start capturing")
@@ -116,7 +118,7 @@ func startCapture(t *testing.T, pcap string) func() {
 		// send a marker and wait until the file holds it.
 		marker := fmt.Sprintf("sessionlab capture ends %d", time.Now().UnixNano())
 		sendMarker(t, marker)
-		deadline := time.Now().Add(within)
+		deadline := time.Now().Add(simtest.Within)
 		for !captured(pcap, marker) {
 			if time.Now().After(deadline) {
 				t.Fatal("the capture never caught up with the runs")

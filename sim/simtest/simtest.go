@@ -4,10 +4,13 @@ package simtest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"reflect"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +28,8 @@ const Seed = 20261125
 func T0() time.Time { return time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC) }
 
 // Run runs cfg to its end and returns every event; it fails the test if
-// the run cannot start or does not end within Within.
+// the run cannot start or does not end within Within, saying how far it
+// got (and, for a hang, where every goroutine waits: the first clue).
 func Run(t testing.TB, cfg sim.Config) []sim.Event {
 	t.Helper()
 	if cfg.Seed == 0 {
@@ -35,9 +39,67 @@ func Run(t testing.TB, cfg sim.Config) []sim.Event {
 	defer cancel()
 	evs, _, err := sim.Record(ctx, cfg)
 	if err != nil {
-		t.Fatalf("running %v: %v", cfg.Scenarios, err)
+		var b strings.Builder
+		for i, ev := range evs {
+			fmt.Fprintf(&b, "\n%2d %s %s %s", i, ev.Head().At.Format("05.000"), Label(ev), ev.Head().Note)
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			b.WriteString("\n\ngoroutines:\n")
+			_ = pprof.Lookup("goroutine").WriteTo(&b, 1)
+		}
+		t.Fatalf("running %v: %v%s", cfg.Scenarios, err, b.String())
 	}
 	return evs
+}
+
+// Find returns the first event of type T in evs that ok accepts (nil:
+// any of them).
+func Find[T sim.Event](evs []sim.Event, ok func(T) bool) (T, bool) {
+	for _, ev := range evs {
+		if e, is := ev.(T); is && (ok == nil || ok(e)) {
+			return e, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// Label names an event compactly, for messages and comparisons: "client
+// sent CN", "server received DT 3", "start synchronize", "server
+// committed".
+func Label(ev sim.Event) string {
+	h := ev.Head()
+	switch e := ev.(type) {
+	case sim.Sent:
+		return fmt.Sprintf("%v sent %v", h.Side, e.Name.Short())
+	case sim.Received:
+		return fmt.Sprintf("%v received %v", h.Side, e.Name.Short())
+	case sim.ScenarioStarted:
+		return "start " + h.Scenario.String()
+	case sim.ScenarioEnded:
+		return "end " + h.Scenario.String()
+	}
+	return fmt.Sprintf("%v %s", h.Side, ev.Verb())
+}
+
+// Labels is Label of each event.
+func Labels(evs []sim.Event) []string {
+	out := make([]string, len(evs))
+	for i, ev := range evs {
+		out[i] = Label(ev)
+	}
+	return out
+}
+
+// SideLabels is Label of one side's events, in order.
+func SideLabels(evs []sim.Event, side sim.Side) []string {
+	var out []string
+	for _, ev := range evs {
+		if ev.Head().Side == side {
+			out = append(out, Label(ev))
+		}
+	}
+	return out
 }
 
 // Unpaced runs scenarios with no pacing.
