@@ -95,7 +95,8 @@ func TestAccuracyReview(t *testing.T) {
 	t.Run("2 V(R) is 0 after AC", func(t *testing.T) {
 		for _, s := range saying(tell(t, establish, sim.Config{Scenarios: []sim.Scenario{sim.Establish}}), "client received AC") {
 			h := s.ev.Head()
-			if h.Sync.VR != 0 || h.Sync.VA != uint32(sim.InitialSerial) || h.Sync.VM != h.Sync.VA {
+			initial := mainOf(s.ev.(sim.Received).Frame).InitialSerial // the serial number AC gives
+			if h.Sync.VR != 0 || initial != 1 || h.Sync.VA != initial || h.Sync.VM != h.Sync.VA {
 				t.Errorf("after AC: %+v", h.Sync)
 			}
 			if !strings.Contains(s.text, "V(R) = 0") {

@@ -20,13 +20,13 @@ import (
 
 // How the session layer waits when a connection was lost, at speed 1.
 const (
-	// ResumeWindow is how long the server keeps an interrupted activity,
+	// resumeWindow is how long the server keeps an interrupted activity,
 	// waiting for the client to come back.
-	ResumeWindow = 8 * time.Second
-	// AnswerWait is how long a side waits for the other's next step of a
+	resumeWindow = 8 * time.Second
+	// answerWait is how long a side waits for the other's next step of a
 	// resume before it gives up: longer than a stall (StallDelay) and the
 	// pacing around it, so that only a peer that is really gone times out.
-	AnswerWait = 5 * time.Second
+	answerWait = 5 * time.Second
 )
 
 // activityID names the n-th activity of a session.
@@ -90,8 +90,8 @@ func (cs *clientSession) reopen() (spdu.Frame, refs, error) {
 	var ans spdu.Frame
 	var ref refs
 	var dialErr error
-	err := e.within(AnswerWait, e.expireConn, func() (err error) {
-		ans, ref, err = clientOpen(e, Version, e.r.script.units, NoteResume)
+	err := e.within(answerWait, e.expireConn, func() (err error) {
+		ans, ref, err = clientOpen(e, version, e.r.script.units, NoteResume)
 		if e.socket() == nil && err != nil && !errors.Is(err, errTimeout) {
 			dialErr = err // the dial itself failed
 		}
@@ -150,7 +150,7 @@ func (ss *serverSession) awaitResume() error {
 	if err := e.listen(NoteResume, false); err != nil {
 		return err
 	}
-	err := e.within(ResumeWindow, e.expireListener, func() error {
+	err := e.within(resumeWindow, e.expireListener, func() error {
 		return e.accept(e.pacing().Travel, NoteResume)
 	})
 	if errors.Is(err, errTimeout) {
@@ -160,7 +160,7 @@ func (ss *serverSession) awaitResume() error {
 		return err
 	}
 	var cn spdu.Frame
-	err = e.within(AnswerWait, e.expireConn, func() (err error) {
+	err = e.within(answerWait, e.expireConn, func() (err error) {
 		if err := serverTransport(e, NoteResume); err != nil {
 			return err
 		}

@@ -9,6 +9,19 @@ import (
 	"sessionlab/sim/spdu"
 )
 
+// What the two sides say and agree on when they set up a session.
+const (
+	HelloText     = helloText
+	WelcomeText   = welcomeText
+	ProposedUnits = proposedUnits
+	ServerUnits   = serverUnits
+	Version       = version
+	InitialSerial = initialSerial
+)
+
+// Speed returns the pacing speed.
+func (s *Sim) Speed() float64 { return s.pacer.Speed() }
+
 // MainOf is the frame's SPDU that says what it is for.
 var MainOf = mainOf
 

@@ -9,25 +9,25 @@ import (
 
 // What the two sides say when they set up a session.
 const (
-	// Version is the session protocol version both sides speak.
-	Version = spdu.Version2
-	// HelloText is the CN's user data, the article's client greeting.
-	HelloText = "Hello from the client!"
-	// WelcomeText is the AC's user data, the article's server greeting.
-	WelcomeText = "Welcome to the session!"
-	// ResultText is what the server still has to send when it refuses a
+	// version is the session protocol version both sides speak.
+	version = spdu.Version2
+	// helloText is the CN's user data, the article's client greeting.
+	helloText = "Hello from the client!"
+	// welcomeText is the AC's user data, the article's server greeting.
+	welcomeText = "Welcome to the session!"
+	// resultText is what the server still has to send when it refuses a
 	// release with NF.
-	ResultText = "result: 5 packets committed"
-	// InitialSerial is the first sync point serial number both sides use.
-	InitialSerial = 1
+	resultText = "result: 5 packets committed"
+	// initialSerial is the first sync point serial number both sides use.
+	initialSerial = 1
 
-	// ProposedUnits are the functional units the client asks for; the
+	// proposedUnits are the functional units the client asks for; the
 	// Recover lesson's second part adds Activity management.
-	ProposedUnits = spdu.Duplex | spdu.Expedited | spdu.MinorSync | spdu.MajorSync |
+	proposedUnits = spdu.Duplex | spdu.Expedited | spdu.MinorSync | spdu.MajorSync |
 		spdu.Resynchronize | spdu.NegotiatedRelease
-	// ServerUnits are the functional units the server implements; it
+	// serverUnits are the functional units the server implements; it
 	// accepts the intersection with what is proposed.
-	ServerUnits = spdu.Duplex | spdu.MinorSync | spdu.MajorSync |
+	serverUnits = spdu.Duplex | spdu.MinorSync | spdu.MajorSync |
 		spdu.Resynchronize | spdu.NegotiatedRelease | spdu.Activities
 )
 
@@ -65,21 +65,21 @@ func serverAnswer(e *endpoint, cnf spdu.Frame, note Note) (refs, bool, error) {
 	beat := e.pacing().Beat
 	cn := mainOf(cnf)
 	ref := refs{calling: cn.CallingRef, called: fmt.Appendf(nil, "server-%04x", e.r.sim.intN(0x10000)), common: cn.CommonRef}
-	if cn.Versions&Version == 0 {
+	if cn.Versions&version == 0 {
 		rf := spdu.NewFrame(spdu.SPDU{Kind: spdu.RF, CalledRef: ref.called, Disconnect: spdu.ReleaseTransport,
-			Versions: Version, Reason: spdu.ReasonVersionUnsupported}.With(spdu.PCalledRef, spdu.PDisconnect, spdu.PVersion, spdu.PReason))
+			Versions: version, Reason: spdu.ReasonVersionUnsupported}.With(spdu.PCalledRef, spdu.PDisconnect, spdu.PVersion, spdu.PReason))
 		if err := e.send(rf, e.after(beat), NoteRefusal, nil); err != nil {
 			return ref, false, err
 		}
 		return ref, false, e.close(e.after(beat), false, NoteRefusal)
 	}
-	ac := spdu.SPDU{Kind: spdu.AC, CalledRef: ref.called, CommonRef: ref.common, Versions: Version,
-		InitialSerial: InitialSerial, Units: cn.Units & ServerUnits, UserData: []byte(WelcomeText)}.
+	ac := spdu.SPDU{Kind: spdu.AC, CalledRef: ref.called, CommonRef: ref.common, Versions: version,
+		InitialSerial: initialSerial, Units: cn.Units & serverUnits, UserData: []byte(welcomeText)}.
 		With(spdu.PCalledRef, spdu.POptions, spdu.PVersion, spdu.PInitialSerial, spdu.PRequirements, spdu.PUserData)
 	if len(ref.common) > 0 {
 		ac = ac.With(spdu.PCommonRef)
 	}
-	return ref, true, e.send(spdu.NewFrame(ac), e.after(beat), note, func(s *state) { startSync(s, InitialSerial) })
+	return ref, true, e.send(spdu.NewFrame(ac), e.after(beat), note, func(s *state) { startSync(s, initialSerial) })
 }
 
 // server is the server of every scenario but the abort: open, answer,
@@ -96,7 +96,7 @@ func server(ss serverSession) func(*endpoint) error {
 			return err
 		}
 		s := ss // each run its own
-		s.e, s.refs, s.units = e, ref, mainOf(cn).Units&ServerUnits
+		s.e, s.refs, s.units = e, ref, mainOf(cn).Units&serverUnits
 		return s.run()
 	}
 }
@@ -116,7 +116,7 @@ func clientOpen(e *endpoint, versions spdu.Versions, units spdu.Units, note Note
 	ref.calling = fmt.Appendf(nil, "client-%04x", e.r.sim.intN(0x10000))
 	ref.common = []byte(e.r.sim.clock.Now().UTC().Format("060102150405Z"))
 	cn := spdu.NewFrame(spdu.SPDU{Kind: spdu.CN, CallingRef: ref.calling, CommonRef: ref.common, Versions: versions,
-		InitialSerial: InitialSerial, Units: units, UserData: []byte(HelloText)}.
+		InitialSerial: initialSerial, Units: units, UserData: []byte(helloText)}.
 		With(spdu.PCallingRef, spdu.PCommonRef, spdu.POptions, spdu.PVersion, spdu.PInitialSerial, spdu.PTokenSetting,
 			spdu.PRequirements, spdu.PUserData))
 	if err := e.send(cn, e.after(beat), note, nil); err != nil {
@@ -136,7 +136,7 @@ func clientOpen(e *endpoint, versions spdu.Versions, units spdu.Units, note Note
 // cs says what kind of session (done: no data; drop: the lesson's reset).
 func client(cs clientSession) func(*endpoint) error {
 	return func(e *endpoint) error {
-		ans, ref, err := clientOpen(e, Version, e.r.script.units, NoteNone)
+		ans, ref, err := clientOpen(e, version, e.r.script.units, NoteNone)
 		if err != nil {
 			return err
 		}

@@ -38,16 +38,13 @@ func DefaultPacing() Pacing {
 // half as long at 2x.
 func Scaled(d time.Duration, x float64) time.Duration { return pace.Scaled(d, x) }
 
-// Clock is where a Sim gets the time and its timers: RealClock, or a
+// Clock is where a Sim gets the time and its timers: the wall clock, or a
 // ManualClock that tests and transcripts drive.
 type Clock = pace.Clock
 
 // ManualClock is a Clock that moves only when told to (see
 // pace.ManualClock).
 type ManualClock = pace.ManualClock
-
-// RealClock returns the wall clock.
-func RealClock() Clock { return pace.RealClock() }
 
 // NewManualClock returns a ManualClock that reads t until advanced.
 func NewManualClock(t time.Time) *ManualClock { return pace.NewManualClock(t) }

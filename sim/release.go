@@ -44,7 +44,7 @@ func (ss *serverSession) refuseRelease() error {
 	if err := e.send(nf, e.after(beat), NoteRefused, nil); err != nil {
 		return err
 	}
-	result := cat2(spdu.SPDU{Kind: spdu.DT, Info: []byte(ResultText)})
+	result := cat2(spdu.SPDU{Kind: spdu.DT, Info: []byte(resultText)})
 	if err := e.send(result, e.after(beat), NoteResult, nil); err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (cs *clientSession) askRelease() error {
 // clientAbort sets up a session, sends one data packet, then aborts: AB,
 // and a close with linger 0 so the kernel resets the connection.
 func clientAbort(e *endpoint) error {
-	ac, _, err := clientOpen(e, Version, e.r.script.units, NoteNone)
+	ac, _, err := clientOpen(e, version, e.r.script.units, NoteNone)
 	if err != nil {
 		return err
 	}

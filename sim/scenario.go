@@ -58,7 +58,7 @@ var scripts = func() map[Scenario]script {
 	travel := func(p Pacing) time.Duration { return p.Travel }
 	queued := func(p Pacing) time.Duration { return p.Accept }
 	noData := clientSession{done: true, noData: true}
-	units := ProposedUnits
+	units := proposedUnits
 	return map[Scenario]script{
 		Establish: {"establish", server(serverSession{done: true}), client(noData), queued, units,
 			join(sendsSession, sendsBroken)},

@@ -17,7 +17,7 @@ type Config struct {
 	Scenarios []Scenario
 	// Addr is where the server listens; "" means 127.0.0.1:0 (a free port).
 	Addr string
-	// Clock stamps events and times pacing; nil means RealClock.
+	// Clock stamps events and times pacing; nil means the wall clock.
 	Clock Clock
 	// Speed scales pacing, from MinSpeed to MaxSpeed; 0 means 1.
 	Speed float64
@@ -72,9 +72,9 @@ type Sim struct {
 
 // Errors from New and Start.
 var (
-	ErrNoScenario = errors.New("no scenario to run")
+	errNoScenario = errors.New("no scenario to run")
 	ErrSpeed      = fmt.Errorf("speed must be a number from %gx to %gx", MinSpeed, MaxSpeed)
-	ErrStarted    = errors.New("sim already started")
+	errStarted    = errors.New("sim already started")
 )
 
 // ValidSpeed reports whether x is a pacing speed a Sim accepts. NaN is not.
@@ -83,7 +83,7 @@ func ValidSpeed(x float64) bool { return x >= MinSpeed && x <= MaxSpeed }
 // New checks cfg and returns a Sim ready to Start.
 func New(cfg Config) (*Sim, error) {
 	if len(cfg.Scenarios) == 0 {
-		return nil, ErrNoScenario
+		return nil, errNoScenario
 	}
 	for _, sc := range cfg.Scenarios {
 		if !sc.Valid() {
@@ -100,7 +100,7 @@ func New(cfg Config) (*Sim, error) {
 		cfg.Addr = "127.0.0.1:0"
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = RealClock()
+		cfg.Clock = pace.RealClock()
 	}
 	if cfg.Pacing == (Pacing{}) {
 		cfg.Pacing = DefaultPacing()
@@ -125,7 +125,7 @@ func New(cfg Config) (*Sim, error) {
 // of the Sim is gone.
 func (s *Sim) Start(ctx context.Context) (<-chan Event, error) {
 	if s.events != nil {
-		return nil, ErrStarted
+		return nil, errStarted
 	}
 	if err := s.ln.open(ctx, s.cfg.Addr); err != nil {
 		return nil, err
@@ -186,9 +186,6 @@ func (s *Sim) Pause() { s.pacer.SetPaused(true) }
 // Resume lets a paused scenario run on.
 func (s *Sim) Resume() { s.pacer.SetPaused(false) }
 
-// Paused reports whether the Sim is paused.
-func (s *Sim) Paused() bool { return s.pacer.Paused() }
-
 // Step lets one more event happen while paused: the one due first.
 func (s *Sim) Step() { s.pacer.Step() }
 
@@ -200,9 +197,6 @@ func (s *Sim) SetSpeed(x float64) error {
 	s.pacer.SetSpeed(x)
 	return nil
 }
-
-// Speed returns the pacing speed.
-func (s *Sim) Speed() float64 { return s.pacer.Speed() }
 
 // Inject breaks the running scenario on purpose, as soon as the pacing
 // lets the next step happen (while paused, at the next step). It never
