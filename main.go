@@ -112,15 +112,14 @@ func run(args []string, e env) int {
 			err = printed(e, "Wrote %d lesson files to %s; edit them, then: sessionlab --lessons %s\n", len(wrote), o.exportDir, o.exportDir)
 		}
 	case o.resetProgress:
-		err = progress.AskToReset(o.configDir, time.Now(), e.stdin, e.stdout, e.stderr)
+		err = progress.AskToReset(o.ConfigDir, time.Now(), e.stdin, e.stdout, e.stderr)
 	case o.cmd == cmdTranscript:
-		err = lessons.WriteHandouts(ctx, e.stdout, o.book, o.lesson, o.format, o.stable)
-	case o.plain:
+		err = lessons.WriteHandouts(ctx, e.stdout, o.Book, o.lesson, o.format, o.stable)
+	case o.plain || e.tty == nil:
 		err = runPlain(ctx, o, e)
 	default:
-		err = ui.Run(ctx, ui.Options{Book: o.book, Lesson: o.lessonID(), Speed: o.speed, Addr: o.addr, Faults: o.faults,
-			Live: o.live, Present: o.present, NoQuestions: !o.questions, Theme: o.theme, ConfigDir: o.configDir,
-			Out: e.tty, Notes: e.stderr, Getenv: e.getenv})
+		o.Out, o.Notes, o.Getenv = e.tty, e.stderr, e.getenv
+		err = ui.Run(ctx, o.Options)
 	}
 	cancel()
 	switch n := got.Load(); {
@@ -138,11 +137,11 @@ func run(args []string, e env) int {
 // runPlain runs the lessons asked for and prints their transcript as
 // they go; every socket is closed when it returns.
 func runPlain(ctx context.Context, o *options, e env) error {
-	s, err := e.start(ctx, sim.Config{Scenarios: o.book.Scenarios(o.lesson), Addr: o.addr, Speed: o.speed, Faults: o.faults, ExactCadence: true})
+	s, err := e.start(ctx, sim.Config{Scenarios: o.Book.Scenarios(o.lesson), Addr: o.Addr, Speed: o.Speed, Faults: o.Faults, ExactCadence: true})
 	if err != nil {
 		return fmt.Errorf("cannot start the lessons: %w", err)
 	}
-	unfired, err := lessons.Transcribe(ctx, e.stdout, o.book, s)
+	unfired, err := lessons.Transcribe(ctx, e.stdout, o.Book, s)
 	for _, u := range unfired {
 		fmt.Fprintf(e.stderr, "sessionlab: fault %v never fired: %s\n", u.Fault, u.Why)
 	}
@@ -172,24 +171,15 @@ const (
 	cmdExport     = "lessons export"
 )
 
-// options are the command line, read once and checked.
+// options are the command line, read once and checked: the lessons and
+// how to run them (ui.Options, which plain mode reads too), and what the
+// other modes take.
 type options struct {
-	cmd                             string
-	book                            *lessons.Book
-	lesson                          *lessons.Lesson // nil: all lessons
-	speed                           float64
-	addr, theme, configDir          string
-	faults                          []sim.FaultAt
-	plain, live, present, questions bool
-	resetProgress, stable           bool
-	format, exportDir               string
-}
-
-func (o *options) lessonID() string {
-	if o.lesson == nil {
-		return ""
-	}
-	return o.lesson.ID
+	ui.Options
+	cmd                          string
+	lesson                       *lessons.Lesson // nil: all lessons
+	plain, resetProgress, stable bool
+	format, exportDir            string
 }
 
 const usage = `SessionLab: watch a real session layer at work.
@@ -211,7 +201,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		fmt.Fprintf(e.stderr, "sessionlab: the built-in lesson content is broken: %v\n", oneLine(err))
 		return nil, exitFailed
 	}
-	o := &options{speed: 1, addr: "127.0.0.1:0", theme: "auto", format: lessons.FormatMarkdown, questions: true}
+	o := &options{Options: ui.Options{Speed: 1, Addr: "127.0.0.1:0", Theme: "auto"}, format: lessons.FormatMarkdown}
 	name, intro := "sessionlab", usage
 	switch {
 	case len(args) > 1 && args[0] == "lessons" && args[1] == "export":
@@ -224,7 +214,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 	var lesson, speed, dir string
 	themeSet := false
 	if v := e.getenv("SESSIONLAB_THEME"); v != "" {
-		o.theme, themeSet = v, true
+		o.Theme, themeSet = v, true
 	}
 	switch o.cmd {
 	case cmdTranscript:
@@ -236,27 +226,27 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		fs.BoolVar(&o.plain, "plain", false, "print a plain transcript instead of the terminal UI (the default when output is not a terminal)")
 		fs.StringVar(&lesson, "lesson", "", "open this lesson directly: "+ids+" (plain mode: all lessons when not given)")
 		fs.StringVar(&speed, "speed", "1", fmt.Sprintf("pacing speed, from %g to %g", sim.MinSpeed, sim.MaxSpeed))
-		fs.StringVar(&o.addr, "addr", o.addr, "HOST:PORT for the lesson's server to listen on")
-		fs.BoolVar(&o.live, "live", false, "start lessons playing, each step held long enough to read (default: paused, a step per key)")
+		fs.StringVar(&o.Addr, "addr", o.Addr, "HOST:PORT for the lesson's server to listen on")
+		fs.BoolVar(&o.Live, "live", false, "start lessons playing, each step held long enough to read (default: paused, a step per key)")
 		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: asks the terminal for its background; also SESSIONLAB_THEME)", func(v string) error {
-			o.theme, themeSet = v, true
+			o.Theme, themeSet = v, true
 			return nil
 		})
-		fs.BoolVar(&o.present, "present", false, "presenter mode: one idea per click for a room (high-contrast; space and PgDn step; nothing scored or saved)")
-		fs.BoolFunc("no-questions", "run lessons without predictions and quizzes", func(string) error { o.questions = false; return nil })
-		fs.StringVar(&o.configDir, "config-dir", "", "where progress.json is kept (default: your config directory's sessionlab/)")
+		fs.BoolVar(&o.Present, "present", false, "presenter mode: one idea per click for a room (high-contrast; space and PgDn step; nothing scored or saved)")
+		fs.BoolVar(&o.NoQuestions, "no-questions", false, "run lessons without predictions and quizzes")
+		fs.StringVar(&o.ConfigDir, "config-dir", "", "where progress.json is kept (default: your config directory's sessionlab/)")
 		fs.BoolVar(&o.resetProgress, "reset-progress", false, "forget your progress, after asking")
 		fs.StringVar(&dir, "lessons", "", "load lesson files from this directory (see: sessionlab lessons export DIR)")
 		fs.Func("fault", "break the lesson on purpose: "+sim.FaultForms()+"; may be repeated", func(v string) error {
 			f, err := sim.ParseFault(v)
-			o.faults = append(o.faults, f)
+			o.Faults = append(o.Faults, f)
 			return err
 		})
 	}
 	if code, done := parseFlags(fs, args, e, intro); done {
 		return nil, code
 	}
-	if err := o.check(builtin, dir, lesson, speed, themeSet, fs.Args(), e); err != nil {
+	if err := o.check(builtin, dir, lesson, speed, themeSet, fs.Args()); err != nil {
 		fmt.Fprintf(e.stderr, "sessionlab: %s\n", shorten(oneLine(err)))
 		return nil, exitUsage
 	}
@@ -265,7 +255,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 
 // check resolves what the flags name (the lessons, the lesson, the
 // faults, the theme) and refuses what cannot be used.
-func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, themeSet bool, rest []string, e env) (err error) {
+func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, themeSet bool, rest []string) (err error) {
 	if o.cmd == cmdExport {
 		if len(rest) != 1 || rest[0] == "" {
 			return errors.New("lessons export takes one directory: sessionlab lessons export DIR")
@@ -276,36 +266,38 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, themeS
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected argument %q (flags only; see sessionlab --help)", rest[0])
 	}
-	if o.book = builtin; dir != "" {
-		if o.book, err = lessons.LoadDir(dir); err != nil {
+	if o.Book = builtin; dir != "" {
+		if o.Book, err = lessons.LoadDir(dir); err != nil {
 			return err
 		}
 	}
-	if o.lesson, err = o.book.Named(lesson); err != nil || o.cmd == cmdTranscript {
+	if o.lesson, err = o.Book.Named(lesson); o.lesson != nil {
+		o.Lesson = o.lesson.ID
+	}
+	if err != nil || o.cmd == cmdTranscript {
 		if err == nil && !slices.Contains(lessons.Formats, o.format) {
 			err = fmt.Errorf("--format %q is not one of %s", o.format, strings.Join(lessons.Formats, ", "))
 		}
 		return err
 	}
-	if o.speed, err = strconv.ParseFloat(strings.TrimSpace(speed), 64); err != nil || !sim.ValidSpeed(o.speed) {
+	if o.Speed, err = strconv.ParseFloat(strings.TrimSpace(speed), 64); err != nil || !sim.ValidSpeed(o.Speed) {
 		return fmt.Errorf("--speed %q is not a number from %g to %g", speed, sim.MinSpeed, sim.MaxSpeed)
 	}
-	if _, err := ui.ThemeFor(o.theme, true); err != nil {
+	if _, err := ui.ThemeFor(o.Theme, true); err != nil {
 		return fmt.Errorf("--theme: %v", err)
 	}
-	if o.present && !themeSet {
-		o.theme = "high-contrast" // a projector's theme
+	if o.Present && !themeSet {
+		o.Theme = "high-contrast" // a projector's theme
 	}
-	for _, f := range o.faults {
-		if err := f.Check(o.book.Scenarios(o.lesson)); err != nil {
+	for _, f := range o.Faults {
+		if err := f.Check(o.Book.Scenarios(o.lesson)); err != nil {
 			return err
 		}
 	}
-	o.plain = o.plain || e.tty == nil
 	if o.resetProgress {
 		return nil
 	}
-	if err := sim.CheckAddr(o.addr); err != nil {
+	if err := sim.CheckAddr(o.Addr); err != nil {
 		return fmt.Errorf("%w (--addr takes HOST:PORT on this machine, e.g. 127.0.0.1:0 for any free port)", err)
 	}
 	return nil

@@ -334,8 +334,9 @@ func TestTerminalBadAddr(t *testing.T) {
 // TestDebugLog: DEBUG=1 writes what the UI received to a log file and
 // says where at exit.
 func TestDebugLog(t *testing.T) {
-	term := startTerminal(t, []string{"DEBUG=1", "TMPDIR=" + t.TempDir()}, "--lesson", "establish", "--speed", "4")
-	term.waitFor(t, "Establish")
+	tmp := t.TempDir()
+	term := startTerminal(t, []string{"DEBUG=1", "TMPDIR=" + tmp, "NO_COLOR=1"}, "--lesson", "establish", "--speed", "4")
+	term.waitFor(t, "PAUSED") // the run has started: the log has said so
 	term.type_(t, "q")
 	if code := term.exit(t); code != 0 {
 		t.Fatalf("exit %d", code)
@@ -343,6 +344,12 @@ func TestDebugLog(t *testing.T) {
 	m := regexp.MustCompile(`debug log written to (\S+\.log)`).FindStringSubmatch(term.output())
 	if m == nil {
 		t.Fatalf("no log path in %q", term.output())
+	}
+	if filepath.Dir(m[1]) != tmp {
+		t.Errorf("the log %s is not in TMPDIR", m[1])
+	}
+	if st, err := os.Lstat(m[1]); err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != 0o600 {
+		t.Errorf("the log is not a private regular file: %v %v", st.Mode(), err)
 	}
 	log, err := os.ReadFile(m[1])
 	if err != nil {
