@@ -141,6 +141,7 @@ func TestHelp(t *testing.T) {
 // TestPlainWhenNotATerminal runs the binary with stdout on a pipe and no
 // --plain: it must print the transcript and exit 0.
 func TestPlainWhenNotATerminal(t *testing.T) {
+	t.Parallel() // paced in real time: it mostly waits
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, binary, "--lesson", "establish", "--speed", "4").Output()
@@ -158,6 +159,7 @@ func TestPlainWhenNotATerminal(t *testing.T) {
 // TestSignals interrupts a plain run in the middle: the exit status must
 // say which signal, and the output must end with a whole line.
 func TestSignals(t *testing.T) {
+	t.Parallel() // paced in real time: it mostly waits
 	for _, tt := range []struct {
 		sig  syscall.Signal
 		code int
@@ -270,6 +272,7 @@ func TestWriteErrorExits1(t *testing.T) {
 // TestUnfiredFaultIsReported: a fault whose moment never comes is said,
 // at the end, on stderr; the lesson itself ran to its end (exit 0).
 func TestUnfiredFaultIsReported(t *testing.T) {
+	t.Parallel() // paced in real time: it mostly waits
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"--lesson", "establish", "--speed", "4", "--fault", "reset@999"}, testEnv(&stdout, &stderr))
 	if code != exitOK {
@@ -478,6 +481,7 @@ func (b *brokenPipe) Write(p []byte) (int, error) {
 // plain run (a pager quit) stops the run at once: nothing more is
 // written or tried, the exit status is 1, and stderr says why.
 func TestWriteErrorMidTranscript(t *testing.T) {
+	t.Parallel() // paced in real time: it mostly waits
 	out := &brokenPipe{n: 2000}
 	var stderr bytes.Buffer
 	e := testEnv(out, &stderr)

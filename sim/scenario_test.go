@@ -344,6 +344,7 @@ func TestLooksSettleOnManualClock(t *testing.T) {
 // FIN, after the peer's delayed ACK (about 40 ms on Linux), so the client
 // is in FIN_WAIT2 while the server, in CLOSE_WAIT, may still send.
 func TestHalfOpenShowsFinWait2(t *testing.T) {
+	t.Parallel() // paced in real time: it mostly waits
 	if runtime.GOOS != "linux" {
 		t.Skip("TCP states come from Linux")
 	}
@@ -359,6 +360,7 @@ func TestHalfOpenShowsFinWait2(t *testing.T) {
 // MIP at speed 2, past Linux's delayed ACK) the server's kernel has
 // acknowledged every byte, though no MIA has come.
 func TestAckCheckSeesEverythingAcknowledged(t *testing.T) {
+	t.Parallel() // paced in real time: it mostly waits
 	if runtime.GOOS != "linux" {
 		t.Skip("TCP_INFO comes from Linux")
 	}
