@@ -115,12 +115,15 @@ func (l *listener) close() {
 	}
 }
 
-// drain closes connections a failed scenario left queued, so that the
-// next scenario's server does not accept a stale one.
-func (l *listener) drain() {
+// drain closes the connections still queued when a scenario ends (its
+// own client's, when it failed, or other programs'), so that the next
+// scenario's server does not take a stale one; it returns where each came
+// from.
+func (l *listener) drain() []netip.AddrPort {
 	if _, w := l.get(); w != nil {
-		kernel.DrainQueue(w)
+		return kernel.DrainQueue(w)
 	}
+	return nil
 }
 
 // setDeadline wakes (past t) or re-arms (zero t) a server waiting on the

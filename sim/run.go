@@ -80,7 +80,6 @@ func (s *Sim) runScenario(parent context.Context, sc Scenario) {
 		if !stop() {
 			<-closed
 		}
-		s.ln.drain()
 	}()
 	// The run takes faults from its first event on, its own start included.
 	s.mu.Lock()
@@ -116,7 +115,21 @@ func (s *Sim) runScenario(parent context.Context, sc Scenario) {
 		err = nil // both sides finished, or the whole run was cancelled
 	}
 	cancel(nil)
+	r.turnAwayQueued(parent)
 	_, _ = s.emit(parent, ScenarioEnded{Header: Header{At: s.clock.Now(), Scenario: sc}, Err: err})
+}
+
+// turnAwayQueued closes what is still queued on the listener when the
+// scenario ends: what its own client left (a reconnect nobody accepted)
+// silently, any other program's connection with the line a stranger gets.
+func (r *run) turnAwayQueued(ctx context.Context) {
+	for _, peer := range r.sim.ln.drain() {
+		if r.wire.dialedFrom(peer) {
+			continue
+		}
+		h := Header{At: r.sim.clock.Now(), Scenario: r.scenario, Side: Server, Local: r.sim.ln.local(), Remote: peer, Speed: r.sim.pacer.Speed()}
+		_, _ = r.sim.emit(ctx, Rejected{Header: h})
+	}
 }
 
 // spawn runs fn for endpoint e on its own goroutine. The first side to fail

@@ -6,6 +6,7 @@ import (
 	"net"
 	. "sessionlab/sim"
 	"sessionlab/sim/simtest"
+	"slices"
 	"testing"
 	"time"
 )
@@ -157,5 +158,26 @@ func TestAnyPeerForTests(t *testing.T) {
 		if _, ok := ev.(Rejected); ok {
 			t.Fatal("a run for a test's own peer turned it away")
 		}
+	}
+}
+
+// TestLateStrangerIsReported: a connection made after the server took its
+// client waits in the accept queue; when the part ends it is closed and
+// reported in that part, not closed unseen.
+func TestLateStrangerIsReported(t *testing.T) {
+	var addr net.Addr
+	evs := steppedRun(t, Config{Scenarios: []Scenario{Establish, TerminateOrderly}, Unpaced: true}, func(s *Sim, ev Event) {
+		if a, ok := ev.(Accepted); ok && a.Scenario == Establish {
+			addr = dialStranger(t, s).LocalAddr()
+		}
+	})
+	endedClean(t, evs)
+	r := rejectedFrom(t, evs, addr)
+	if r.Scenario != Establish {
+		t.Fatalf("the stranger was reported in %v", r.Scenario)
+	}
+	end := slices.IndexFunc(evs, func(ev Event) bool { e, ok := ev.(ScenarioEnded); return ok && e.Scenario == Establish })
+	if at := slices.IndexFunc(evs, func(ev Event) bool { _, ok := ev.(Rejected); return ok }); at > end {
+		t.Fatalf("reported after its part ended: %v", simtest.Labels(evs))
 	}
 }

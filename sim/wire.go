@@ -89,6 +89,18 @@ func (w *wire) acceptedConn(a, b netip.AddrPort) (n int, ok bool) {
 	return n, true
 }
 
+// dialedFrom reports whether the run's client made a connection from a.
+func (w *wire) dialedFrom(a netip.AddrPort) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for p := range w.conns {
+		if p[0] == a || p[1] == a {
+			return true
+		}
+	}
+	return false
+}
+
 // ownConn numbers a connection the server takes although its client did
 // not make it (where the server cannot tell: see kernel.BindsFirst).
 func (w *wire) ownConn(a, b netip.AddrPort) int {

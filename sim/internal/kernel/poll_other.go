@@ -2,11 +2,14 @@
 
 package kernel
 
-import "syscall"
+import (
+	"net/netip"
+	"syscall"
+)
 
 // WaitReadable cannot wait without reading on this platform; reads then
 // take their turn at the pacer before the data is there.
 func WaitReadable(syscall.Conn) error { return nil }
 
 // DrainQueue does nothing here.
-func DrainQueue(syscall.Conn) {}
+func DrainQueue(syscall.Conn) []netip.AddrPort { return nil }

@@ -4,6 +4,7 @@ package kernel
 
 import (
 	"errors"
+	"net/netip"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -32,19 +33,28 @@ func WaitReadable(c syscall.Conn) error {
 }
 
 // DrainQueue accepts and closes every connection waiting on a listening
-// socket, without blocking.
-func DrainQueue(c syscall.Conn) {
+// socket, without blocking, and returns the address each came from.
+func DrainQueue(c syscall.Conn) []netip.AddrPort {
 	rc, err := c.SyscallConn()
 	if err != nil {
-		return
+		return nil
 	}
+	var peers []netip.AddrPort
 	_ = rc.Control(func(fd uintptr) {
 		for {
-			nfd, _, err := unix.Accept(int(fd))
+			nfd, sa, err := unix.Accept(int(fd))
 			if err != nil {
 				return
 			}
+			switch a := sa.(type) {
+			case *unix.SockaddrInet4:
+				peers = append(peers, netip.AddrPortFrom(netip.AddrFrom4(a.Addr), uint16(a.Port)))
+			case *unix.SockaddrInet6:
+				peers = append(peers, netip.AddrPortFrom(netip.AddrFrom16(a.Addr).Unmap(), uint16(a.Port)))
+			}
+			_ = unix.SetsockoptLinger(nfd, unix.SOL_SOCKET, unix.SO_LINGER, &unix.Linger{Onoff: 1, Linger: 0})
 			unix.Close(nfd)
 		}
 	})
+	return peers
 }
