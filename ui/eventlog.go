@@ -29,7 +29,7 @@ func (h *history) logLabel(i int) string {
 	case sim.Listening:
 		what = "listening"
 	case sim.Rejected:
-		what = "closed a stranger " + hd.Remote.String()
+		what = "closed a stranger"
 	case sim.Dialed:
 		what = "connected"
 	case sim.Accepted:
