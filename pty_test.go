@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/sys/unix"
 )
 
@@ -177,10 +178,13 @@ func TestTerminalProgress(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "progress.json"), []byte("{half a file"), 0o600)
 	env := []string{"XDG_CONFIG_HOME=" + config}
 
-	term := startTerminal(t, env)
+	term := startTerminal(t, append(env, "NO_COLOR=1"))
 	term.waitFor(t, "1. Establish")
-	if out := term.output(); !strings.Contains(out, "progress.json is not valid progress") || !strings.Contains(out, "kept as progress.json.bad-") {
-		t.Fatalf("no warning about the corrupt file:\n%q", out)
+	// On the picker, where the learner sees it (not only before the
+	// screen is taken over), and again once it is given back.
+	term.waitFor(t, "kept as progress.json.bad-")
+	if out := term.output(); !strings.Contains(words(out[strings.Index(out, "\x1b[?1049h"):]), "progress.json is not valid progress") {
+		t.Fatalf("the warning is not on the screen:\n%q", out)
 	}
 	if aside, _ := filepath.Glob(filepath.Join(dir, "progress.json.bad-*")); len(aside) != 1 {
 		t.Fatalf("the corrupt file was not kept aside: %v", aside)
@@ -194,6 +198,9 @@ func TestTerminalProgress(t *testing.T) {
 	term.type_(t, "q")
 	if code := term.exit(t); code != 0 {
 		t.Fatalf("exit %d", code)
+	}
+	if out := term.output(); !strings.Contains(words(out[strings.LastIndex(out, "\x1b[?1049l"):]), "progress.json is not valid progress") {
+		t.Fatalf("the warning is not repeated once the screen is given back:\n%q", out)
 	}
 
 	again := startTerminal(t, env)
@@ -310,3 +317,8 @@ func (term *terminal) waitForCount(t *testing.T, text string, n int) {
 		}
 	}
 }
+
+// words is what a terminal's output says, its escape sequences left out
+// and its lines and spaces run together: a sentence wrapped on screen is
+// found whole.
+func words(out string) string { return strings.Join(strings.Fields(ansi.Strip(out)), " ") }

@@ -67,9 +67,13 @@ func (p picker) view(st *Styles, prog *progress.Progress, notice string, width, 
 		" " + st.Title.Render("SessionLab") + st.Muted.Render(" · the OSI session layer, live"),
 		" " + ansi.Truncate("A real server and client on loopback, speaking X.225 (a subset) over RFC 1006.", width-2, "…"),
 	}
-	for _, l := range strings.Split(ansi.Wordwrap(notice, width-4, ""), "\n") {
-		if notice != "" {
-			head = append(head, " "+st.Error.Render("! ")+l)
+	if notice != "" {
+		for k, l := range strings.Split(ansi.Wordwrap(notice, width-4, ""), "\n") {
+			lead := "   "
+			if k == 0 {
+				lead = " " + st.Error.Render("!") + " "
+			}
+			head = append(head, lead+l)
 		}
 	}
 	if c, ok := continueAt(p.lessons, prog); ok {

@@ -681,3 +681,21 @@ func TestPickerProgress(t *testing.T) {
 		t.Fatalf("the part reached was not saved: %+v", r)
 	}
 }
+
+// TestNoticeOnThePicker: what went wrong before the screen was drawn (a
+// progress file set aside) is said on the picker, wrapped to its width,
+// until the learner presses a key.
+func TestNoticeOnThePicker(t *testing.T) {
+	hs := &harness{t: t, clock: &testClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}, starter: &fakeStarter{}}
+	note := "/home/learner/.config/sessionlab/progress.json is not valid progress (unexpected end of JSON input); kept as progress.json.bad-20261125T090000Z, starting afresh"
+	hs.m = newModel(t, Deps{Book: testBook(t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, Notice: note})
+	hs.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	v := hs.m.View()
+	if !contains(strings.Join(strings.Fields(v), " "), strings.Join(strings.Fields(note), " ")) || !contains(v, " ! ") {
+		t.Fatalf("the notice is not on the picker:\n%s", v)
+	}
+	hs.key("down")
+	if contains(hs.m.View(), "not valid progress") {
+		t.Fatal("the notice stays after a key")
+	}
+}
