@@ -182,7 +182,7 @@ func TestTerminalProgress(t *testing.T) {
 	term.waitFor(t, "1. Establish")
 	// On the picker, where the learner sees it (not only before the
 	// screen is taken over), and again once it is given back.
-	term.waitFor(t, "kept as progress.json.bad-")
+	term.waitForWords(t, "kept as progress.json.bad-")
 	if out := term.output(); !strings.Contains(words(out[strings.Index(out, "\x1b[?1049h"):]), "progress.json is not valid progress") {
 		t.Fatalf("the warning is not on the screen:\n%q", out)
 	}
@@ -322,3 +322,22 @@ func (term *terminal) waitForCount(t *testing.T, text string, n int) {
 // and its lines and spaces run together: a sentence wrapped on screen is
 // found whole.
 func words(out string) string { return strings.Join(strings.Fields(ansi.Strip(out)), " ") }
+
+// waitForWords is waitFor for a sentence the screen may wrap: it looks in
+// what the output says (words), not at its bytes.
+func (term *terminal) waitForWords(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(words(term.output()), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen never said %q; it showed:\n%q", text, term.output())
+		}
+		select {
+		case <-term.done:
+			if !strings.Contains(words(term.output()), text) {
+				t.Fatalf("the program ended without saying %q:\n%q", text, term.output())
+			}
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
