@@ -227,7 +227,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		fs.StringVar(&lesson, "lesson", "", "open this lesson directly: "+ids+" (plain mode: all lessons when not given)")
 		fs.StringVar(&speed, "speed", "1", fmt.Sprintf("pacing speed, from %g to %g", sim.MinSpeed, sim.MaxSpeed))
 		fs.StringVar(&o.Addr, "addr", o.Addr, "HOST:PORT for the lesson's server to listen on")
-		fs.BoolVar(&o.Live, "live", false, "start lessons playing, each step held long enough to read (default: paused, a step per key)")
+		fs.BoolVar(&o.Live, "live", false, "start lessons playing in real time, each step as it happens (default: paused, a step per key)")
 		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: asks the terminal for its background; also SESSIONLAB_THEME)", func(v string) error {
 			o.Theme, themeSet = v, true
 			return nil

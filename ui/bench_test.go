@@ -86,6 +86,7 @@ func BenchmarkRedrawBytes(b *testing.B) {
 
 func redrawBytes(b *testing.B, evs []sim.Event, w, h int) float64 {
 	hs := colourHarness(b, w, h)
+	hs.m.c.deps.NoQuestions = true // played straight through, as a demonstration
 	hs.open("synchronize")
 	last := strings.Split(hs.m.View(), "\n")
 	total := 0
@@ -102,18 +103,22 @@ func redrawBytes(b *testing.B, evs []sim.Event, w, h int) float64 {
 		}
 		last = cur
 	}
-	var elapsed time.Duration
+	// Played in real time: each event comes at its time on the lesson
+	// clock, and the screen draws it then, its frame crossing after it.
+	hs.key("space")
+	start, elapsed := hs.clock.t, time.Duration(0)
 	for _, ev := range evs {
-		hs.play(ev)
-		draw()
-		read := hs.m.lesson.readingTime()
-		step := hs.m.lesson.travel() / travelSteps
-		for t := step; t <= hs.m.lesson.travel(); t += step {
+		at := start.Add(ev.Head().Paced)
+		for step := hs.m.lesson.travel() / travelSteps; hs.m.lesson.moving() && hs.clock.t.Add(step).Before(at); {
 			hs.at(hs.clock.t.Add(step))
 			draw()
 		}
-		hs.clock.t = hs.clock.t.Add(read - hs.m.lesson.travel())
-		elapsed += read
+		if at.After(hs.clock.t) {
+			hs.clock.t = at
+		}
+		hs.feed(ev)
+		draw()
+		elapsed = ev.Head().Paced
 	}
 	return float64(total) / elapsed.Seconds()
 }

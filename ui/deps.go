@@ -36,8 +36,8 @@ type Deps struct {
 	Lesson string
 	// Speed is the starting pacing speed; 0 means 1.
 	Speed float64
-	// Live starts lessons playing instead of guided (paused, a step per
-	// key).
+	// Live starts lessons playing in real time instead of guided
+	// (paused, a step per key).
 	Live bool
 	// Plan, when set, gives the step counts of the header; without it the
 	// header counts steps without a total.
@@ -52,10 +52,6 @@ type Deps struct {
 	// Faults are injected into the first run of the lesson opened first,
 	// at the moments they name (--fault); restarts run clean.
 	Faults []sim.FaultAt
-	// Reading, when set, is how long a step of so many words stays on
-	// screen while playing; nil means a comfortable reading pace, scaled
-	// by the speed. Tests make it short.
-	Reading func(words int) time.Duration
 	// Travel is how long a frame is drawn travelling along the wire at
 	// speed 1; 0 means the engine's travel pacing.
 	Travel time.Duration

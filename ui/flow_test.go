@@ -200,7 +200,7 @@ func TestFlowWithRealEngine(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	runs := sim.NewRuns(ctx)
 	m := newModel(t, Deps{Book: testBook(t), Start: engineStarter(runs), Renderer: asciiRenderer(), Lesson: "synchronize",
-		Speed: sim.MaxSpeed, Live: true, Reading: quickly, NoQuestions: true})
+		Speed: sim.MaxSpeed, Live: true, NoQuestions: true})
 	scr := newFlowScreen(t, teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30)))
 	for seq := 0; seq < sim.Packets; seq++ {
 		scr.wait(fmt.Sprintf("client → GT+DT %d", seq))

@@ -22,8 +22,8 @@ var speeds = []float64{0.25, 0.5, 1, 2, 4}
 // arrived but wait their turn, so that no narration is skipped. Guided
 // (the default), the run is paused and each forward key shows the next
 // record, asking the run for one more step when none waits; playing, the
-// records are shown one after another, each held long enough to read,
-// and the run is paused while records wait. See stepping.go.
+// run goes at its own pacing and each record is shown as it comes. See
+// stepping.go.
 //
 // What the screen is doing is one value, stage (stage.go): keys and
 // drawing both switch on it. What the step on screen says is computed
@@ -82,7 +82,7 @@ func (m *lessonModel) replaying() bool { return m.cursor < m.shown }
 func (m *lessonModel) start() tea.Cmd {
 	m.hist = history{}
 	m.cursor, m.shown, m.shownAt = -1, -1, m.now
-	m.want, m.holding, m.hint = 0, false, ""
+	m.want, m.hint = 0, ""
 	m.score = newScore()
 	m.quiz = newQuiz(m.lesson.Quiz())
 	m.autoplay = m.autoplay || m.playing()
@@ -97,7 +97,6 @@ func (m *lessonModel) start() tea.Cmd {
 // close.
 func (m *lessonModel) stopRun() tea.Cmd {
 	m.motion.stop()
-	m.holding = false
 	return m.link.stop()
 }
 
@@ -108,11 +107,6 @@ func (m lessonModel) update(msg tea.Msg) (lessonModel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case startedMsg, planMsg, eventMsg, doneMsg:
 		return m.fromRun(msg)
-	case holdMsg:
-		if msg.tag != m.holdTag || !m.holding {
-			return m, nil
-		}
-		return m.held()
 	case countdownMsg:
 		return m, m.motion.counted(msg, m.countdownWanted())
 	case frameMsg:
@@ -141,8 +135,8 @@ func (m lessonModel) fromRun(msg tea.Msg) (lessonModel, tea.Cmd) {
 		if m.autoplay {
 			m.autoplay = false
 			m.enter(stagePlaying)
-			// The intro card is read first; then the run goes.
-			return m, tea.Batch(cmd, m.hold())
+			m.link.resume()
+			return m, cmd
 		}
 		m.enter(stageIntro)
 		return m, cmd

@@ -37,7 +37,7 @@ func TestManyModelsInOneProcess(t *testing.T) {
 	ids := book.IDs()
 	var scrs []*flowScreen
 	for i := range n {
-		m := newModel(t, Deps{Book: book, Start: start, Renderer: asciiRenderer(), Lesson: ids[i%len(ids)], Live: true, Reading: quickly, NoQuestions: true})
+		m := newModel(t, Deps{Book: book, Start: start, Renderer: asciiRenderer(), Lesson: ids[i%len(ids)], Live: true, NoQuestions: true})
 		scrs = append(scrs, newFlowScreen(t, teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))))
 	}
 	for i, scr := range scrs {

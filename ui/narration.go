@@ -18,17 +18,19 @@ import (
 type stop struct {
 	title, text string
 	part        int      // which part of the lesson
-	words       int      // how long it is to read
-	lines       []string // the narration block, drawn (see wrap)
+	lines       []string // the narration block, drawn
 }
 
 // restop computes what the screen says now, and what the panes beside it
 // show of the cursor's record.
 func (m *lessonModel) restop() {
 	title, text := m.narration()
-	m.stop = stop{title: title, text: text, part: m.partAt(m.cursor),
-		words: len(strings.Fields(title)) + len(strings.Fields(text))}
-	m.stop.lines = m.narrationLines(m.lay.width, m.lay.narrationRows())
+	m.stop = stop{title: title, text: text, part: m.partAt(m.cursor)}
+	if m.playing() && m.cursor >= 0 {
+		m.stop.lines = m.tickerLines(m.lay.width, m.lay.narrationRows())
+	} else {
+		m.stop.lines = m.narrationLines(m.lay.width, m.lay.narrationRows())
+	}
 	m.insp.refresh(m)
 }
 
@@ -80,7 +82,7 @@ func (m *lessonModel) introCard() (title, text string) {
 	}
 	keys := cardLine(m.c.actions)
 	if m.playing() {
-		keys = "Playing: each step stays long enough to read · space: pause"
+		keys = "Playing in real time: each step as it happens · space: pause, and read what it was"
 	}
 	text = m.lesson.Card() + "\n\n" + keys
 	if m.hint != "" {
@@ -137,4 +139,36 @@ func (m *lessonModel) narrationLines(width, rows int) []string {
 		out = append(out, "")
 	}
 	return out
+}
+
+// tickerLines draws the narration block while playing: each step's
+// headline as it happens, the last few kept, the newest last and in bold.
+// Nothing waits to be read: space pauses on the newest step and gives
+// its narration.
+func (m *lessonModel) tickerLines(width, rows int) []string {
+	st := m.c.styles
+	out := []string{" " + st.Live.Render(ansi.Truncate("▶ Live: each step as it happens · space pauses and explains the latest", width-2, "…"))}
+	first := max(m.cursor-(rows-2), m.hist.recs[m.cursor].start)
+	for i := first; i <= m.cursor; i++ {
+		line := fmt.Sprintf("%8s %-6s %s", lessons.Offset(m.hist.offset(i)), sideName(m.hist.recs[i].ev.Head().Side),
+			lessons.Plain(m.lesson.Line(m.hist.recs[i].ev)))
+		line = ansi.Truncate(line, width-2, "…")
+		if i == m.cursor {
+			line = st.Bold.Render(line)
+		}
+		out = append(out, " "+line)
+	}
+	for len(out) < rows {
+		out = append(out, "")
+	}
+	return out[:rows]
+}
+
+// sideName is a side as the log and the ticker write it (nothing for the
+// run's own markers).
+func sideName(s sim.Side) string {
+	if s == sim.Nobody {
+		return ""
+	}
+	return s.String()
 }

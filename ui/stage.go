@@ -30,11 +30,8 @@ func (m *lessonModel) enter(s stage) {
 	if s == stageMenu {
 		m.before = m.stage
 	}
-	if s != stagePlaying {
-		m.holding = false
-		if m.stage == stagePlaying {
-			m.link.pause()
-		}
+	if s != stagePlaying && m.stage == stagePlaying {
+		m.link.pause()
 	}
 	m.stage = s
 	if s == stageSummary {

@@ -2,46 +2,43 @@ package ui
 
 import (
 	"fmt"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sessionlab/sim"
 )
 
-// How a stop stays on screen while playing, at speed 1: long enough to
-// read its narration at a comfortable pace, never less than the frame
-// takes to cross the wire.
-const (
-	readBase    = time.Second
-	readPerWord = 200 * time.Millisecond // 300 words a minute
-)
-
-// arrived handles a record that just came from the run: it is shown at
-// once when it is the step that was asked for (guided) or when nothing is
-// being read (playing); otherwise it waits its turn, and while playing
-// the run is paused so that it cannot run ahead of the reader.
+// arrived handles a record that just came from the run. Playing, it is
+// shown at once: the run goes at its own pacing, and the screen with it.
+// Guided, it is shown when it is the step that was asked for; otherwise
+// it waits its turn.
 func (m *lessonModel) arrived() tea.Cmd {
-	if m.shown == m.hist.len()-2 { // nothing else waits
-		switch {
-		case m.want > 0:
-			m.want--
-			return m.showNext()
-		case m.playing() && !m.holding:
-			return m.showNext()
-		}
-	}
-	if m.playing() {
-		m.link.pause()
+	switch {
+	case m.playing():
+		return m.catchUp()
+	case m.shown == m.hist.len()-2 && m.want > 0: // nothing else waits
+		m.want--
+		return m.showNext()
 	}
 	return nil
 }
 
+// catchUp shows, while playing, every record that has arrived, one after
+// another as the run made them, until a prediction or a fault stops the
+// play.
+func (m *lessonModel) catchUp() tea.Cmd {
+	var cmds []tea.Cmd
+	for m.playing() && m.shown < m.hist.len()-1 {
+		cmds = append(cmds, m.showNext())
+	}
+	return tea.Batch(cmds...)
+}
+
 // showNext moves the cursor to the first record not shown yet, and starts
-// what showing it involves: its frame's crossing, a countdown, and while
-// playing the time to read it. A fault shown while playing pauses the
-// lesson on it, so that what it did is read; a prediction due before the
-// record is asked first.
+// what showing it involves: its frame's crossing and a countdown. A fault
+// shown while playing pauses the lesson on it, so that what it did is
+// read; a prediction due before the record is asked first (which pauses
+// the play too).
 func (m *lessonModel) showNext() tea.Cmd {
 	if m.shown >= m.hist.len()-1 {
 		return nil
@@ -59,9 +56,6 @@ func (m *lessonModel) showNext() tea.Cmd {
 		m.setPlaying(false)
 	}
 	cmds := []tea.Cmd{m.animate(), m.countdown()}
-	if m.playing() {
-		cmds = append(cmds, m.hold())
-	}
 	if _, ok := m.hist.recs[m.cursor].ev.(sim.ScenarioStarted); ok || m.finished() {
 		cmds = append(cmds, m.saveProgress()) // where to resume; or the lesson is done
 	}
@@ -88,39 +82,8 @@ func (m *lessonModel) say(hint string) {
 	m.restop()
 }
 
-// hold starts the reading time of the stop on screen.
-func (m *lessonModel) hold() tea.Cmd {
-	m.holding = true
-	m.holdTag++
-	return holdCmd(m.holdTag, m.readingTime())
-}
-
-// held ends a reading time: the next waiting record is shown, or, with
-// none waiting, the run goes on.
-func (m lessonModel) held() (lessonModel, tea.Cmd) {
-	m.holding = false
-	if !m.playing() {
-		return m, nil
-	}
-	if m.shown < m.hist.len()-1 {
-		return m, m.showNext()
-	}
-	m.link.resume()
-	return m, nil
-}
-
-// readingTime is how long the stop on screen is held while playing.
-func (m *lessonModel) readingTime() time.Duration {
-	if r := m.c.deps.Reading; r != nil {
-		return r(m.stop.words)
-	}
-	d := time.Duration(float64(readBase+time.Duration(m.stop.words)*readPerWord) / m.speed)
-	return max(d, m.travel())
-}
-
 // setPlaying switches between playing and guided. Guided, the run is
-// paused; playing, it runs unless records wait to be read (showNext and
-// held let it go when they run out).
+// paused; playing, it runs at its own pacing.
 func (m *lessonModel) setPlaying(on bool) {
 	m.want = 0
 	if on {
@@ -144,18 +107,19 @@ func (m lessonModel) togglePlay() (lessonModel, tea.Cmd) {
 	return m.play()
 }
 
-// play starts playing from the newest record shown: the records waiting
-// are shown one by one, then the run goes on.
+// play goes on in real time from the newest record: the records that
+// arrived meanwhile are shown, then the run goes on at its own pacing.
 func (m lessonModel) play() (lessonModel, tea.Cmd) {
 	m.setPlaying(true)
 	if m.replaying() {
 		m.moveTo(m.shown)
 	}
-	if m.shown < m.hist.len()-1 {
-		return m, m.showNext()
+	cmd := m.catchUp()
+	if m.playing() {
+		m.link.resume()
+		m.restop()
 	}
-	m.link.resume()
-	return m, tea.Batch(m.hold(), m.animate(), m.countdown())
+	return m, tea.Batch(cmd, m.animate(), m.countdown())
 }
 
 // forward is one step: while playing it pauses first. In a replay it
@@ -259,11 +223,4 @@ func (m lessonModel) setSpeed(dir int) (lessonModel, tea.Cmd) {
 
 func speedLabel(x float64) string {
 	return fmt.Sprintf("%gx", x)
-}
-
-// holdMsg: a stop's reading time is over; tag drops stale holds.
-type holdMsg struct{ tag int }
-
-func holdCmd(tag int, d time.Duration) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return holdMsg{tag: tag} })
 }

@@ -112,76 +112,45 @@ func TestOneStepPerKey(t *testing.T) {
 }
 
 // TestReplay: ← goes back over records already shown, as a replay that
-// steps nothing; → comes forward again, then asks for new steps.
-func TestReplay(t *testing.T) {
-	evs := recorded(t, sim.Synchronize)
-	hs := newHarness(t, 100, 30)
-	s := hs.open("synchronize")
-	hs.play(evs[:20]...)
-	hs.key("left")
-	hs.key("pgup")
-	l := &hs.m.lesson
-	if l.cursor != 17 || !l.replaying() {
-		t.Fatalf("after two steps back: cursor %d", l.cursor)
-	}
-	if v := hs.m.View(); !contains(v, "REPLAY") || !contains(v, "18 of 20") || !contains(v, "the network is not rewound") {
-		t.Fatalf("replay not shown:\n%s", v)
-	}
-	_, before, _, _ := s.state()
-	hs.key("right")
-	hs.key("right")
-	if _, steps, _, _ := s.state(); steps != before || l.cursor != 19 || l.replaying() {
-		t.Fatalf("forward through the replay: cursor %d, %d new steps", l.cursor, steps-before)
-	}
-	hs.key("right")
-	if _, steps, _, _ := s.state(); steps != before+1 {
-		t.Fatal("at the newest record, → did not ask the run for a step")
-	}
-	for range 30 {
-		hs.key("left")
-	}
-	if l.cursor != -1 || !contains(hs.m.View(), "start of the lesson") {
-		t.Fatalf("back at the start: cursor %d", l.cursor)
-	}
-}
-
-// TestPlayHoldsEachStep: space plays; each record stays on screen for its
-// reading time, the run is paused while records wait, and goes on when
-// they have all been read.
-func TestPlayHoldsEachStep(t *testing.T) {
+// TestPlayInRealTime: space plays the run at its own pacing: the run is
+// let go, and each record is shown the moment it comes, with nothing held
+// back for reading; the narration block keeps the last few headlines.
+// Space again pauses on the newest record and gives its narration.
+func TestPlayInRealTime(t *testing.T) {
 	evs := recorded(t, sim.Synchronize)
 	hs := newHarness(t, 100, 30)
 	s := hs.open("synchronize")
 	hs.play(evs[:5]...)
-	hs.key("space")
+	hs.feed(evs[5:7]...) // arrived while guided: they wait their turn
 	l := &hs.m.lesson
-	if paused, _, _, _ := s.state(); paused || !l.playing() || !l.holding {
-		t.Fatalf("space: run paused %v, playing %v, holding %v", paused, l.playing(), l.holding)
-	}
-	hs.feed(evs[5:8]...)
 	if l.cursor != 4 {
-		t.Fatalf("a record replaced the one being read: cursor %d", l.cursor)
+		t.Fatalf("guided, cursor %d", l.cursor)
 	}
-	if paused, _, _, _ := s.state(); !paused {
-		t.Fatal("the run went on while records waited to be read")
-	}
-	for want := 5; want < 8; want++ {
-		if d := l.readingTime(); d < readBase {
-			t.Fatalf("reading time %v", d)
-		}
-		hs.send(holdMsg{tag: l.holdTag})
-		if l.cursor != want {
-			t.Fatalf("after a reading time: cursor %d, want %d", l.cursor, want)
-		}
-	}
-	hs.send(holdMsg{tag: l.holdTag})
-	if paused, _, _, _ := s.state(); paused {
-		t.Fatal("with nothing left to read, the run did not go on")
-	}
-	hs.send(holdMsg{tag: l.holdTag - 1}) // a stale hold changes nothing
 	hs.key("space")
-	if paused, _, _, _ := s.state(); !paused || l.playing() {
-		t.Fatal("space did not pause")
+	if paused, _, _, _ := s.state(); paused || !l.playing() || l.cursor != 6 {
+		t.Fatalf("space: run paused %v, playing %v, cursor %d (the waiting records shown at once)", paused, l.playing(), l.cursor)
+	}
+	for i := 7; i < 12; i++ {
+		hs.feed(evs[i])
+		if l.cursor != i {
+			t.Fatalf("record %d came, the cursor is on %d", i, l.cursor)
+		}
+		if paused, _, _, _ := s.state(); paused {
+			t.Fatal("the run was paused while playing")
+		}
+	}
+	v := ansi.Strip(hs.m.View())
+	for _, i := range []int{9, 10, 11} {
+		if want := lessons.Plain(l.lesson.Line(evs[i])); !contains(v, ansi.Truncate(want, 60, "")) {
+			t.Fatalf("the headline of record %d (%q) is not kept on screen:\n%s", i, want, v)
+		}
+	}
+	hs.key("space")
+	if paused, _, _, _ := s.state(); !paused || l.playing() || l.cursor != 11 {
+		t.Fatal("space did not pause on the newest record")
+	}
+	if want := strings.Fields(lessons.Plain(l.lesson.Narration(evs[11])))[0]; !contains(ansi.Strip(hs.m.View()), want) {
+		t.Fatalf("pausing does not give the record's narration:\n%s", hs.m.View())
 	}
 }
 
@@ -197,9 +166,6 @@ func TestFaultPausesWhilePlaying(t *testing.T) {
 	fault := slices.IndexFunc(evs, func(ev sim.Event) bool { _, ok := ev.(sim.Faulted); return ok })
 	for i := 19; i <= fault; i++ {
 		hs.feed(evs[i])
-		for l.shown < l.hist.len()-1 && l.playing() {
-			hs.send(holdMsg{tag: l.holdTag})
-		}
 	}
 	if l.cursor != fault || l.playing() {
 		t.Fatalf("cursor %d (fault at %d), playing %v", l.cursor, fault, l.playing())
