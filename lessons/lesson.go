@@ -39,8 +39,9 @@ type Lesson struct {
 type entry struct {
 	line      template
 	narration template
-	part      string // for "## start SCENARIO": the part's name, in a few words
-	at        int    // its heading's line in the file
+	more      template // the longer why, the bytes, the Go calls: what the m key shows
+	part      string   // for "## start SCENARIO": the part's name, in a few words
+	at        int      // its heading's line in the file
 }
 
 // Book is every lesson, in order.
@@ -343,6 +344,17 @@ func (l *Lesson) Narration(ev sim.Event) string {
 		return s
 	}
 	return l.Line(ev)
+}
+
+// More returns the longer explanation of ev that the lesson keeps for
+// those who ask (its "more:" paragraphs): why, the bytes, the Go calls.
+// "" when it has none.
+func (l *Lesson) More(ev sim.Event) string {
+	if e, ok := l.lookup(ev); ok && !e.more.empty() {
+		s, _ := e.more.render(factsOf(ev))
+		return s
+	}
+	return ""
 }
 
 // fallback describes an event no lesson file covers, from its facts alone.

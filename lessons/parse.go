@@ -131,8 +131,13 @@ func (l *Lesson) setHeader(k, v string) error {
 
 func parseEntry(body []string) (entry, error) {
 	var e entry
-	var rest []string
-	for _, ln := range body {
+	var rest, more []string
+	for i, ln := range body {
+		if v, ok := strings.CutPrefix(ln, "more:"); ok {
+			// Everything from here on is the longer why, for those who ask.
+			more = append([]string{v}, body[i+1:]...)
+			break
+		}
 		if v, ok := strings.CutPrefix(ln, "part:"); ok && e.part == "" && e.line.empty() {
 			e.part = strings.TrimSpace(v)
 			continue
@@ -153,6 +158,13 @@ func parseEntry(body []string) (entry, error) {
 			return e, err
 		}
 		e.narration = t
+	}
+	if m := paragraphs(more); m != "" {
+		t, err := parseTemplate(m)
+		if err != nil {
+			return e, err
+		}
+		e.more = t
 	}
 	return e, nil
 }

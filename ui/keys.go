@@ -27,6 +27,7 @@ type keyMap struct {
 	Up       key.Binding
 	Down     key.Binding
 	Glossary key.Binding
+	More     key.Binding // the longer why of the step on screen
 	Faults   key.Binding
 	Blank    key.Binding
 	// Fault shortcuts, from the fault table: capitals, so that they are
@@ -79,6 +80,7 @@ func newKeyMap() keyMap {
 		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 		Glossary:  key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "glossary")),
+		More:      key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "more")),
 		Faults:    key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "faults")),
 		Blank:     key.NewBinding(key.WithKeys(".", "b"), key.WithHelp("./b", "blank")),
 		FaultKeys: faultKeys(),

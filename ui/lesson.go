@@ -55,7 +55,8 @@ type lessonModel struct {
 	lay     layout // the screen's geometry at its size
 	pic     picture
 	focus   pane
-	details bool // presenter mode: the full lesson screen shows (tab)
+	details  bool // presenter mode: the full lesson screen shows (tab)
+	moreOpen bool // the step's longer explanation shows in the panes' place (m)
 	motion  motion
 
 	log   eventLog

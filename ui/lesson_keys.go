@@ -49,11 +49,12 @@ func actions(k *keyMap) []action {
 		{binding: &k.Play, when: present, do: keyless(lessonModel.forward)}, // a click is a step
 		{binding: &k.Back, do: keyless(lessonModel.back), group: groupMove, short: 2, present: 2, card: "← or PgUp: back"},
 		{binding: &k.Play, do: keyless(lessonModel.togglePlay), group: groupMove, short: 3, card: "space: play"},
+		{binding: &k.More, do: lessonModel.toggleMore, group: groupLook, short: 4, card: "m: more"},
 		{binding: &k.NextPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(+1) }, group: groupMove},
 		{binding: &k.PrevPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(-1) }, group: groupMove},
 		{binding: &k.Restart, do: lessonModel.restart, group: groupMove},
 		{binding: &k.Next, group: groupMove},
-		{binding: &k.View, do: lessonModel.switchPicture, group: groupLook, short: 7},
+		{binding: &k.View, do: lessonModel.switchPicture, group: groupLook, short: 8},
 		{binding: &k.Focus, when: presenting, do: lessonModel.showDetails},
 		{binding: &detailsKey, present: 5},
 		{binding: &k.Focus, do: lessonModel.switchFocus, group: groupLook},
@@ -61,8 +62,8 @@ func actions(k *keyMap) []action {
 		{binding: &k.Down, do: lessonModel.scroll, group: groupLook},
 		{binding: &k.Faster, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(+1) }, group: groupLook},
 		{binding: &k.Slower, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(-1) }, group: groupLook},
-		{binding: &k.Glossary, group: groupLearn, short: 5, present: 6, card: "g: glossary"},
-		{binding: &k.Faults, do: lessonModel.openMenu, group: groupLearn, short: 8},
+		{binding: &k.Glossary, group: groupLearn, short: 6, present: 6, card: "g: glossary"},
+		{binding: &k.Faults, do: lessonModel.openMenu, group: groupLearn, short: 9},
 	}
 	for i := range k.FaultKeys {
 		f := &k.FaultKeys[i]
@@ -70,11 +71,11 @@ func actions(k *keyMap) []action {
 			do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.inject(f.kind) }})
 	}
 	return append(rows,
-		action{binding: &k.Blank, group: groupLeave, short: 4, present: 3},
+		action{binding: &k.Blank, group: groupLeave, short: 5, present: 3},
 		action{binding: &k.Lessons, when: details, do: lessonModel.hideDetails},
-		action{binding: &k.Lessons, do: lessonModel.leave, group: groupLeave, short: 9, present: 7},
-		action{binding: &k.Help, group: groupLeave, short: 6, present: 4},
-		action{binding: &k.Quit, group: groupLeave, short: 10, present: 8},
+		action{binding: &k.Lessons, do: lessonModel.leave, group: groupLeave, short: 10, present: 7},
+		action{binding: &k.Help, group: groupLeave, short: 7, present: 4},
+		action{binding: &k.Quit, group: groupLeave, short: 11, present: 8},
 		action{binding: &k.Abort, group: groupLeave},
 	)
 }
@@ -153,6 +154,17 @@ func (m lessonModel) switchPicture(tea.KeyMsg) (lessonModel, tea.Cmd) {
 func (m lessonModel) switchFocus(tea.KeyMsg) (lessonModel, tea.Cmd) {
 	m.focus = 1 - m.focus
 	m.relayout()
+	return m, nil
+}
+
+// toggleMore opens the step's longer explanation in the panes' place,
+// or closes it.
+func (m lessonModel) toggleMore(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	if !m.moreOpen && m.stop.more == "" {
+		m.say("Nothing more about this step: its narration says it all.")
+		return m, nil
+	}
+	m.moreOpen = !m.moreOpen
 	return m, nil
 }
 

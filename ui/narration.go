@@ -17,6 +17,7 @@ import (
 // layout wraps it when the size changes.
 type stop struct {
 	title, text string
+	more        string   // the longer why, for the m key ("": none)
 	part        int      // which part of the lesson
 	lines       []string // the narration block, drawn
 }
@@ -26,6 +27,9 @@ type stop struct {
 func (m *lessonModel) restop() {
 	title, text := m.narration()
 	m.stop = stop{title: title, text: text, part: m.partAt(m.cursor)}
+	if m.cursor >= 0 && m.stage != stageMenu {
+		m.stop.more = m.lesson.More(m.hist.recs[m.cursor].ev)
+	}
 	if m.playing() && m.cursor >= 0 {
 		m.stop.lines = m.tickerLines(m.lay.width, m.lay.narrationRows())
 	} else {
@@ -122,7 +126,13 @@ func (m *lessonModel) narrationLines(width, rows int) []string {
 	}
 	st := m.c.styles
 	title, text := m.stop.title, m.stop.text
-	out := []string{" " + st.Bold.Render(ansi.Truncate(lessons.Plain(title), width-2, "…"))}
+	head := " " + st.Bold.Render(ansi.Truncate(lessons.Plain(title), width-2, "…"))
+	if m.stop.more != "" && !m.moreOpen {
+		if room := width - 2 - ansi.StringWidth(lessons.Plain(title)) - 12; room >= 0 {
+			head += st.Muted.Render("  (m: more)")
+		}
+	}
+	out := []string{head}
 	if text != "" {
 		text = lessons.Emphasize(text, func(s string) string { return st.Term.Render(s) })
 		wrapped := strings.Split(ansi.Wordwrap(text, width-2, ""), "\n")

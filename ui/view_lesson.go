@@ -43,7 +43,11 @@ func (m *lessonModel) view(help string) string {
 		return strings.Join(append(lines, help), "\n")
 	}
 	lines = append(lines, m.stop.lines...)
-	lines = append(lines, m.panes(l.width, l.bottom)...)
+	if m.moreOpen && m.stop.more != "" {
+		lines = append(lines, m.moreLines(l.width, l.bottom)...)
+	} else {
+		lines = append(lines, m.panes(l.width, l.bottom)...)
+	}
 	lines = append(lines, help)
 	return strings.Join(lines, "\n")
 }
@@ -250,4 +254,21 @@ func (m *lessonModel) panes(width, height int) []string {
 	// The separator is plain: it is on every row, and colour would be
 	// bytes on each.
 	return sideBySide(blocks, widths, " │ ", height)
+}
+
+// moreLines draws the step's longer explanation in the panes' place.
+func (m *lessonModel) moreLines(width, height int) []string {
+	st := m.c.styles
+	out := []string{" " + st.PaneOn.Render("More about this step") + st.Muted.Render("  (m closes)")}
+	text := lessons.Emphasize(m.stop.more, func(s string) string { return st.Term.Render(s) })
+	for _, l := range strings.Split(ansi.Wordwrap(text, min(width-2, 100), ""), "\n") {
+		out = append(out, " "+l)
+	}
+	if len(out) > height {
+		out = append(out[:height-1], " "+st.Muted.Render("…"))
+	}
+	for len(out) < height {
+		out = append(out, "")
+	}
+	return out
 }
