@@ -59,7 +59,7 @@ func WriteHandouts(ctx context.Context, w io.Writer, b *Book, only *Lesson, form
 // events, in order) to w.
 func WriteHandout(w io.Writer, l *Lesson, evs []sim.Event, format string, stable bool) error {
 	if stable {
-		evs = simultaneousInOrder(evs)
+		evs = measuredAlike(simultaneousInOrder(evs))
 	}
 	var b strings.Builder
 	switch format {
@@ -257,6 +257,26 @@ func simultaneousInOrder(evs []sim.Event) []sim.Event {
 		}
 		return cmp.Compare(rank(a), rank(b))
 	})
+	return out
+}
+
+// measuredAlike makes what a stable handout says of a frame's transit the
+// same from run to run: a read's last frame has a measured transit (its
+// figure becomes a placeholder anyway), the others none. Whether the
+// kernel's receive stamp came out later than the sender's clock reading
+// is up to the machine's clocks at that microsecond, and must not change
+// the sentence.
+func measuredAlike(evs []sim.Event) []sim.Event {
+	out := slices.Clone(evs)
+	for i, ev := range out {
+		if r, ok := ev.(sim.Received); ok {
+			r.Transit = 0
+			if r.Index == r.FramesInRead-1 {
+				r.Transit = time.Microsecond
+			}
+			out[i] = r
+		}
+	}
 	return out
 }
 
