@@ -142,6 +142,16 @@ func parseEntry(body []string) (entry, error) {
 			e.part = strings.TrimSpace(v)
 			continue
 		}
+		if v, ok := strings.CutPrefix(ln, "collapse:"); ok && e.line.empty() {
+			for _, name := range strings.Fields(strings.ReplaceAll(v, ",", " ")) {
+				p, ok := sim.ParsePhase(name)
+				if !ok {
+					return e, fmt.Errorf("collapse: %q is not a phase (open, transfer, activity, close)", name)
+				}
+				e.collapse = append(e.collapse, p)
+			}
+			continue
+		}
 		if v, ok := strings.CutPrefix(ln, "line:"); ok && e.line.empty() {
 			t, err := parseTemplate(strings.TrimSpace(v))
 			if err != nil {

@@ -9,8 +9,9 @@ import (
 	"sessionlab/sim"
 )
 
-// Plans counts how many steps (events) each part of a lesson takes on its
-// normal path, for "step 12 of 20": by rehearsing the lesson once, its
+// Plans counts how many steps each part of a lesson takes on its normal
+// path, guided (Lesson.Stops), for "step 12 of 20": by rehearsing the
+// lesson once, its
 // scenarios run on loopback on a manual clock, which takes a tenth of a
 // second or so (the looks at the kernel wait for its delayed ACKs).
 // The counts are kept, so that many learners in one process rehearse
@@ -33,10 +34,7 @@ func (p *Plans) For(l *Lesson) (map[sim.Scenario]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts := map[sim.Scenario]int{}
-	for _, ev := range evs {
-		counts[ev.Head().Scenario]++
-	}
+	counts := l.Stops(evs)
 	if p.got == nil {
 		p.got = map[string]map[sim.Scenario]int{}
 	}

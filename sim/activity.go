@@ -91,7 +91,7 @@ func (cs *clientSession) reopen() (spdu.Frame, refs, error) {
 	var ref refs
 	var dialErr error
 	err := e.within(answerWait, e.expireConn, func() (err error) {
-		ans, ref, err = clientOpen(e, version, e.r.script.units, NoteResume)
+		ans, ref, err = clientOpen(e, version, e.r.script.units, NoteResume, NoteResume)
 		if e.socket() == nil && err != nil && !errors.Is(err, errTimeout) {
 			dialErr = err // the dial itself failed
 		}

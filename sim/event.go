@@ -83,6 +83,82 @@ type Header struct {
 	// the same speed); At is when it really happened.
 	Paced time.Duration
 	Note  Note
+	// Phase is which part of a session's life the step belongs to (see
+	// Phase); the engine sets it when it numbers the event.
+	Phase Phase
+}
+
+// Phase is which part of a session's life a step belongs to, so that a
+// lesson can show a phase an earlier one taught as one step.
+type Phase uint8
+
+// The phases.
+const (
+	PhaseNone     Phase = iota // the run's own markers; faults, errors and aborts
+	PhaseOpen                  // TCP's connect, the transport connection (CR, CC) and the session's (CN, AC, RF)
+	PhaseTransfer              // data, sync points and their confirmations, commits, resynchronization
+	PhaseActivity              // activity management: AS, AR, AE, AEA
+	PhaseClose                 // the release (FN, DN, NF) and TCP's close
+)
+
+// String names the phase as lesson files do.
+func (p Phase) String() string {
+	return [...]string{"none", "open", "transfer", "activity", "close"}[p]
+}
+
+// ParsePhase returns the phase called name.
+func ParsePhase(name string) (Phase, bool) {
+	for p := PhaseOpen; p <= PhaseClose; p++ {
+		if p.String() == name {
+			return p, true
+		}
+	}
+	return PhaseNone, false
+}
+
+// phaseOf is the phase of the step ev reports.
+func phaseOf(ev Event) Phase {
+	switch e := ev.(type) {
+	case Listening, Dialed, Accepted, Rejected:
+		return PhaseOpen
+	case Sent:
+		return framePhase(e.Frame)
+	case Received:
+		return framePhase(e.Frame)
+	case Committed, CommitFailed, Discarded:
+		return PhaseTransfer
+	case Observed:
+		if e.Note == NoteAckCheck {
+			return PhaseTransfer
+		}
+		return PhaseClose
+	case HalfClosed, PeerClosed:
+		return PhaseClose
+	case Closed:
+		if !e.Abortive {
+			return PhaseClose
+		}
+	}
+	return PhaseNone
+}
+
+// framePhase is the phase a frame's kind belongs to.
+func framePhase(f spdu.Frame) Phase {
+	m, ok := f.Main()
+	if !ok {
+		return PhaseOpen // CR, CC, DR, ER
+	}
+	switch m.Kind {
+	case spdu.CN, spdu.AC, spdu.RF:
+		return PhaseOpen
+	case spdu.DT, spdu.MIP, spdu.MIA, spdu.MAP, spdu.MAA, spdu.RS, spdu.RA:
+		return PhaseTransfer
+	case spdu.AS, spdu.AR, spdu.AE, spdu.AEA:
+		return PhaseActivity
+	case spdu.FN, spdu.DN, spdu.NF:
+		return PhaseClose
+	}
+	return PhaseNone
 }
 
 // Carrier is something that crosses the wire between the two endpoints.
@@ -344,9 +420,9 @@ func (e Closed) WithHeader(h Header) Event          { e.Header = h; return e }
 func (e Faulted) WithHeader(h Header) Event         { e.Header = h; return e }
 func (e Aborted) WithHeader(h Header) Event         { e.Header = h; return e }
 
-// withID numbers ev.
+// withID numbers ev, and says which phase it belongs to.
 func withID(ev Event, id int, paced time.Duration) Event {
 	h := ev.Head()
-	h.ID, h.Paced = id, paced
+	h.ID, h.Paced, h.Phase = id, paced, phaseOf(ev)
 	return ev.WithHeader(h)
 }

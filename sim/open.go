@@ -103,14 +103,16 @@ func server(ss serverSession) func(*endpoint) error {
 
 // clientOpen dials, sets up the transport connection, sends CN offering
 // versions and units, and reads the answer. It returns the answer and the
-// references of the session connection.
-func clientOpen(e *endpoint, versions spdu.Versions, units spdu.Units, note Note) (spdu.Frame, refs, error) {
+// references of the session connection. connNote goes on the TCP and
+// transport steps, note on the session's (a refusal is the CN's and the
+// RF's business; a resume, every step's).
+func clientOpen(e *endpoint, versions spdu.Versions, units spdu.Units, connNote, note Note) (spdu.Frame, refs, error) {
 	beat := e.pacing().Beat
 	var ref refs
-	if err := e.dial(e.after(beat), note); err != nil {
+	if err := e.dial(e.after(beat), connNote); err != nil {
 		return spdu.Frame{}, ref, err
 	}
-	if err := clientTransport(e, note); err != nil {
+	if err := clientTransport(e, connNote); err != nil {
 		return spdu.Frame{}, ref, err
 	}
 	ref.calling = fmt.Appendf(nil, "client-%04x", e.r.sim.intN(0x10000))
@@ -136,7 +138,7 @@ func clientOpen(e *endpoint, versions spdu.Versions, units spdu.Units, note Note
 // cs says what kind of session (done: no data; drop: the lesson's reset).
 func client(cs clientSession) func(*endpoint) error {
 	return func(e *endpoint) error {
-		ans, ref, err := clientOpen(e, version, e.r.script.units, NoteNone)
+		ans, ref, err := clientOpen(e, version, e.r.script.units, NoteNone, NoteNone)
 		if err != nil {
 			return err
 		}
@@ -156,7 +158,7 @@ func client(cs clientSession) func(*endpoint) error {
 // clientRefused offers only version 1, which the server does not speak;
 // it reads the RF and the server's FIN, and closes.
 func clientRefused(e *endpoint) error {
-	f, _, err := clientOpen(e, spdu.Version1, e.r.script.units, NoteRefusal)
+	f, _, err := clientOpen(e, spdu.Version1, e.r.script.units, NoteNone, NoteRefusal)
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ func (cs *clientSession) askRelease() error {
 // clientAbort sets up a session, sends one data packet, then aborts: AB,
 // and a close with linger 0 so the kernel resets the connection.
 func clientAbort(e *endpoint) error {
-	ac, _, err := clientOpen(e, version, e.r.script.units, NoteNone)
+	ac, _, err := clientOpen(e, version, e.r.script.units, NoteNone, NoteNone)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,9 @@ type fakeSession struct {
 	stopped bool
 	faults  []sim.FaultKind
 	unfired []sim.Unfired
+	// script, when set, is what the fake does on a step: the next of
+	// these events comes, as a paused engine's next action would.
+	script []sim.Event
 }
 
 func (f *fakeSession) Unfired() []sim.Unfired { f.mu.Lock(); defer f.mu.Unlock(); return f.unfired }
@@ -74,7 +77,22 @@ func (f *fakeSession) Err() error             { return nil }
 func (f *fakeSession) Events() <-chan sim.Event { return f.events }
 func (f *fakeSession) Pause()                   { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
 func (f *fakeSession) Resume()                  { f.mu.Lock(); f.paused = false; f.mu.Unlock() }
-func (f *fakeSession) Step()                    { f.mu.Lock(); f.steps++; f.mu.Unlock() }
+func (f *fakeSession) Step() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.steps++
+	if len(f.script) > 0 && !f.stopped {
+		f.events <- f.script[0]
+		f.script = f.script[1:]
+	}
+}
+
+// follow makes the fake answer each step with the next of evs.
+func (f *fakeSession) follow(evs []sim.Event) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.script = append([]sim.Event(nil), evs...)
+}
 func (f *fakeSession) SetSpeed(x float64) error { f.mu.Lock(); f.speed = x; f.mu.Unlock(); return nil }
 func (f *fakeSession) Inject(k sim.FaultKind) {
 	f.mu.Lock()
@@ -247,7 +265,7 @@ func (hs *harness) feed(evs ...sim.Event) {
 func (hs *harness) play(evs ...sim.Event) {
 	for _, ev := range evs {
 		hs.feed(ev)
-		for l := &hs.m.lesson; l.shown < l.hist.len()-1; {
+		for l := &hs.m.lesson; l.shown < l.hist.len()-1 && l.gathering < 0; {
 			hs.key("right")
 		}
 	}

@@ -16,6 +16,11 @@ type record struct {
 	// wire off it again (read it, or lost it), as the engine reported; -1
 	// while it is still on its way.
 	off int
+	// group is the first record of the run this one belongs to: records
+	// the lesson shows together as one step (lessons.SameStop) share it;
+	// any other record is its own.
+	group int
+	asks  bool // a prediction was due before it when it came
 }
 
 // history is every event of the current run, so that any moment of the
@@ -54,7 +59,7 @@ func (h *history) add(ev sim.Event, wall time.Time) {
 			h.recs[j].off = i
 		}
 	}
-	h.recs = append(h.recs, record{ev: ev, wall: wall, start: h.start, off: -1})
+	h.recs = append(h.recs, record{ev: ev, wall: wall, start: h.start, off: -1, group: i})
 	h.byID[ev.Head().ID] = i
 }
 

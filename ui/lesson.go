@@ -40,24 +40,26 @@ type lessonModel struct {
 	faults []sim.FaultAt // for the next run only (--fault)
 	hist   history
 
-	cursor   int       // the record on screen; -1: the lesson's intro card
-	shown    int       // the furthest record shown so far
-	shownAt  time.Time // when the cursor reached its record: its frame crosses the wire from then
-	want     int       // guided: steps asked of the run whose first record has not come yet
-	holding  bool      // playing: the record on screen is being read
-	holdTag  int
-	autoplay bool // the run plays once it has started (--live, or a restart while playing)
-	speed    float64
-	now      time.Time // the clock at the last message: View draws from it
-	hint     string    // a one-line note about the last key, cleared by the next
+	cursor  int       // the record on screen; -1: the lesson's intro card
+	shown   int       // the furthest record shown so far
+	shownAt time.Time // when the cursor reached its record: its frame crosses the wire from then
+	want    int       // guided: steps asked of the run whose first record has not come yet
+	// gathering is the first record of a run being taken in as one step
+	// (group.go); -1: none.
+	gathering int
+	expanded  map[int]bool // runs the learner opened record by record (m), by their first record
+	autoplay  bool         // the run plays once it has started (--live, or a restart while playing)
+	speed     float64
+	now       time.Time // the clock at the last message: View draws from it
+	hint      string    // a one-line note about the last key, cleared by the next
 
-	stop    stop   // what the step on screen says
-	lay     layout // the screen's geometry at its size
-	pic     picture
-	focus   pane
+	stop     stop   // what the step on screen says
+	lay      layout // the screen's geometry at its size
+	pic      picture
+	focus    pane
 	details  bool // presenter mode: the full lesson screen shows (tab)
 	moreOpen bool // the step's longer explanation shows in the panes' place (m)
-	motion  motion
+	motion   motion
 
 	log   eventLog
 	insp  inspector
@@ -69,7 +71,7 @@ type lessonModel struct {
 }
 
 func newLessonModel(c *common, l *lessons.Lesson, speed float64) lessonModel {
-	return lessonModel{lesson: l, c: c, cursor: -1, shown: -1, speed: speed, autoplay: c.deps.Live, log: newEventLog(), menu: newFaultMenu()}
+	return lessonModel{lesson: l, c: c, cursor: -1, shown: -1, gathering: -1, speed: speed, autoplay: c.deps.Live, log: newEventLog(), menu: newFaultMenu()}
 }
 
 // playing reports whether the run plays on its own.
@@ -83,7 +85,7 @@ func (m *lessonModel) replaying() bool { return m.cursor < m.shown }
 func (m *lessonModel) start() tea.Cmd {
 	m.hist = history{}
 	m.cursor, m.shown, m.shownAt = -1, -1, m.now
-	m.want, m.hint = 0, ""
+	m.want, m.hint, m.gathering, m.expanded = 0, "", -1, nil
 	m.score = newScore()
 	m.quiz = newQuiz(m.lesson.Quiz())
 	m.autoplay = m.autoplay || m.playing()
@@ -151,11 +153,19 @@ func (m lessonModel) fromRun(msg tea.Msg) (lessonModel, tea.Cmd) {
 			return m, nil
 		}
 		m.hist.add(ev, m.now)
+		m.joinGroup(m.hist.len() - 1)
 		return m, tea.Batch(cmd, m.arrived())
 	case doneMsg:
 		if m.link = m.link.ended(msg); m.link.done {
+			if m.gathering >= 0 {
+				cmd = m.gather() // nothing more will come: the run is shown as one step
+			}
 			m.settle()
+			if m.finished() {
+				cmd = tea.Batch(cmd, m.saveProgress())
+			}
 		}
+		return m, cmd
 	}
 	return m, nil
 }

@@ -160,6 +160,9 @@ func (m lessonModel) switchFocus(tea.KeyMsg) (lessonModel, tea.Cmd) {
 // toggleMore opens the step's longer explanation in the panes' place,
 // or closes it.
 func (m lessonModel) toggleMore(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	if _, _, ok := m.groupAt(m.cursor); ok {
+		return m.expand()
+	}
 	if !m.moreOpen && m.stop.more == "" {
 		m.say("Nothing more about this step: its narration says it all.")
 		return m, nil

@@ -27,7 +27,9 @@ type stop struct {
 func (m *lessonModel) restop() {
 	title, text := m.narration()
 	m.stop = stop{title: title, text: text, part: m.partAt(m.cursor)}
-	if m.cursor >= 0 && m.stage != stageMenu {
+	if _, _, ok := m.groupAt(m.cursor); ok {
+		m.stop.more = "each step" // m expands the run
+	} else if m.cursor >= 0 && m.stage != stageMenu {
 		m.stop.more = m.lesson.More(m.hist.recs[m.cursor].ev)
 	}
 	if m.playing() && m.cursor >= 0 {
@@ -50,6 +52,13 @@ func (m *lessonModel) narration() (title, text string) {
 		return m.introCard()
 	}
 	ev := m.hist.recs[m.cursor].ev
+	if first, n, ok := m.groupAt(m.cursor); ok {
+		title, text = m.groupStop(first, n)
+		if m.hint != "" {
+			text = m.hint
+		}
+		return title, text
+	}
 	switch e := ev.(type) {
 	case sim.ScenarioStarted:
 		p := m.partAt(m.cursor)

@@ -16,6 +16,8 @@ func (m *lessonModel) arrived() tea.Cmd {
 	switch {
 	case m.playing():
 		return m.catchUp()
+	case m.gathering >= 0:
+		return m.gather()
 	case m.shown == m.hist.len()-2 && m.want > 0: // nothing else waits
 		m.want--
 		return m.showNext()
@@ -49,6 +51,11 @@ func (m *lessonModel) showNext() tea.Cmd {
 		m.ask = newPrediction(p, m.shown+1)
 		m.enter(stageAsking)
 		return nil
+	}
+	if !m.playing() && m.collapsible(m.shown+1) {
+		// A step an earlier lesson taught: gathered with what follows it.
+		m.gathering = m.shown + 1
+		return m.gather()
 	}
 	m.shown++
 	m.moveTo(m.shown)
@@ -132,8 +139,10 @@ func (m lessonModel) forward() (lessonModel, tea.Cmd) {
 		m.setPlaying(false)
 	}
 	switch {
+	case m.gathering >= 0:
+		return m, nil // the step asked for is still coming
 	case m.replaying():
-		m.moveTo(m.cursor + 1)
+		m.moveTo(m.stopAfter(m.cursor))
 		return m, tea.Batch(m.animate(), m.countdown())
 	case m.shown < m.hist.len()-1:
 		return m, m.showNext()
@@ -169,7 +178,7 @@ func (m lessonModel) back() (lessonModel, tea.Cmd) {
 		}
 		return m, nil
 	}
-	m.moveTo(m.cursor - 1)
+	m.moveTo(m.stopBefore(m.cursor))
 	return m, m.animate()
 }
 

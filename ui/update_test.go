@@ -76,9 +76,10 @@ func TestOneStepPerKey(t *testing.T) {
 	hs := newHarness(t, 100, 30)
 	s := hs.open("terminate")
 	hs.play(evs[:16]...)
-	hs.key("right") // asks the run for a step
-	if _, steps, _, _ := s.state(); steps != 1 {
-		t.Fatalf("%d steps asked", steps)
+	_, before, _, _ := s.state() // the connect, shown as one step, asked for its own
+	hs.key("right")              // asks the run for a step
+	if _, steps, _, _ := s.state(); steps != before+1 {
+		t.Fatalf("%d steps asked", steps-before)
 	}
 	hs.feed(evs[16:20]...) // the step brought four records at once
 	l := &hs.m.lesson
@@ -94,16 +95,16 @@ func TestOneStepPerKey(t *testing.T) {
 			hs.key("pgdown")
 		}
 	}
-	if _, steps, _, _ := s.state(); steps != 1 {
-		t.Fatalf("showing records that had arrived asked the run for %d steps", steps)
+	if _, steps, _, _ := s.state(); steps != before+1 {
+		t.Fatalf("showing records that had arrived asked the run for %d steps", steps-before)
 	}
 	for _, p := range l.lesson.Predictions() {
 		l.score.asked[p] = true // this part is about steps, not questions
 	}
 	hs.key("n")
 	hs.key("n") // a clicker pressed twice before the step comes
-	if _, steps, _, _ := s.state(); steps != 3 {
-		t.Fatalf("two presses asked for %d steps in all, want 3", steps)
+	if _, steps, _, _ := s.state(); steps != before+3 {
+		t.Fatalf("two presses asked for %d steps in all, want 3", steps-before)
 	}
 	hs.feed(evs[20], evs[21])
 	if l.cursor != 21 {
@@ -117,9 +118,9 @@ func TestOneStepPerKey(t *testing.T) {
 // back for reading; the narration block keeps the last few headlines.
 // Space again pauses on the newest record and gives its narration.
 func TestPlayInRealTime(t *testing.T) {
-	evs := recorded(t, sim.Synchronize)
+	evs := recorded(t, sim.Establish) // taught step by step: nothing shown as one
 	hs := newHarness(t, 100, 30)
-	s := hs.open("synchronize")
+	s := hs.open("establish")
 	hs.play(evs[:5]...)
 	hs.feed(evs[5:7]...) // arrived while guided: they wait their turn
 	l := &hs.m.lesson
@@ -578,13 +579,13 @@ func TestPresenterMode(t *testing.T) {
 	hs.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s := hs.open("synchronize")
 	mia := slices.IndexFunc(evs, received(sim.Client, spdu.MIA))
-	hs.play(evs[:12]...)
+	hs.play(evs[:13]...) // the connect (one step), then DT 0
 	l := &hs.m.lesson
 	if l.motion.framing || l.moving() {
 		t.Fatal("a frame is animating in presenter mode")
 	}
 	v := ansi.Strip(hs.m.View())
-	if contains(v, "Event log") || contains(v, "127.0.0.1") || !contains(v, lessons.Plain(l.lesson.Line(evs[11]))[:30]) {
+	if contains(v, "Event log") || contains(v, "127.0.0.1") || !contains(v, lessons.Plain(l.lesson.Line(evs[12]))[:30]) {
 		t.Fatalf("the presenter's screen:\n%s", v)
 	}
 	_, before, _, _ := s.state()
@@ -592,7 +593,7 @@ func TestPresenterMode(t *testing.T) {
 	if _, steps, _, _ := s.state(); steps != before+1 || l.playing() {
 		t.Fatal("space did not step")
 	}
-	hs.feed(evs[12 : mia+1]...)
+	hs.feed(evs[13 : mia+1]...)
 	for l.stage != stageAsking && l.shown < mia {
 		hs.key("pgdown")
 	}

@@ -113,7 +113,7 @@ func (m *lessonModel) where() string {
 		return strings.Join(out, " · ")
 	}
 	start := m.hist.recs[m.cursor].start
-	step := m.cursor - start + 1
+	step := m.stepNumber(m.cursor)
 	total, known := m.link.plan[m.lesson.Scenarios[p]]
 	switch {
 	case m.hist.faultedSince(start, m.shown):

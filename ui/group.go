@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// A part's connect, data or close-down that an earlier lesson taught
+// step by step is shown as one step: a run of records the lesson collapses
+// (lessons.Lesson.SameStop) is gathered, guided, with one key, and told
+// in a sentence; m expands it into its records again. Playing shows
+// every record as it comes.
+
+// joinGroup puts the record that just came into the run of the one before
+// it, when the lesson shows them as one step and no prediction is due in
+// between.
+func (m *lessonModel) joinGroup(i int) {
+	r := &m.hist.recs[i]
+	r.asks = m.prediction(i) != nil
+	if i == 0 || r.asks || m.hist.recs[i-1].asks {
+		return
+	}
+	if prev := m.hist.recs[i-1]; m.lesson.SameStop(prev.ev, r.ev) {
+		r.group = prev.group
+	}
+}
+
+// collapsible reports whether record i starts a run the lesson shows as
+// one step (guided, and not expanded).
+func (m *lessonModel) collapsible(i int) bool {
+	r := m.hist.recs[i]
+	return r.group == i && !r.asks && !m.expanded[i] && m.lesson.Collapses(r.ev)
+}
+
+// gather takes in the records of the run that starts at m.gathering as
+// they come, asking the run for one more step while it may go on; once a
+// record of another step has come (it waits its turn) or the run has
+// ended, the run is shown as one step.
+func (m *lessonModel) gather() tea.Cmd {
+	g := m.gathering
+	end := g
+	for end+1 < m.hist.len() && m.hist.recs[end+1].group == g {
+		end++
+	}
+	if end+1 == m.hist.len() && !m.link.done {
+		m.link.step() // the run may go on: take its next step too
+		return nil
+	}
+	m.gathering = -1
+	m.shown = end
+	m.moveTo(end)
+	return tea.Batch(m.animate(), m.countdown())
+}
+
+// groupAt returns the run shown as one step at record c: its first record
+// and how many it holds; ok is false when c is shown on its own.
+func (m *lessonModel) groupAt(c int) (first, n int, ok bool) {
+	if c < 0 || c >= m.hist.len() {
+		return 0, 0, false
+	}
+	g := m.hist.recs[c].group
+	if m.expanded[g] || (c+1 <= m.shown && m.hist.recs[c+1].group == g) {
+		return 0, 0, false // expanded, or c is inside the run, not its end
+	}
+	if n = c - g + 1; n < 2 {
+		return 0, 0, false
+	}
+	return g, n, true
+}
+
+// stopBefore is the step before record c: the record before it, or, for
+// a run shown as one step, the record before the run.
+func (m *lessonModel) stopBefore(c int) int {
+	if g, _, ok := m.groupAt(c); ok {
+		return g - 1
+	}
+	return c - 1
+}
+
+// stopAfter is the step after record c among the records shown: the next
+// record, or, when it starts a run shown as one step, the run's end.
+func (m *lessonModel) stopAfter(c int) int {
+	n := c + 1
+	g := m.hist.recs[n].group
+	if g == n && !m.expanded[g] {
+		end := n
+		for end+1 <= m.shown && m.hist.recs[end+1].group == g {
+			end++
+		}
+		if end > n {
+			return end
+		}
+	}
+	return n
+}
+
+// stepNumber is which step of its part record c is, runs shown as one
+// counting once.
+func (m *lessonModel) stepNumber(c int) int {
+	n := 0
+	for i := m.hist.recs[c].start; i <= c; i++ {
+		if i == c || m.hist.recs[i+1].group != m.hist.recs[i].group || m.expanded[m.hist.recs[i].group] {
+			n++
+		}
+	}
+	return n
+}
+
+// expand shows the run at the cursor record by record again (m).
+func (m lessonModel) expand() (lessonModel, tea.Cmd) {
+	g, _, _ := m.groupAt(m.cursor)
+	if m.expanded == nil {
+		m.expanded = map[int]bool{}
+	}
+	m.expanded[g] = true
+	m.moveTo(g)
+	return m, m.animate()
+}
+
+// groupStop is what a run shown as one step says.
+func (m *lessonModel) groupStop(first, n int) (title, text string) {
+	title, text = m.lesson.Collapsed(m.hist.recs[first].ev.Head().Phase)
+	return title, fmt.Sprintf("%s (%d steps.)", text, n)
+}
