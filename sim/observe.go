@@ -32,6 +32,9 @@ func (e *endpoint) observe(due time.Duration, note Note) error {
 			case <-e.r.ctx.Done():
 				return e.r.ctx.Err()
 			case <-deadline.C:
+				// One last look: a starved process may have slept through
+				// the polls, and the ACK came meanwhile.
+				h = e.header(note)
 				break wait
 			case <-tick.C:
 				h = e.header(note)
