@@ -63,7 +63,7 @@ func TestMarkdownHandout(t *testing.T) {
 	l, _ := book(t).Lesson("synchronize")
 	md := handout(t, l, FormatMarkdown, true)
 	for _, want := range []string{"# Synchronize\n", "| time | side | frame | what happened |", "| client | GT+DT 0 | **Sending data packet 0",
-		"```mermaid\nsequenceDiagram", "C->>S: GT+MIP 1", "## Predict, then watch", "*This run:* 2: point 1 is confirmed", "## Quiz", "- [x] Not necessarily"} {
+		"```mermaid\nsequenceDiagram", "C->>S: GT+MIP 1", "## Predict, then watch", "*This run:* 2: point 1 is confirmed", "## Quiz", "- [x] No: it is pacing"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the handout lacks %q", want)
 		}

@@ -398,63 +398,6 @@ func mainKind(f spdu.Frame) string {
 	return f.TPDU.Code.String()
 }
 
-// Collapses reports whether ev is a step the lesson shows together with
-// its neighbours of the same phase, as one step: its part lists the phase
-// as taught before (collapse:), and the step is a plain one of it, not
-// one the lesson makes its point with (a note such as a resend, a fault,
-// a duplicate, says it is).
-func (l *Lesson) Collapses(ev sim.Event) bool {
-	h := ev.Head()
-	switch h.Note {
-	case sim.NoteNone, sim.NoteCommitted, sim.NoteAckCheck, sim.NoteHalfOpen:
-	default:
-		return false
-	}
-	return h.Phase != sim.PhaseNone && slices.Contains(l.texts["start "+h.Scenario.String()].collapse, h.Phase)
-}
-
-// SameStop reports whether ev, coming right after prev, is shown as part
-// of the same step: both collapse, in the same phase of the same part.
-func (l *Lesson) SameStop(prev, ev sim.Event) bool {
-	return l.Collapses(prev) && l.Collapses(ev) && prev.Head().Phase == ev.Head().Phase && prev.Head().Scenario == ev.Head().Scenario
-}
-
-// Collapsed is what a run of steps shown as one says: a headline and a
-// narration, from the "## collapsed PHASE" section (common.md).
-func (l *Lesson) Collapsed(p sim.Phase) (title, text string) {
-	for _, texts := range []map[string]entry{l.texts, l.common} {
-		if e, ok := texts["collapsed "+p.String()]; ok {
-			title, _ = e.line.render(facts{})
-			text, _ = e.narration.render(facts{})
-			return title, text
-		}
-	}
-	return "As before: " + p.String(), ""
-}
-
-// Stops counts the steps a learner sees of each part of the run evs,
-// guided: a run of steps the lesson collapses is one, unless a
-// prediction is asked in it.
-func (l *Lesson) Stops(evs []sim.Event) map[sim.Scenario]int {
-	counts := map[sim.Scenario]int{}
-	asked := map[*Prediction]bool{}
-	var prev sim.Event
-	for _, ev := range evs {
-		p := l.predictionFor(ev, asked)
-		if p != nil {
-			asked[p] = true
-		}
-		if prev == nil || p != nil || !l.SameStop(prev, ev) {
-			counts[ev.Head().Scenario]++
-		}
-		prev = ev
-		if p != nil {
-			prev = nil // asked about: its own step
-		}
-	}
-	return counts
-}
-
 // predictionFor is the prediction asked before ev, if one is due: the
 // first that matches it and was not asked yet.
 func (l *Lesson) predictionFor(ev sim.Event, asked map[*Prediction]bool) *Prediction {

@@ -93,6 +93,10 @@ func (f *fakeSession) follow(evs []sim.Event) {
 	defer f.mu.Unlock()
 	f.script = append([]sim.Event(nil), evs...)
 }
+
+// left counts the events follow still holds.
+func (f *fakeSession) left() int { f.mu.Lock(); defer f.mu.Unlock(); return len(f.script) }
+
 func (f *fakeSession) SetSpeed(x float64) error { f.mu.Lock(); f.speed = x; f.mu.Unlock(); return nil }
 func (f *fakeSession) Inject(k sim.FaultKind) {
 	f.mu.Lock()
@@ -267,6 +271,29 @@ func (hs *harness) play(evs ...sim.Event) {
 		hs.feed(ev)
 		for l := &hs.m.lesson; l.shown < l.hist.len()-1 && l.gathering < 0; {
 			hs.key("right")
+		}
+	}
+}
+
+// finish ends the run, as its last event closing the channel would, and
+// goes on from the last step to the quiz or the summary, as → does when
+// the part's end came with the last step.
+func (hs *harness) finish() {
+	hs.send(doneMsg{gen: hs.m.lesson.link.gen})
+	if st := hs.m.lesson.stage; st != stageQuiz && st != stageSummary {
+		hs.key("pgdown")
+	}
+}
+
+// pump feeds the open lesson what s has emitted so far (a followed fake
+// emits on each step), as the program's wait for events would.
+func (hs *harness) pump(s *fakeSession) {
+	for {
+		select {
+		case ev := <-s.events:
+			hs.feed(ev)
+		default:
+			return
 		}
 	}
 }

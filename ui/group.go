@@ -2,8 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"sessionlab/sim"
 )
 
 // A part's connect, data or close-down that an earlier lesson taught
@@ -30,7 +33,7 @@ func (m *lessonModel) joinGroup(i int) {
 // one step (guided, and not expanded).
 func (m *lessonModel) collapsible(i int) bool {
 	r := m.hist.recs[i]
-	return r.group == i && !r.asks && !m.expanded[i] && m.lesson.Collapses(r.ev)
+	return r.group == i && !r.asks && !m.expanded[i] && m.lesson.Leads(r.ev)
 }
 
 // gather takes in the records of the run that starts at m.gathering as
@@ -50,7 +53,7 @@ func (m *lessonModel) gather() tea.Cmd {
 	m.gathering = -1
 	m.shown = end
 	m.moveTo(end)
-	return tea.Batch(m.animate(), m.countdown())
+	return tea.Batch(m.animate(), m.countdown(), m.landed())
 }
 
 // groupAt returns the run shown as one step at record c: its first record
@@ -118,8 +121,43 @@ func (m lessonModel) expand() (lessonModel, tea.Cmd) {
 	return m, m.animate()
 }
 
-// groupStop is what a run shown as one step says.
+// groupStop is what a run shown as one step says: a part's start in its
+// own words, with the connect it took in named; any other run told in a
+// sentence (lessons.Collapsed); and, when the part's end came with it,
+// what comes next.
 func (m *lessonModel) groupStop(first, n int) (title, text string) {
-	title, text = m.lesson.Collapsed(m.hist.recs[first].ev.Head().Phase)
-	return title, fmt.Sprintf("%s (%d steps.)", text, n)
+	var evs []sim.Event
+	for i := first; i < first+n; i++ {
+		evs = append(evs, m.hist.recs[i].ev)
+	}
+	var end *sim.ScenarioEnded
+	if e, ok := evs[len(evs)-1].(sim.ScenarioEnded); ok {
+		end, evs = &e, evs[:len(evs)-1]
+	}
+	if _, ok := evs[0].(sim.ScenarioStarted); ok {
+		title, text = m.partCard(evs[0])
+		if len(evs) > 1 {
+			done, _ := m.lesson.Collapsed(evs[1:])
+			text = strings.TrimSpace(fmt.Sprintf("%s\n\n%s (%d steps).", text, done, len(evs)-1))
+		}
+	} else {
+		title, text = m.lesson.Collapsed(evs)
+		text = fmt.Sprintf("%s (%d steps.)", text, len(evs))
+	}
+	if end != nil {
+		text += "\n\n" + m.whatNext()
+	}
+	return title, text
+}
+
+// whatNext is what follows the end of the part at the cursor.
+func (m *lessonModel) whatNext() string {
+	p := m.partAt(m.cursor)
+	switch {
+	case p+1 < len(m.lesson.Scenarios):
+		return fmt.Sprintf("End of this part. Next, part %d: %s.", p+2, m.lesson.PartName(m.lesson.Scenarios[p+1]))
+	case m.hasQuiz():
+		return "End of the run. Next, a few questions."
+	}
+	return "End of the run."
 }

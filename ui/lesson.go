@@ -49,6 +49,7 @@ type lessonModel struct {
 	gathering int
 	expanded  map[int]bool // runs the learner opened record by record (m), by their first record
 	autoplay  bool         // the run plays once it has started (--live, or a restart while playing)
+	wrapUp    bool         // guided: → was pressed on the last step, so the quiz or the summary follows
 	speed     float64
 	now       time.Time // the clock at the last message: View draws from it
 	hint      string    // a one-line note about the last key, cleared by the next

@@ -61,15 +61,7 @@ func (m *lessonModel) narration() (title, text string) {
 	}
 	switch e := ev.(type) {
 	case sim.ScenarioStarted:
-		p := m.partAt(m.cursor)
-		title = m.lesson.Line(ev)
-		if len(m.lesson.Scenarios) > 1 {
-			title = fmt.Sprintf("Part %d of %d. %s", p+1, len(m.lesson.Scenarios), title)
-		}
-		text = m.lesson.Narration(ev)
-		if text == m.lesson.Line(ev) {
-			text = ""
-		}
+		title, text = m.partCard(ev)
 	case sim.ScenarioEnded:
 		title, text = m.partEnd(e)
 	default:
@@ -82,6 +74,18 @@ func (m *lessonModel) narration() (title, text string) {
 	}
 	if m.hint != "" {
 		text = m.hint
+	}
+	return title, text
+}
+
+// partCard is what a part's start says: which part, and what it is about.
+func (m *lessonModel) partCard(ev sim.Event) (title, text string) {
+	title = m.lesson.Line(ev)
+	if len(m.lesson.Scenarios) > 1 {
+		title = fmt.Sprintf("Part %d of %d. %s", m.partAt(m.cursor)+1, len(m.lesson.Scenarios), title)
+	}
+	if text = m.lesson.Narration(ev); text == m.lesson.Line(ev) {
+		text = ""
 	}
 	return title, text
 }

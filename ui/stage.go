@@ -55,15 +55,28 @@ func (m *lessonModel) atEnd() bool {
 	return m.link.done && m.link.err == nil && m.cursor >= 0 && m.cursor == m.hist.len()-1
 }
 
-// settle goes on to the quiz, or the summary, once the last step is on
-// screen; and back from them when the cursor moves away.
+// endReached reports whether, at the end of the run, the lesson goes on
+// to its quiz or summary now: playing, at once; guided, when the last
+// step is the part's end on its own (it says nothing else), or once → is
+// pressed on the last step.
+func (m *lessonModel) endReached() bool {
+	if !m.atEnd() {
+		return false
+	}
+	_, alone := m.hist.recs[m.cursor].ev.(sim.ScenarioEnded)
+	alone = alone && m.hist.recs[m.cursor].group == m.cursor
+	return m.playing() || m.wrapUp || alone
+}
+
+// settle goes on to the quiz, or the summary, once the end is reached
+// (endReached); and back from them when the cursor moves away.
 func (m *lessonModel) settle() {
 	switch {
-	case m.atEnd() && m.quiz.due(m.c.deps.NoQuestions):
+	case m.endReached() && m.quiz.due(m.c.deps.NoQuestions):
 		if m.stage != stageQuiz {
 			m.enter(stageQuiz)
 		}
-	case m.atEnd():
+	case m.endReached():
 		if m.stage != stageSummary {
 			m.enter(stageSummary)
 		}

@@ -62,18 +62,24 @@ func (m *lessonModel) showNext() tea.Cmd {
 	if m.faulted(m.cursor) && m.playing() {
 		m.setPlaying(false)
 	}
-	cmds := []tea.Cmd{m.animate(), m.countdown()}
-	if _, ok := m.hist.recs[m.cursor].ev.(sim.ScenarioStarted); ok || m.finished() {
-		cmds = append(cmds, m.saveProgress()) // where to resume; or the lesson is done
+	return tea.Batch(m.animate(), m.countdown(), m.landed())
+}
+
+// landed saves the learner's progress when the step just shown makes
+// some: a new part begins (where to resume), or the lesson is done.
+func (m *lessonModel) landed() tea.Cmd {
+	g := m.hist.recs[m.cursor].group
+	if _, ok := m.hist.recs[g].ev.(sim.ScenarioStarted); ok || m.finished() {
+		return m.saveProgress()
 	}
-	return tea.Batch(cmds...)
+	return nil
 }
 
 // moveTo puts the cursor on record i, its frame starting to cross now,
 // and works out what the screen says there.
 func (m *lessonModel) moveTo(i int) {
 	m.cursor, m.shownAt = i, m.now
-	m.hint = ""
+	m.hint, m.wrapUp = "", false
 	m.refreshLog()
 	switch m.stage {
 	case stageIntro, stageStepping:
@@ -148,6 +154,10 @@ func (m lessonModel) forward() (lessonModel, tea.Cmd) {
 		return m, m.showNext()
 	case m.finished():
 		return m, func() tea.Msg { return nextLessonMsg{} }
+	case m.atEnd() && !m.wrapUp:
+		m.wrapUp = true
+		m.settle()
+		return m, m.landed()
 	case !m.link.live():
 		return m, nil
 	}

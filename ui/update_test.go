@@ -44,6 +44,7 @@ func TestOpensGuidedOnTheIntroCard(t *testing.T) {
 	hs := newHarness(t, 100, 30)
 	s := hs.open("synchronize")
 	hs.feed(evs[:2]...)
+	s.follow(evs[2:])
 	l := &hs.m.lesson
 	if l.cursor != -1 || l.playing() {
 		t.Fatalf("cursor %d, playing %v", l.cursor, l.playing())
@@ -61,7 +62,8 @@ func TestOpensGuidedOnTheIntroCard(t *testing.T) {
 		}
 	}
 	hs.key("right")
-	if l.cursor != 0 || !contains(hs.m.View(), "step 1") {
+	hs.pump(s)
+	if v := hs.m.View(); l.cursor < 0 || !contains(v, "step 1") || !contains(v, sync.Line(evs[0])) || !contains(v, "as in Establish") {
 		t.Fatalf("→ from the card: cursor %d\n%s", l.cursor, hs.m.View())
 	}
 }

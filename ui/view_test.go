@@ -169,7 +169,7 @@ func TestScreens(t *testing.T) {
 		{"quiz_80x24", 80, 24, func(hs *harness) {
 			hs.open("synchronize")
 			hs.play(synchronize...)
-			hs.send(doneMsg{gen: hs.m.lesson.link.gen})
+			hs.finish()
 			hs.key("2")
 		}},
 		{"ladder_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("v"); hs.settle() }},
@@ -288,7 +288,7 @@ func TestEveryNarrationFits(t *testing.T) {
 				check(fmt.Sprintf("step %d (%s)", i+1, lessons.Keys(ev)[0]))
 			}
 		}
-		hs.send(doneMsg{gen: hs.m.lesson.link.gen})
+		hs.finish()
 		for range 2 * len(l.Quiz()) {
 			if v := ansi.Strip(hs.m.View()); strings.Contains(v, "\n …") {
 				t.Errorf("%s: a quiz question does not fit 80×24:\n%s", l.ID, v)
