@@ -69,7 +69,16 @@ func (e *endpoint) pace(due time.Duration) error {
 }
 
 // emit sends ev and returns its ID.
-func (e *endpoint) emit(ev Event) (int, error) { return e.r.sim.emit(e.r.ctx, ev) }
+//
+// A side a fault stopped (the server) does nothing more: past the fault's
+// own event, what its goroutine was in the middle of (a commit, a reply)
+// is not told, and it ends.
+func (e *endpoint) emit(ev Event) (int, error) {
+	if f, ok := ev.(Faulted); e.isStopped() && !(ok && f.Fault == FaultStop) {
+		return 0, errStopped
+	}
+	return e.r.sim.emit(e.r.ctx, ev)
+}
 
 // emitWire emits ev, which put c on the wire, and settles c with its ID
 // (with 0 when the run is over and ev was not sent).

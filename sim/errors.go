@@ -19,6 +19,7 @@ var (
 	errFaulted = errors.New("the connection was closed by a fault")
 	errTimeout = errors.New("no answer in time")
 	errAborted = errors.New("the session was aborted")
+	errStopped = errors.New("a fault stopped this side")
 )
 
 func kindList(kinds []spdu.Kind) string {

@@ -73,6 +73,9 @@ func (r *run) applyStop() {
 	defer close(said)
 	h, rst, ok := e.reset(NoteFault, func() { e.stopped, e.faultSaid = true, said })
 	r.sim.ln.stop()
+	// The server's application stops with it: no session is left, and
+	// what it held uncommitted is gone; what it committed is in its log.
+	h.Sync, h.Log.Pending = SyncVars{}, nil
 	ev := Faulted{Header: h, Fault: FaultStop, None: !ok}
 	if ok {
 		ev.After = kernel.Lookup(e.local, e.remote)

@@ -34,11 +34,19 @@ func TestFaultGuarantee(t *testing.T) {
 						}
 					}
 					var committed []uint32
-					aborted, faulted := false, false
+					aborted, faulted, stopped := false, false, false
 					for _, ev := range evs {
-						switch ev.(type) {
+						if stopped && ev.Head().Side == Server {
+							t.Fatalf("%s: the stopped server still acts", simtest.Label(ev))
+						}
+						switch e := ev.(type) {
 						case Faulted:
 							faulted = true
+							// A stopped server has no session, and what it
+							// held uncommitted went with it.
+							if stopped = e.Fault == FaultStop; stopped && (e.Sync.Known || len(e.Log.Pending) > 0) {
+								t.Fatalf("the stopped server still has a session %+v or holds %v", e.Sync, e.Log.Pending)
+							}
 						case Aborted:
 							aborted = true
 						}

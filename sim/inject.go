@@ -72,9 +72,18 @@ func (r *run) start(req request) {
 	r.faulted, r.lastKind = true, req.kind
 	r.mu.Unlock()
 	r.group.GoWith(req.work, func() {
-		if r.sim.pacer.Wait(r.ctx, r.sim.pacer.Now()) == nil {
-			faultTable[req.kind].apply(r)
+		if r.sim.pacer.Wait(r.ctx, r.sim.pacer.Now()) != nil {
+			return
 		}
+		// Between two of the sides' actions, never inside one: a side
+		// that wrote a frame has told it before the fault strikes, and a
+		// stopped server does not go on to commit what it had read.
+		release, err := r.sim.pacer.Quiet(r.ctx)
+		if err != nil {
+			return
+		}
+		defer release()
+		faultTable[req.kind].apply(r)
 	})
 }
 

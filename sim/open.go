@@ -15,9 +15,6 @@ const (
 	helloText = "Hello from the client!"
 	// welcomeText is the AC's user data, the article's server greeting.
 	welcomeText = "Welcome to the session!"
-	// resultText is what the server still has to send when it refuses a
-	// release with NF.
-	resultText = "result: 5 packets committed"
 	// initialSerial is the first sync point serial number both sides use.
 	initialSerial = 1
 

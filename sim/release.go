@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"sessionlab/sim/spdu"
 )
 
@@ -44,12 +45,19 @@ func (ss *serverSession) refuseRelease() error {
 	if err := e.send(nf, e.after(beat), NoteRefused, nil); err != nil {
 		return err
 	}
-	result := cat2(spdu.SPDU{Kind: spdu.DT, Info: []byte(resultText)})
+	result := cat2(spdu.SPDU{Kind: spdu.DT, Info: []byte(resultOf(e.st.log.Confirmed))})
 	if err := e.send(result, e.after(beat), NoteResult, nil); err != nil {
 		return err
 	}
 	_, err := e.expect(NoteNone, nil, spdu.FN)
 	return err
+}
+
+// resultOf is what the server still has to send when it refuses a
+// release with NF: an account of this session's work, true of this run
+// (the part that refuses a release sends no data).
+func resultOf(committed []uint32) string {
+	return fmt.Sprintf("result: %d data packets committed in this session", len(committed))
 }
 
 // clientRelease asks for release with FN, waits for DN, half-closes, reads

@@ -388,3 +388,23 @@ func TestAckCheckSeesEverythingAcknowledged(t *testing.T) {
 	}
 	s.Wait()
 }
+
+// TestNegotiatedResultIsThisRuns: the result the server still has to send
+// when it refuses a release says what this session committed, which in
+// the negotiated release's part is nothing: it sends no data.
+func TestNegotiatedResultIsThisRuns(t *testing.T) {
+	evs := simtest.Run(t, Config{Scenarios: []Scenario{TerminateNegotiated}, Clock: NewManualClock(simtest.T0())})
+	sent, ok := simtest.Find(evs, func(e Sent) bool { return e.Note == NoteResult })
+	if !ok {
+		t.Fatal("no result sent")
+	}
+	var info string
+	for _, s := range sent.Frame.SPDUs {
+		if s.Kind == spdu.DT {
+			info = string(s.Info)
+		}
+	}
+	if want := "result: 0 data packets committed in this session"; info != want {
+		t.Fatalf("the result says %q, want %q", info, want)
+	}
+}

@@ -26,7 +26,10 @@
 //   - AwaitData is how a reader waits for data: not counted while it
 //     waits, counted again as soon as the data is there;
 //   - a Mailbox carries messages between two goroutines of a side: the
-//     poster counts the waiting receiver in before waking it.
+//     poster counts the waiting receiver in before waking it;
+//   - Quiet is how an action from outside the scenario (a fault) waits
+//     for a moment between two actions: every other goroutine at rest, and
+//     kept there until it is done.
 //
 // Writers announce a write, close or reset on a Flow (Writing) before
 // the socket operation, so that a step is held back until the reader that

@@ -1,6 +1,7 @@
 package pace
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync"
@@ -42,6 +43,11 @@ type Pacer struct {
 	readers   map[Flow]int  // readers waiting for data on a flow
 	inbound   map[Flow]bool // flows written to since their reader last took its turn
 	holdSince time.Time     // when a step was first held back for an arriving reader
+	// outside counts the actions from outside the scenario (faults) that
+	// hold the timeline still (Quiet); quiet are their waits for the
+	// scenario's goroutines to come to rest.
+	outside int
+	quiet   []chan struct{}
 }
 
 // New returns a Pacer on clock, running at speed (paused: see
@@ -110,6 +116,12 @@ func (p *Pacer) dispatchLocked() {
 	waking := slices.ContainsFunc(p.waiting, func(w *waiter) bool { return w.ctx.Err() != nil })
 	if p.manual != nil {
 		p.manual.setBusy(p.active > 0 || holding || waking)
+	}
+	if p.outside > 0 && p.active <= p.outside {
+		for _, q := range p.quiet {
+			close(q)
+		}
+		p.quiet = nil
 	}
 	if !p.paused || p.steps == 0 || len(p.waiting) == 0 || p.active > 0 || waking {
 		return
@@ -238,6 +250,38 @@ func (p *Pacer) adjust(delta int) {
 	defer p.mu.Unlock()
 	p.active += delta
 	p.dispatchLocked()
+}
+
+// Quiet holds the timeline still for an action from outside the scenario
+// (a fault): it waits, counted at work, until every other goroutine of the
+// scenario is at rest, waiting here for its turn or for data, and keeps
+// them there until release is called. The action then falls between two
+// of the scenario's actions, never inside one (after its socket call and
+// before its event). Several may hold it at once.
+func (p *Pacer) Quiet(ctx context.Context) (release func(), err error) {
+	p.mu.Lock()
+	p.outside++
+	release = func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.outside--
+		p.pokeAllLocked() // waiters held past their time look again
+		p.dispatchLocked()
+	}
+	for p.active > p.outside {
+		q := make(chan struct{})
+		p.quiet = append(p.quiet, q)
+		p.mu.Unlock()
+		select {
+		case <-q:
+		case <-ctx.Done():
+			release()
+			return nil, ctx.Err()
+		}
+		p.mu.Lock()
+	}
+	p.mu.Unlock()
+	return release, nil
 }
 
 // Idle runs wait, which blocks on something other than the pacer and

@@ -48,7 +48,7 @@ func (p *Pacer) waitLocked(ctx context.Context, due time.Duration, exact bool) e
 				timer = p.clock.NewTimer(max(maxHold-p.clock.Now().Sub(p.holdSince), 0))
 				tc = timer.C()
 			}
-		} else {
+		} else if p.outside == 0 {
 			left := due - p.vnowLocked()
 			if p.unpaced || left <= 0 {
 				return nil
