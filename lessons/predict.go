@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 
@@ -152,7 +153,7 @@ func parseQuiz(body []string, at int) ([]Question, error) {
 		}
 		out[i] = q
 	}
-	for _, q := range out {
+	for i, q := range out {
 		switch {
 		case q.Right < 0:
 			return nil, lineErr(at, fmt.Errorf("quiz question %q has no right choice (+)", q.Ask))
@@ -161,8 +162,25 @@ func parseQuiz(body []string, at int) ([]Question, error) {
 		case q.Explain == "":
 			return nil, lineErr(at, fmt.Errorf("quiz question %q has no explanation (=)", q.Ask))
 		}
+		out[i] = q.shuffled()
 	}
 	return out, nil
+}
+
+// shuffled is q with its choices in an order of their own, not the
+// file's: an author tends to write the right answer first, or last. The
+// order comes from the question's words, so it is the same in every run,
+// on screen and in the handouts; the right choice lands wherever the
+// hash of its question puts it, and the others keep their order around it.
+func (q Question) shuffled() Question {
+	h := fnv.New32a()
+	h.Write([]byte(q.Ask))
+	at := int(h.Sum32() % uint32(len(q.Choices)))
+	right := q.Choices[q.Right]
+	others := slices.Delete(slices.Clone(q.Choices), q.Right, q.Right+1)
+	q.Choices = slices.Insert(others, at, right)
+	q.Right = at
+	return q
 }
 
 // lineErr is an error that knows its line in the file; parseFile adds
