@@ -86,6 +86,7 @@ func New(deps Deps) (Model, error) {
 	h.Styles = c.styles.Help
 	m := Model{c: c, help: h, picker: newPicker(deps.Book), notice: deps.Notice}
 	m.readProgress()
+	m.picker.nextUnfinished(m.prog)
 	return m, nil
 }
 
@@ -123,6 +124,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.screen == lessonScreen {
 			m.screen = pickerScreen
 			cmd = m.lesson.stopRun()
+			m.picker.nextUnfinished(m.prog)
 		}
 	case tea.KeyMsg:
 		m, cmd = m.key(msg)
@@ -189,7 +191,7 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		return m, nil
-	case key.Matches(msg, k.Blank):
+	case key.Matches(msg, k.Blank) && m.screen == lessonScreen: // in the picker, a clicker's . and b choose
 		m.blank = true
 		return m, nil
 	case key.Matches(msg, k.Glossary):
@@ -197,11 +199,15 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.screen == pickerScreen {
-		if r, ok := continueAt(m.c.deps.Book.Lessons(), m.prog); ok && key.Matches(msg, k.Continue) {
-			return m, m.openAt(r.id, r.part)
+		r, resumable := continueAt(m.c.deps.Book.Lessons(), m.prog)
+		if resumable && key.Matches(msg, k.Continue) {
+			return m, m.resume(r)
 		}
 		var l *lessons.Lesson
 		if m.picker, l = m.picker.update(msg, k); l != nil {
+			if resumable && r.id == l.ID {
+				return m, m.resume(r) // the course goes on where it was left
+			}
 			return m, m.open(l.ID)
 		}
 		return m, nil
@@ -213,6 +219,16 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 
 // open switches to a lesson and starts its run from its first part.
 func (m *Model) open(id string) tea.Cmd { return m.openAt(id, 0) }
+
+// resume opens a lesson where the learner left it: the run starts at the
+// part reached and is replayed at once up to the step reached.
+func (m *Model) resume(r resume) tea.Cmd {
+	cmd := m.openAt(r.id, r.part)
+	if r.step > 1 {
+		m.lesson.resumeTo, m.lesson.carried = r.step, r.preds
+	}
+	return cmd
+}
 
 // openAt switches to a lesson and starts its run from part first.
 func (m *Model) openAt(id string, first int) tea.Cmd {

@@ -246,7 +246,15 @@ func keyMsg(k string) tea.KeyMsg {
 // would; it returns the session.
 func (hs *harness) open(id string) *fakeSession {
 	hs.send(openMsg{id: id})
+	return hs.started()
+}
+
+// started hands the lesson just opened (by a key, say) a fake session, as
+// its start command would, which answers steps with the events given;
+// it returns the session.
+func (hs *harness) started(evs ...sim.Event) *fakeSession {
 	s, _ := hs.starter.start(sim.Config{Speed: 1}, true)
+	s.(*fakeSession).follow(evs)
 	hs.send(startedMsg{gen: hs.m.lesson.link.gen, session: s})
 	return s.(*fakeSession)
 }

@@ -38,11 +38,13 @@ type keyMap struct {
 	Continue  key.Binding // the picker: where the learner left off
 	// The picker's own moves.
 	PickUp, PickDown, PickFirst, PickLast key.Binding
-	Lessons                               key.Binding
-	Help                                  key.Binding
-	Quit                                  key.Binding
-	Abort                                 key.Binding
-	Suspend                               key.Binding
+	// A clicker's other keys, which go round the lessons.
+	PickPrev, PickNext key.Binding
+	Lessons            key.Binding
+	Help               key.Binding
+	Quit               key.Binding
+	Abort              key.Binding
+	Suspend            key.Binding
 }
 
 // faultKey is a fault kind's shortcut.
@@ -86,7 +88,9 @@ func newKeyMap() keyMap {
 		FaultKeys: faultKeys(),
 		Open:      key.NewBinding(key.WithKeys("enter", "right", "l", "pgdown"), key.WithHelp("enter/PgDn", "open")),
 		Continue:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "continue")),
-		PickUp:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "up")),
+		PickUp:    key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "choose")),
+		PickPrev:  key.NewBinding(key.WithKeys("pgup", "f17"), key.WithHelp("PgUp", "previous lesson")), // f17: Shift+F5
+		PickNext:  key.NewBinding(key.WithKeys("f5", "esc", ".", "b"), key.WithHelp("F5/./b", "next lesson")),
 		PickDown:  key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PickFirst: key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first")),
 		PickLast:  key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last")),
@@ -102,5 +106,5 @@ func newKeyMap() keyMap {
 type pickerKeys struct{ k *keyMap }
 
 func (h pickerKeys) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.PickUp, h.k.PickDown, h.k.Open, h.k.Continue, h.k.Glossary, h.k.Help, h.k.Quit}
+	return []key.Binding{h.k.PickUp, h.k.Open, h.k.PickPrev, h.k.PickNext, h.k.Glossary, h.k.Help, h.k.Quit}
 }

@@ -6,6 +6,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 )
 
@@ -50,9 +51,15 @@ type lessonModel struct {
 	expanded  map[int]bool // runs the learner opened record by record (m), by their first record
 	autoplay  bool         // the run plays once it has started (--live, or a restart while playing)
 	wrapUp    bool         // guided: → was pressed on the last step, so the quiz or the summary follows
-	speed     float64
-	now       time.Time // the clock at the last message: View draws from it
-	hint      string    // a one-line note about the last key, cleared by the next
+	// resumeTo is the step of the first part the run is replayed up to,
+	// at once, when the learner continues where they left off (0: none);
+	// carried is the predictions' score from before it.
+	resumeTo int
+	carried  progress.Score
+	resumed  string // said above the narration of the step resumed at, until the cursor moves
+	speed    float64
+	now      time.Time // the clock at the last message: View draws from it
+	hint     string    // a one-line note about the last key, cleared by the next
 
 	stop     stop   // what the step on screen says
 	lay      layout // the screen's geometry at its size
@@ -143,7 +150,7 @@ func (m lessonModel) fromRun(msg tea.Msg) (lessonModel, tea.Cmd) {
 			return m, cmd
 		}
 		m.enter(stageIntro)
-		return m, cmd
+		return m, tea.Batch(cmd, m.fastForward())
 	case planMsg:
 		m.link = m.link.planned(msg)
 		m.restop() // the header's step count

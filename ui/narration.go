@@ -67,6 +67,9 @@ func (m *lessonModel) narration() (title, text string) {
 	default:
 		title, text = m.lesson.Line(ev), m.lesson.Narration(ev)
 	}
+	if m.resumed != "" {
+		text = m.resumed + "\n\n" + text
+	}
 	if v, ok := m.score.verdicts[m.cursor]; ok {
 		// The prediction's verdict is the headline; the event's narration
 		// says why.

@@ -36,26 +36,65 @@ func (p *picker) choose(id string) {
 }
 
 // update moves the highlight; it reports the lesson to open, if the key
-// opens one.
+// opens one. A clicker's keys are enough: PgDn opens, and PgUp, F5,
+// Shift+F5, Esc, B and . go round the lessons.
 func (p picker) update(msg tea.KeyMsg, k *keyMap) (picker, *lessons.Lesson) {
+	n := len(p.lessons)
 	switch {
 	case key.Matches(msg, k.PickUp):
 		p.cursor = max(p.cursor-1, 0)
 	case key.Matches(msg, k.PickDown):
-		p.cursor = min(p.cursor+1, len(p.lessons)-1)
+		p.cursor = min(p.cursor+1, n-1)
+	case key.Matches(msg, k.PickPrev):
+		p.cursor = (p.cursor + n - 1) % n
+	case key.Matches(msg, k.PickNext):
+		p.cursor = (p.cursor + 1) % n
 	case key.Matches(msg, k.PickFirst):
 		p.cursor = 0
 	case key.Matches(msg, k.PickLast):
-		p.cursor = len(p.lessons) - 1
+		p.cursor = n - 1
 	case key.Matches(msg, k.Open):
 		return p, p.selected()
 	case msg.Type == tea.KeyRunes && len(msg.Runes) == 1 && msg.Runes[0] >= '1' && msg.Runes[0] <= '9':
-		if n := int(msg.Runes[0] - '1'); n < len(p.lessons) {
-			p.cursor = n
+		if i := int(msg.Runes[0] - '1'); i < n {
+			p.cursor = i
 			return p, p.selected()
 		}
 	}
 	return p, nil
+}
+
+// nextUnfinished highlights where the course goes on: the lesson to
+// continue, or the first not finished, so that PgDn goes on with it.
+func (p *picker) nextUnfinished(prog *progress.Progress) {
+	if c, ok := continueAt(p.lessons, prog); ok {
+		p.choose(c.id)
+		return
+	}
+	for i, l := range p.lessons {
+		if prog == nil || prog.Lessons[l.ID] == nil || !prog.Lessons[l.ID].Finished {
+			p.cursor = i
+			return
+		}
+	}
+}
+
+// courseLine says how far the learner is in the course: "2 of 4 lessons
+// done" ("" before any progress).
+func courseLine(all []*lessons.Lesson, prog *progress.Progress) string {
+	if prog == nil || len(prog.Lessons) == 0 {
+		return ""
+	}
+	done := 0
+	for _, l := range all {
+		if r := prog.Lessons[l.ID]; r != nil && r.Finished {
+			done++
+		}
+	}
+	if done == len(all) {
+		return fmt.Sprintf("Course done: all %d lessons.", done)
+	}
+	return fmt.Sprintf("Your course: %d of %d lessons done.", done, len(all))
 }
 
 // view draws the picker screen: what SessionLab is, a notice of what
@@ -76,8 +115,11 @@ func (p picker) view(st *Styles, prog *progress.Progress, notice string, width, 
 			head = append(head, lead+l)
 		}
 	}
+	if c := courseLine(p.lessons, prog); c != "" {
+		head = append(head, " "+ansi.Truncate(c, width-2, "…"))
+	}
 	if c, ok := continueAt(p.lessons, prog); ok {
-		head = append(head, " "+st.Bold.Render(ansi.Truncate("Continue: "+c.what+" (c)", width-2, "…")))
+		head = append(head, " "+st.Bold.Render(ansi.Truncate("Continue: "+c.what+" (PgDn or c)", width-2, "…")))
 	}
 	head = append(head, "")
 	var list []string
@@ -112,7 +154,7 @@ func (p picker) view(st *Styles, prog *progress.Progress, notice string, width, 
 }
 
 // doneLine says what the learner has done in a lesson: ✓ when finished,
-// and the scores.
+// that questions are left when only seen, and the scores.
 func doneLine(prog *progress.Progress, id string) string {
 	if prog == nil {
 		return ""
@@ -122,27 +164,47 @@ func doneLine(prog *progress.Progress, id string) string {
 		return ""
 	}
 	var parts []string
-	if r.Finished {
+	switch {
+	case r.Finished:
 		parts = append(parts, "✓")
+	case r.Seen:
+		parts = append(parts, "quiz not finished")
 	}
-	if r.Predictions.Of > 0 {
-		parts = append(parts, fmt.Sprintf("predictions %d/%d", r.Predictions.Right, r.Predictions.Of))
+	if s := shortTally("predictions", r.Predictions, false); s != "" {
+		parts = append(parts, s)
 	}
-	if r.Quiz.Of > 0 {
-		parts = append(parts, fmt.Sprintf("quiz %d/%d", r.Quiz.Right, r.Quiz.Of))
+	if s := shortTally("quiz", r.Quiz, true); s != "" {
+		parts = append(parts, s)
 	}
 	return strings.Join(parts, " · ")
 }
 
-// resume is where c continues: a lesson and its part.
+// shortTally says a score in a few words: "quiz 1/2 right (1 skipped)";
+// skips are said only where they keep the lesson from being done.
+func shortTally(what string, s progress.Score, skips bool) string {
+	asked := max(s.Asked, s.Of) // a record from before Asked was kept
+	if asked == 0 {
+		return ""
+	}
+	out := fmt.Sprintf("%s %d/%d right", what, s.Right, asked)
+	if skipped := asked - s.Of; skips && skipped > 0 {
+		out += fmt.Sprintf(" (%d skipped)", skipped)
+	}
+	return out
+}
+
+// resume is where the learner continues: a lesson, its part and the step
+// of that part reached, and the predictions' score so far.
 type resume struct {
-	id   string
-	part int
-	what string // for the picker: "Recover, part 2 (Resume)"
+	id    string
+	part  int
+	step  int
+	preds progress.Score
+	what  string // for the picker: "Recover, part 2 (Resume), step 7"
 }
 
 // continueAt is where the learner left off: the lesson last in progress
-// at the part it reached, or the first lesson after it not finished.
+// at the step it reached, or the first lesson after it not finished.
 func continueAt(all []*lessons.Lesson, prog *progress.Progress) (resume, bool) {
 	if prog == nil || prog.Last == "" {
 		return resume{}, false
@@ -151,18 +213,22 @@ func continueAt(all []*lessons.Lesson, prog *progress.Progress) (resume, bool) {
 	if at < 0 {
 		return resume{}, false
 	}
-	if r := prog.Lessons[prog.Last]; r != nil && !r.Finished {
+	if r := prog.Lessons[prog.Last]; r != nil && !r.Finished && !r.Seen {
 		l := all[at]
-		what := l.Title
+		c := resume{id: l.ID, what: l.Title, preds: r.Predictions}
 		if r.Part > 0 && r.Part < len(l.Scenarios) {
-			what += fmt.Sprintf(", part %d (%s)", r.Part+1, l.PartName(l.Scenarios[r.Part]))
-			return resume{l.ID, r.Part, what}, true
+			c.part = r.Part
+			c.what += fmt.Sprintf(", part %d (%s)", r.Part+1, l.PartName(l.Scenarios[r.Part]))
 		}
-		return resume{l.ID, 0, what}, true
+		if r.Step > 1 {
+			c.step = r.Step
+			c.what += fmt.Sprintf(", step %d", r.Step)
+		}
+		return c, true
 	}
 	for _, l := range all[at+1:] {
 		if r := prog.Lessons[l.ID]; r == nil || !r.Finished {
-			return resume{l.ID, 0, l.Title}, true
+			return resume{id: l.ID, what: l.Title}, true
 		}
 	}
 	return resume{}, false

@@ -100,6 +100,7 @@ type score struct {
 	verdicts map[int]verdict              // by record: what the learner predicted, and the run's answer
 	right    int                          // predictions answered right
 	answered int                          // and answered at all
+	put      int                          // and put to the learner (a replay passes some unasked)
 }
 
 func newScore() score {
@@ -139,6 +140,7 @@ func (m lessonModel) askKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 func (m lessonModel) answer(choice int) (lessonModel, tea.Cmd) {
 	a := m.ask
 	m.score.asked[a.p] = true
+	m.score.put++
 	value, right := a.p.Answer(m.hist.recs[a.rec].ev)
 	if choice >= 0 && !m.c.deps.Present {
 		m.score.answered++

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
-
-	"sessionlab/sim"
 )
 
 // arrived handles a record that just came from the run. Playing, it is
@@ -13,16 +11,46 @@ import (
 // Guided, it is shown when it is the step that was asked for; otherwise
 // it waits its turn.
 func (m *lessonModel) arrived() tea.Cmd {
+	var cmd tea.Cmd
 	switch {
 	case m.playing():
 		return m.catchUp()
 	case m.gathering >= 0:
-		return m.gather()
+		cmd = m.gather()
 	case m.shown == m.hist.len()-2 && m.want > 0: // nothing else waits
 		m.want--
-		return m.showNext()
+		cmd = m.showNext()
 	}
-	return nil
+	return tea.Batch(cmd, m.fastForward())
+}
+
+// fastForward replays the run, at once and asking nothing, up to the step
+// the learner had reached when they left (resumeTo), and then says where
+// it resumed. Paused, each step of the run happens as soon as it is asked
+// for: the pacing is skipped, not the steps.
+func (m *lessonModel) fastForward() tea.Cmd {
+	var cmds []tea.Cmd
+	for m.resumeTo > 0 && m.gathering < 0 {
+		reached := m.cursor >= 0 && m.partAt(m.cursor) == m.first && m.stepNumber(m.cursor) >= m.resumeTo
+		if reached || m.link.done || m.cursor >= 0 && m.partAt(m.cursor) != m.first {
+			step := m.resumeTo
+			m.resumeTo = 0
+			m.resumed = fmt.Sprintf("Resumed where you left off, at step %d of %s: the steps before it ran again at once, without pacing.",
+				step, m.lesson.PartName(m.lesson.Scenarios[m.first]))
+			m.restop()
+			return tea.Batch(append(cmds, m.saveProgress())...)
+		}
+		if m.shown < m.hist.len()-1 {
+			cmds = append(cmds, m.showNext())
+			continue
+		}
+		if m.want == 0 && m.link.live() {
+			m.want = 1
+			m.link.step()
+		}
+		break
+	}
+	return tea.Batch(cmds...)
 }
 
 // catchUp shows, while playing, every record that has arrived, one after
@@ -45,7 +73,9 @@ func (m *lessonModel) showNext() tea.Cmd {
 	if m.shown >= m.hist.len()-1 {
 		return nil
 	}
-	if p := m.prediction(m.shown + 1); p != nil {
+	if p := m.prediction(m.shown + 1); p != nil && m.resumeTo > 0 {
+		m.score.asked[p] = true // asked before the learner left: a replay passes it
+	} else if p != nil {
 		// Ask before showing: the run waits, and so does playing.
 		m.want = 0
 		m.ask = newPrediction(p, m.shown+1)
@@ -65,21 +95,20 @@ func (m *lessonModel) showNext() tea.Cmd {
 	return tea.Batch(m.animate(), m.countdown(), m.landed())
 }
 
-// landed saves the learner's progress when the step just shown makes
-// some: a new part begins (where to resume), or the lesson is done.
+// landed saves where the learner is, once a step is shown guided: the
+// step to continue from, or that the lesson is done.
 func (m *lessonModel) landed() tea.Cmd {
-	g := m.hist.recs[m.cursor].group
-	if _, ok := m.hist.recs[g].ev.(sim.ScenarioStarted); ok || m.finished() {
-		return m.saveProgress()
+	if m.playing() && !m.finished() {
+		return nil // playing, where it pauses is what counts
 	}
-	return nil
+	return m.saveProgress()
 }
 
 // moveTo puts the cursor on record i, its frame starting to cross now,
 // and works out what the screen says there.
 func (m *lessonModel) moveTo(i int) {
 	m.cursor, m.shownAt = i, m.now
-	m.hint, m.wrapUp = "", false
+	m.hint, m.wrapUp, m.resumed = "", false, ""
 	m.refreshLog()
 	switch m.stage {
 	case stageIntro, stageStepping:
@@ -115,7 +144,7 @@ func (m lessonModel) togglePlay() (lessonModel, tea.Cmd) {
 	if m.playing() {
 		m.setPlaying(false)
 		m.refreshLog() // the cursor's line is marked again
-		return m, nil
+		return m, m.saveProgress()
 	}
 	return m.play()
 }

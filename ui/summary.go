@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
 )
@@ -20,7 +21,7 @@ import (
 type summary struct {
 	title     string
 	takeaways []string
-	answers   string
+	answers   []string
 	facts     []string
 	faults    []string
 	next      string // the way on, rendered
@@ -38,9 +39,11 @@ func newSummary(m *lessonModel) summary {
 }
 
 // view draws the card in width columns and height lines, the way on last.
+// When it does not fit, the run's figures go first, from the last: what
+// to take away and how the learner did matter more.
 func (s summary) view(st *Styles, width, height int) []string {
-	var out []string
-	bullets := func(items []string) {
+	bullets := func(items []string) []string {
+		var out []string
 		for _, it := range items {
 			it = lessons.Emphasize(it, func(s string) string { return st.Term.Render(s) })
 			for k, l := range strings.Split(ansi.Wordwrap(it, width-6, ""), "\n") {
@@ -51,17 +54,27 @@ func (s summary) view(st *Styles, width, height int) []string {
 				out = append(out, lead+l)
 			}
 		}
+		return out
 	}
-	out = append(out, " "+st.Bold.Render(s.title))
-	bullets(s.takeaways)
-	if s.answers != "" {
-		out = append(out, "", " "+st.Bold.Render("Your answers: ")+s.answers)
+	lay := func(facts []string) []string {
+		out := append([]string{" " + st.Bold.Render(s.title)}, bullets(s.takeaways)...)
+		if len(s.answers) > 0 {
+			out = append(out, "", " "+st.Bold.Render("Your answers"))
+			out = append(out, bullets(s.answers)...)
+		}
+		out = append(out, "", " "+st.Bold.Render("What happened on the real sockets in this run"))
+		out = append(out, bullets(facts)...)
+		if len(s.faults) > 0 {
+			out = append(out, "", " "+st.Bold.Render("Faults"))
+			out = append(out, bullets(s.faults)...)
+		}
+		return out
 	}
-	out = append(out, "", " "+st.Bold.Render("What happened on the real sockets in this run"))
-	bullets(s.facts)
-	if len(s.faults) > 0 {
-		out = append(out, "", " "+st.Bold.Render("Faults"))
-		bullets(s.faults)
+	facts := s.facts
+	out := lay(facts)
+	for len(out) > height-2 && len(facts) > 1 {
+		facts = facts[:len(facts)-1]
+		out = lay(facts)
 	}
 	if len(out) > height-2 {
 		out = append(out[:max(height-3, 0)], " "+st.Muted.Render("…"))
@@ -72,20 +85,34 @@ func (s summary) view(st *Styles, width, height int) []string {
 	return append(out, ansi.Truncate(s.next, width, "…"))
 }
 
-// answers sums up the learner's predictions and quiz in this run.
-func (m *lessonModel) answers() string {
-	var parts []string
-	if m.score.answered > 0 {
-		parts = append(parts, fmt.Sprintf("predictions %d of %d right", m.score.right, m.score.answered))
+// answers sums up the learner's predictions and quiz, a line each:
+// answered of asked, and right; a quiz with questions skipped says what
+// finishes the lesson.
+func (m *lessonModel) answers() []string {
+	var out []string
+	if p := m.predictionScore(); p.Asked > 0 {
+		out = append(out, tally("predictions", p))
 	}
-	if m.hasQuiz() && m.quiz.done {
-		right, of := m.quiz.score()
-		if of > 0 {
-			parts = append(parts, fmt.Sprintf("quiz %d of %d right", right, of))
+	if m.hasQuiz() {
+		if q, answered := m.quizScore(); !answered && q.Asked > 0 {
+			out = append(out, tally("quiz", q)+": answer them all to finish (t)")
+		} else if q.Asked > 0 {
+			out = append(out, tally("quiz", q)+" · t: take it again")
 		}
-		parts = append(parts, "t: take the quiz again")
 	}
-	return strings.Join(parts, " · ")
+	return out
+}
+
+// tally says a score as "quiz: 2 of 3 answered, 1 right".
+func tally(what string, s progress.Score) string {
+	out := fmt.Sprintf("%s: %d of %d answered", what, s.Of, s.Asked)
+	if s.Of > 0 {
+		out += fmt.Sprintf(", %d right", s.Right)
+	}
+	if skipped := s.Asked - s.Of; skipped > 0 {
+		out += fmt.Sprintf(" (%d skipped)", skipped)
+	}
+	return out
 }
 
 // nextLesson is the lesson after this one in the book.

@@ -154,6 +154,8 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 			tcp = "TCP " + t.State.String()
 			if left := m.timerLeft(t, at); left > 0 {
 				tcp += " · " + lessons.Duration(left) + " left"
+			} else if closedMidway(m.hist.recs[at].ev, t) {
+				tcp += " when it closed" // the kernel moves on; with no socket, nothing reads it again
 			}
 		}
 		lines = append(lines, tcp)
@@ -176,6 +178,20 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 		legend = " " + st.Muted.Render(ansi.Truncate(m.legend(width-1), width-1, "…"))
 	}
 	return append(out, legend)
+}
+
+// closedMidway reports whether t is a state a side's socket was closed
+// in, with the kernel's close still under way (FIN_WAIT1, say): it moves
+// on to TIME_WAIT or CLOSE without anything reading it again.
+func closedMidway(ev sim.Event, t sim.TCPInfo) bool {
+	if _, ok := ev.(sim.Closed); !ok {
+		return false
+	}
+	switch t.State {
+	case sim.StateFinWait1, sim.StateFinWait2, sim.StateClosing, sim.StateLastAck:
+		return true
+	}
+	return false
 }
 
 // legend explains the session variables in the words that fit width.

@@ -178,7 +178,11 @@ func TestScreens(t *testing.T) {
 		{"summary_80x24", 80, 24, func(hs *harness) {
 			hs.open("establish")
 			hs.play(recorded(hs.t, sim.Establish, sim.EstablishRefused)...)
-			hs.send(doneMsg{gen: hs.m.lesson.link.gen})
+			hs.finish()
+			for range hs.m.lesson.quiz.qs {
+				hs.key("1")
+				hs.key("pgdown")
+			}
 		}},
 		{"inspector_focus_narrow", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.key("tab"); hs.settle() }},
 		{"min_60x20", 60, 20, func(hs *harness) { hs.open("synchronize"); hs.play(mid...); hs.settle() }},
@@ -298,5 +302,26 @@ func TestEveryNarrationFits(t *testing.T) {
 		if v := ansi.Strip(hs.m.View()); strings.Contains(v, "\n …\n") || !strings.Contains(v, "What happened on the real sockets") {
 			t.Errorf("%s: the summary card does not fit 80×24:\n%s", l.ID, v)
 		}
+	}
+}
+
+// TestPanelSaysAReadingIsFromTheClose: a side whose socket was closed
+// while its kernel was still closing (FIN_WAIT1) is not read again, so
+// its panel says that the state is the one it closed in, not that it is
+// still there: the refused session's server moves on to TIME_WAIT
+// unseen.
+func TestPanelSaysAReadingIsFromTheClose(t *testing.T) {
+	evs := recorded(t, sim.Establish, sim.EstablishRefused)
+	for i, ev := range evs {
+		if cl, ok := ev.(sim.Closed); ok && cl.Side == sim.Server && cl.Scenario == sim.EstablishRefused {
+			cl.After = sim.TCPInfo{Known: true, State: sim.StateFinWait1}
+			evs[i] = cl
+		}
+	}
+	hs := newHarness(t, 100, 30)
+	hs.open("establish")
+	hs.play(evs...)
+	if v := ansi.Strip(hs.m.View()); !contains(v, "TCP FIN_WAIT1 when it closed") {
+		t.Fatalf("the server's panel does not say its state is from the close:\n%s", v)
 	}
 }

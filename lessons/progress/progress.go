@@ -45,18 +45,24 @@ type Progress struct {
 
 // Lesson is one lesson's record.
 type Lesson struct {
+	// Finished: the learner saw the lesson to its end and answered its
+	// quiz. Seen: to its end, with questions left unanswered.
 	Finished    bool      `json:"finished"`
+	Seen        bool      `json:"seen,omitempty"`
 	Predictions Score     `json:"predictions"`
 	Quiz        Score     `json:"quiz"`
-	Part        int       `json:"part"` // the part to resume at, from 0
+	Part        int       `json:"part"`           // the part to resume at, from 0
+	Step        int       `json:"step,omitempty"` // the step of that part reached, from 1 (0: its start)
 	Updated     time.Time `json:"updated"`
 }
 
-// Score is right answers out of questions answered; the best quiz is
-// kept.
+// Score is right answers out of questions answered, out of questions
+// asked (a question passed without an answer is asked, not answered);
+// the best quiz is kept.
 type Score struct {
 	Right int `json:"right"`
 	Of    int `json:"of"`
+	Asked int `json:"asked,omitempty"`
 }
 
 // Store is the progress of one learner, and where it is kept. Its
@@ -175,14 +181,17 @@ func validate(b []byte, p *Progress) string {
 		switch {
 		case l == nil:
 			return fmt.Sprintf("is not valid progress (lesson %q has no record)", id)
-		case l.Part < 0 || !l.Predictions.valid() || !l.Quiz.valid():
+		case l.Part < 0 || l.Step < 0 || !l.Predictions.valid() || !l.Quiz.valid():
 			return fmt.Sprintf("is not valid progress (lesson %q has impossible figures)", id)
 		}
 	}
 	return ""
 }
 
-func (s Score) valid() bool { return s.Right >= 0 && s.Of >= 0 && s.Right <= s.Of }
+// valid: a file of format 1 before Asked was written has none (0).
+func (s Score) valid() bool {
+	return s.Right >= 0 && s.Of >= 0 && s.Right <= s.Of && (s.Asked == 0 || s.Asked >= s.Of)
+}
 
 // setAside renames a bad file to path.bad-TIME, or path.bad-TIME-N when
 // that name is taken: a file set aside before is never overwritten.

@@ -20,7 +20,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("a missing file warns: %s", warn)
 	}
 	if err := s.Update("synchronize", t0, func(l *Lesson) {
-		l.Finished, l.Quiz, l.Predictions, l.Part = true, Score{2, 3}, Score{1, 2}, 0
+		l.Finished, l.Quiz, l.Predictions, l.Part = true, Score{2, 3, 3}, Score{1, 2, 2}, 0
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(warn)
 	}
 	p := again.Snapshot()
-	if l := p.Lessons["synchronize"]; l == nil || !l.Finished || l.Quiz != (Score{2, 3}) || p.Last != "synchronize" {
+	if l := p.Lessons["synchronize"]; l == nil || !l.Finished || l.Quiz != (Score{2, 3, 3}) || p.Last != "synchronize" {
 		t.Fatalf("read back %+v", p)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, "*.tmp-*"))
@@ -155,12 +155,14 @@ func TestTwoWritersNeverCorrupt(t *testing.T) {
 // panics when the progress is read afterwards.
 func TestInvalidRecordsAreKeptAside(t *testing.T) {
 	for name, content := range map[string]string{
-		"null record":    `{"version":1,"lessons":{"establish":null}}`,
-		"negative part":  `{"version":1,"lessons":{"establish":{"part":-1}}}`,
-		"score too high": `{"version":1,"lessons":{"establish":{"quiz":{"right":4,"of":3}}}}`,
-		"negative score": `{"version":1,"lessons":{"establish":{"predictions":{"right":-1,"of":2}}}}`,
-		"no version":     `{"lessons":{}}`,
-		"next version":   fmt.Sprintf(`{"version":%d,"lessons":{}}`, Version+1),
+		"null record":              `{"version":1,"lessons":{"establish":null}}`,
+		"negative part":            `{"version":1,"lessons":{"establish":{"part":-1}}}`,
+		"score too high":           `{"version":1,"lessons":{"establish":{"quiz":{"right":4,"of":3}}}}`,
+		"negative score":           `{"version":1,"lessons":{"establish":{"predictions":{"right":-1,"of":2}}}}`,
+		"negative step":            `{"version":1,"lessons":{"establish":{"step":-3}}}`,
+		"more answered than asked": `{"version":1,"lessons":{"establish":{"predictions":{"right":1,"of":3,"asked":2}}}}`,
+		"no version":               `{"lessons":{}}`,
+		"next version":             fmt.Sprintf(`{"version":%d,"lessons":{}}`, Version+1),
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
