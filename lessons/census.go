@@ -93,6 +93,14 @@ func (b *Book) checkKeys() error {
 			if !emitted(p.Key, l.Scenarios) {
 				return fmt.Errorf("%s:%d: ## predict %s matches no event lesson %s's scenarios emit", l.file, p.line-1, p.Key, l.ID)
 			}
+			if p.Ask != "" && !emitted(p.Ask, l.Scenarios) {
+				return fmt.Errorf("%s:%d: ask: %s matches no event lesson %s's scenarios emit", l.file, p.line-1, p.Ask, l.ID)
+			}
+		}
+		for _, q := range l.quiz {
+			if q.Needs != "" && !emitted(q.Needs, l.Scenarios) {
+				return fmt.Errorf("%s: quiz question %q needs %s, which no event of lesson %s's scenarios has", l.file, q.Ask, q.Needs, l.ID)
+			}
 		}
 	}
 	if len(b.lessons) > 0 {

@@ -397,14 +397,3 @@ func mainKind(f spdu.Frame) string {
 	}
 	return f.TPDU.Code.String()
 }
-
-// predictionFor is the prediction asked before ev, if one is due: the
-// first that matches it and was not asked yet.
-func (l *Lesson) predictionFor(ev sim.Event, asked map[*Prediction]bool) *Prediction {
-	for _, p := range l.predictions {
-		if !asked[p] && p.Matches(ev) {
-			return p
-		}
-	}
-	return nil
-}

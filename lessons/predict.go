@@ -15,7 +15,8 @@ import (
 // (Answer, a template such as "{va}") as this run gives it, so a fault
 // that changes the outcome changes the answer.
 type Prediction struct {
-	Key      string // the event it comes before: a content key, * standing for any one word
+	Key      string // the event it is about: a content key, * standing for any one word
+	Ask      string // the event it is asked before, when earlier than Key's ("": Key's)
 	Question string
 	Choices  []Choice
 	Why      string // said after the answer, with the event's narration
@@ -32,9 +33,25 @@ type Choice struct {
 // Predictions returns the lesson's predictions, in file order.
 func (l *Lesson) Predictions() []*Prediction { return l.predictions }
 
-// Matches reports whether the prediction comes before ev.
-func (p *Prediction) Matches(ev sim.Event) bool {
-	want := strings.Fields(p.Key)
+// Matches reports whether ev is the event the prediction is about: the
+// one whose facts answer it.
+func (p *Prediction) Matches(ev sim.Event) bool { return matchesKey(p.Key, ev) }
+
+// AskedBefore reports whether the prediction is asked just before ev:
+// the event it is about, or, with an "ask:" line, an earlier one, so
+// that nothing on screen gives the answer away yet and a played run's
+// data packets go on at their cadence once it is answered.
+func (p *Prediction) AskedBefore(ev sim.Event) bool {
+	if p.Ask != "" {
+		return matchesKey(p.Ask, ev)
+	}
+	return p.Matches(ev)
+}
+
+// matchesKey reports whether one of ev's content keys is key, in which *
+// stands for any one word.
+func matchesKey(key string, ev sim.Event) bool {
+	want := strings.Fields(key)
 	return slices.ContainsFunc(Keys(ev), func(k string) bool { return keyMatches(want, strings.Fields(k)) })
 }
 
@@ -48,6 +65,7 @@ func (p *Prediction) Answer(ev sim.Event) (value string, choice int) {
 // parsePrediction reads a "## predict KEY" section:
 //
 //	question: The server's MIA 1 is on its way. What will V(A) be?
+//	ask: client sent DT
 //	answer: {va}
 //	- 1: nothing changes until a major point
 //	- 2: point 1 is confirmed, so the lowest unconfirmed is 2
@@ -62,6 +80,8 @@ func parsePrediction(key string, body []string, at int) (*Prediction, error) {
 			p.Question = strings.TrimSpace(strings.TrimPrefix(ln, "question:"))
 		case strings.HasPrefix(ln, "why:"):
 			p.Why = strings.TrimSpace(strings.TrimPrefix(ln, "why:"))
+		case strings.HasPrefix(ln, "ask:"):
+			p.Ask = strings.TrimSpace(strings.TrimPrefix(ln, "ask:"))
 		case strings.HasPrefix(ln, "answer:"):
 			t, err := parseTemplate(strings.TrimSpace(strings.TrimPrefix(ln, "answer:")))
 			if err != nil {
@@ -75,7 +95,7 @@ func parsePrediction(key string, body []string, at int) (*Prediction, error) {
 			}
 			p.Choices = append(p.Choices, Choice{strings.TrimSpace(v), strings.TrimSpace(text)})
 		default:
-			return nil, lineErr(at+i, fmt.Errorf(`expected "question:", "answer:", "why:" or a "- VALUE: text" choice, got %q`, ln))
+			return nil, lineErr(at+i, fmt.Errorf(`expected "question:", "ask:", "answer:", "why:" or a "- VALUE: text" choice, got %q`, ln))
 		}
 	}
 	switch {
@@ -95,14 +115,21 @@ type Question struct {
 	Choices []string
 	Right   int    // which choice is right
 	Explain string // said after any answer
+	// Needs is an event the question takes for granted (a "needs:" line,
+	// a content key): a run a fault cut short may not have had it.
+	Needs string
 }
+
+// MetBy reports whether ev is the event the question takes for granted
+// (any event, when it takes none for granted).
+func (q Question) MetBy(ev sim.Event) bool { return q.Needs == "" || matchesKey(q.Needs, ev) }
 
 // Quiz returns the lesson's quiz, in file order.
 func (l *Lesson) Quiz() []Question { return l.quiz }
 
 // parseQuiz reads a "## quiz" section: each question is a "? " line, its
 // choices "+ " (the right one) and "- " lines, and its explanation an
-// "= " line.
+// "= " line; a "needs: KEY" line names an event it takes for granted.
 func parseQuiz(body []string, at int) ([]Question, error) {
 	// Each text is gathered as lines and joined once at the end: adding
 	// line after line to a string takes time growing with the square of
@@ -111,6 +138,7 @@ func parseQuiz(body []string, at int) ([]Question, error) {
 		ask, explain []string
 		choices      [][]string
 		right        int
+		needs        string
 	}
 	var drafts []*draft
 	var cur *draft
@@ -131,6 +159,8 @@ func parseQuiz(body []string, at int) ([]Question, error) {
 			cur.choices = append(cur.choices, []string{strings.TrimPrefix(ln, "+ ")})
 		case strings.HasPrefix(ln, "- "):
 			cur.choices = append(cur.choices, []string{strings.TrimPrefix(ln, "- ")})
+		case strings.HasPrefix(ln, "needs:"):
+			cur.needs = strings.TrimSpace(strings.TrimPrefix(ln, "needs:"))
 		case strings.HasPrefix(ln, "= "):
 			cur.explain = []string{strings.TrimPrefix(ln, "= ")}
 		default:
@@ -147,7 +177,7 @@ func parseQuiz(body []string, at int) ([]Question, error) {
 	}
 	out := make([]Question, len(drafts))
 	for i, d := range drafts {
-		q := Question{Ask: strings.Join(d.ask, " "), Explain: strings.Join(d.explain, " "), Right: d.right}
+		q := Question{Ask: strings.Join(d.ask, " "), Explain: strings.Join(d.explain, " "), Right: d.right, Needs: d.needs}
 		for _, c := range d.choices {
 			q.Choices = append(q.Choices, strings.Join(c, " "))
 		}

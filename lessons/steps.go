@@ -116,23 +116,40 @@ func (l *Lesson) Collapsed(evs []sim.Event) (title, text string) {
 
 // Stops counts the steps a learner sees of each part of the run evs,
 // guided: a run shown as one step counts once, unless a prediction is
-// asked in it.
+// asked in it or answered by one of its events (each is a step of its
+// own).
 func (l *Lesson) Stops(evs []sim.Event) map[sim.Scenario]int {
 	counts := map[sim.Scenario]int{}
 	asked := map[*Prediction]bool{}
+	var pending []*Prediction
 	var prev sim.Event
 	for _, ev := range evs {
 		p := l.predictionFor(ev, asked)
 		if p != nil {
 			asked[p] = true
+			pending = append(pending, p)
 		}
-		if prev == nil || p != nil || !l.SameStop(prev, ev) {
+		answers := slices.ContainsFunc(pending, func(q *Prediction) bool { return q.Matches(ev) })
+		pending = slices.DeleteFunc(pending, func(q *Prediction) bool { return q.Matches(ev) })
+		own := p != nil || answers
+		if prev == nil || own || !l.SameStop(prev, ev) {
 			counts[ev.Head().Scenario]++
 		}
 		prev = ev
-		if p != nil {
-			prev = nil // asked about: its own step
+		if own {
+			prev = nil // asked about, or answering: its own step
 		}
 	}
 	return counts
+}
+
+// predictionFor is the prediction asked before ev, if one is due: the
+// first asked before it (AskedBefore) and not asked yet.
+func (l *Lesson) predictionFor(ev sim.Event, asked map[*Prediction]bool) *Prediction {
+	for _, p := range l.predictions {
+		if !asked[p] && p.AskedBefore(ev) {
+			return p
+		}
+	}
+	return nil
 }

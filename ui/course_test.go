@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"sessionlab/lessons"
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
@@ -36,7 +38,7 @@ func stepWords(l *lessonModel) int {
 // through it to its summary card, answering every question with its
 // first choice. The press that opens the lesson counts: from the picker,
 // or from the summary before, it is one PgDn.
-func walkLesson(t *testing.T, hs *harness, l *lessons.Lesson) walk {
+func walkLesson(t *testing.T, hs *harness, l *lessons.Lesson, onAsk func(evs []sim.Event)) walk {
 	t.Helper()
 	evs := recorded(t, l.Scenarios...)
 	s := hs.open(l.ID)
@@ -70,6 +72,9 @@ func walkLesson(t *testing.T, hs *harness, l *lessons.Lesson) walk {
 		}
 		switch {
 		case lm.stage == stageAsking:
+			if onAsk != nil {
+				onAsk(evs)
+			}
 			hs.key("1")
 		case lm.stage == stageQuiz && lm.quiz.chosen[lm.quiz.at] == -1:
 			hs.key("1")
@@ -104,7 +109,7 @@ func TestCourseFitsOneSitting(t *testing.T) {
 	total := 0
 	var report []string
 	for _, l := range testBook(t).Lessons() {
-		w := walkLesson(t, hs, l)
+		w := walkLesson(t, hs, l, nil)
 		total += w.presses
 		words := slices.Clone(w.words)
 		slices.Sort(words)
@@ -126,4 +131,74 @@ func TestCourseFitsOneSitting(t *testing.T) {
 	if total > 150 {
 		t.Errorf("the course takes %d presses, more than 150", total)
 	}
+}
+
+// TestPredictionsGiveNothingAway: when a prediction is asked, nothing on
+// the screen but the question answers it: the event it is about has not
+// been shown, no panel shows the value asked for (V(A)=2 when V(A) is
+// asked), no TIME_WAIT when who waits in it is asked, no frame of the
+// kind asked for, and no look at the kernel when its answer is asked.
+// Checked at 80×24 and 120×35, on every lesson's real run.
+func TestPredictionsGiveNothingAway(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 35}} {
+		hs := newHarness(t, size[0], size[1])
+		asked := 0
+		for _, l := range testBook(t).Lessons() {
+			walkLesson(t, hs, l, func(evs []sim.Event) {
+				asked++
+				lm := &hs.m.lesson
+				p := lm.ask.p
+				at := slices.IndexFunc(evs[lm.ask.rec:], p.Matches)
+				if at < 0 {
+					t.Errorf("%s: prediction %q: no event answers it", l.ID, p.Key)
+					return
+				}
+				value, right := p.Answer(evs[lm.ask.rec+at])
+				screen := outsideQuestion(hs)
+				var gives []string
+				for _, v := range []string{"V(A)", "V(R)", "V(M)"} {
+					if strings.Contains(p.Question, v) {
+						gives = append(gives, v+"="+value)
+					}
+				}
+				if strings.Contains(p.Question, "TIME_WAIT") {
+					gives = append(gives, "TIME_WAIT")
+				}
+				if strings.Contains(p.Question, "unacknowledged") {
+					gives = append(gives, "unacknowledged")
+				}
+				if right >= 0 && len(value) <= 3 && strings.ToUpper(value) == value && value != strings.ToLower(value) {
+					gives = append(gives, "→ "+value, "["+value+"]", "["+value+" ") // a frame of the kind asked for
+				}
+				gives = append(gives, lessons.Plain(l.Line(evs[lm.ask.rec+at])))
+				for _, g := range gives {
+					if strings.Contains(screen, g) {
+						t.Errorf("%s at %dx%d: asked %q, the screen already shows %q:\n%s", l.ID, size[0], size[1], p.Question, g, screen)
+					}
+				}
+			})
+		}
+		if asked != 10 {
+			t.Errorf("%d predictions asked on the way, want every one of the 10", asked)
+		}
+	}
+}
+
+// outsideQuestion is the screen as drawn, without the question's own
+// lines (its choices name every possible answer).
+func outsideQuestion(hs *harness) string {
+	lm := &hs.m.lesson
+	q := map[string]bool{}
+	for _, l := range lm.ask.view(lm.c.styles, lm.c.deps.Present, lm.lay.width, lm.lay.narrationRows()+20) {
+		if l = strings.TrimSpace(ansi.Strip(l)); l != "" {
+			q[l] = true
+		}
+	}
+	var out []string
+	for _, l := range strings.Split(ansi.Strip(hs.m.View()), "\n") {
+		if !q[strings.TrimSpace(l)] {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -16,12 +16,13 @@ import (
 // every record as it comes.
 
 // joinGroup puts the record that just came into the run of the one before
-// it, when the lesson shows them as one step and no prediction is due in
-// between.
+// it, when the lesson shows them as one step and neither is a step of its
+// own: one a prediction is asked before, or one that answers one.
 func (m *lessonModel) joinGroup(i int) {
 	r := &m.hist.recs[i]
-	r.asks = m.prediction(i) != nil
-	if i == 0 || r.asks || m.hist.recs[i-1].asks {
+	_, answers := m.score.verdicts[i]
+	r.own = m.prediction(i) != nil || answers
+	if i == 0 || r.own || m.hist.recs[i-1].own {
 		return
 	}
 	if prev := m.hist.recs[i-1]; m.lesson.SameStop(prev.ev, r.ev) {
@@ -33,7 +34,7 @@ func (m *lessonModel) joinGroup(i int) {
 // one step (guided, and not expanded).
 func (m *lessonModel) collapsible(i int) bool {
 	r := m.hist.recs[i]
-	return r.group == i && !r.asks && !m.expanded[i] && m.lesson.Leads(r.ev)
+	return r.group == i && !r.own && !m.expanded[i] && m.lesson.Leads(r.ev)
 }
 
 // gather takes in the records of the run that starts at m.gathering as

@@ -20,7 +20,7 @@ type record struct {
 	// the lesson shows together as one step (lessons.SameStop) share it;
 	// any other record is its own.
 	group int
-	asks  bool // a prediction was due before it when it came
+	own   bool // a step of its own: a prediction is asked before it, or it answers one
 }
 
 // history is every event of the current run, so that any moment of the

@@ -161,6 +161,7 @@ func (m lessonModel) fromRun(msg tea.Msg) (lessonModel, tea.Cmd) {
 			return m, nil
 		}
 		m.hist.add(ev, m.now)
+		m.settleAnswer(m.hist.len() - 1)
 		m.joinGroup(m.hist.len() - 1)
 		return m, tea.Batch(cmd, m.arrived())
 	case doneMsg:

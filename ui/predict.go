@@ -20,12 +20,15 @@ import (
 
 // prediction is the question on screen (stageAsking).
 type prediction struct {
-	p   *lessons.Prediction
-	rec int // the record it comes before
-	sel int // the choice ↑/↓ point at
+	p       *lessons.Prediction
+	rec     int  // the record it is asked before
+	sel     int  // the choice ↑/↓ point at
+	playing bool // it stopped a played run, which goes on once it is answered
 }
 
-func newPrediction(p *lessons.Prediction, rec int) prediction { return prediction{p: p, rec: rec} }
+func newPrediction(p *lessons.Prediction, rec int, playing bool) prediction {
+	return prediction{p: p, rec: rec, playing: playing}
+}
 
 // answer is what a key did to a prediction.
 type answer int
@@ -78,9 +81,9 @@ func (a prediction) view(st *Styles, present bool, width, height int) []string {
 		}
 	}
 	out = append(out, "")
-	hint := "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer; → shows what happens without an answer."
+	hint := "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer; → goes on without an answer."
 	if present {
-		hint = "A question for the room. → shows what really happens."
+		hint = "A question for the room. → goes on; the run will answer it."
 	}
 	for _, l := range strings.Split(ansi.Wordwrap(hint, width-2, ""), "\n") {
 		out = append(out, " "+st.Muted.Render(l))
@@ -98,6 +101,7 @@ func (a prediction) view(st *Styles, present bool, width, height int) []string {
 type score struct {
 	asked    map[*lessons.Prediction]bool // predictions asked in this run
 	verdicts map[int]verdict              // by record: what the learner predicted, and the run's answer
+	pending  []verdict                    // answered, and the event they are about not come yet
 	right    int                          // predictions answered right
 	answered int                          // and answered at all
 	put      int                          // and put to the learner (a replay passes some unasked)
@@ -108,17 +112,35 @@ func newScore() score {
 }
 
 // prediction returns the prediction to ask before record i, if one is
-// due: the first that matches it and has not been asked in this run.
+// due: the first asked before it that has not been asked in this run.
 func (m *lessonModel) prediction(i int) *lessons.Prediction {
 	if m.c.deps.NoQuestions {
 		return nil
 	}
 	for _, p := range m.lesson.Predictions() {
-		if !m.score.asked[p] && p.Matches(m.hist.recs[i].ev) {
+		if !m.score.asked[p] && p.AskedBefore(m.hist.recs[i].ev) {
 			return p
 		}
 	}
 	return nil
+}
+
+// settleAnswer gives record i the verdict of an answered prediction it is
+// about, and scores it: the run's own facts say what was right.
+func (m *lessonModel) settleAnswer(i int) {
+	ev := m.hist.recs[i].ev
+	for k, v := range m.score.pending {
+		if !v.p.Matches(ev) {
+			continue
+		}
+		v.value, v.right = v.p.Answer(ev)
+		if v.chosen >= 0 && v.chosen == v.right && !m.c.deps.Present {
+			m.score.right++
+		}
+		m.score.verdicts[i] = v
+		m.score.pending = append(m.score.pending[:k:k], m.score.pending[k+1:]...)
+		return
+	}
 }
 
 // askKey answers a key while a prediction is on screen.
@@ -136,19 +158,24 @@ func (m lessonModel) askKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	return m, nil
 }
 
-// answer records the learner's choice (-1: none) and shows the event.
+// answer records the learner's choice (-1: none) and shows the event it
+// was asked before; the verdict comes with the event the prediction is
+// about, which may be that one or a later one. A played run goes on.
 func (m lessonModel) answer(choice int) (lessonModel, tea.Cmd) {
 	a := m.ask
 	m.score.asked[a.p] = true
 	m.score.put++
-	value, right := a.p.Answer(m.hist.recs[a.rec].ev)
 	if choice >= 0 && !m.c.deps.Present {
 		m.score.answered++
-		if choice == right {
-			m.score.right++
-		}
 	}
-	m.score.verdicts[a.rec] = verdict{chosen: choice, right: right, value: value, p: a.p}
+	m.score.pending = append(m.score.pending, verdict{chosen: choice, p: a.p})
+	for i := a.rec; i < m.hist.len(); i++ {
+		m.settleAnswer(i) // the event it is about may have come already
+	}
+	if a.playing {
+		m, cmd := m.play()
+		return m, tea.Batch(cmd, m.saveProgress())
+	}
 	m.enter(m.guided())
 	return m, tea.Batch(m.showNext(), m.saveProgress())
 }

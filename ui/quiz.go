@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,16 @@ type quiz struct {
 	chosen []int // per question: the choice, or -1 before an answer (-2: shown without one)
 	sel    int
 	done   bool
+	unmet  []bool // per question: this run never had the event it takes for granted
+}
+
+// against notes which questions take for granted an event this run never
+// had (a fault cut it short): they say so when asked.
+func (q *quiz) against(h *history) {
+	q.unmet = make([]bool, len(q.qs))
+	for i, qq := range q.qs {
+		q.unmet[i] = !slices.ContainsFunc(h.recs, func(r record) bool { return qq.MetBy(r.ev) })
+	}
 }
 
 func newQuiz(qs []lessons.Question) quiz {
@@ -113,6 +124,9 @@ func (q quiz) view(st *Styles, width, height int) []string {
 		for _, l := range strings.Split(ansi.Wordwrap(s, width-len(indent)-1, ""), "\n") {
 			out = append(out, " "+indent+style(l))
 		}
+	}
+	if q.at < len(q.unmet) && q.unmet[q.at] {
+		wrap("This run did not get that far (a fault changed it): answer from what the lesson has shown.", "", st.Muted.Render)
 	}
 	wrap(cur.Ask, "", st.Bold.Render)
 	out = append(out, "")

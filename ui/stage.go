@@ -34,6 +34,9 @@ func (m *lessonModel) enter(s stage) {
 		m.link.pause()
 	}
 	m.stage = s
+	if s == stageQuiz {
+		m.quiz.against(&m.hist)
+	}
 	if s == stageSummary {
 		m.sum = newSummary(m)
 	}

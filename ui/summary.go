@@ -91,7 +91,11 @@ func (s summary) view(st *Styles, width, height int) []string {
 func (m *lessonModel) answers() []string {
 	var out []string
 	if p := m.predictionScore(); p.Asked > 0 {
-		out = append(out, tally("predictions", p))
+		line := tally("predictions", p)
+		if n := len(m.score.pending); n > 0 {
+			line += fmt.Sprintf("; %d the run never answered (a fault changed it)", n)
+		}
+		out = append(out, line)
 	}
 	if m.hasQuiz() {
 		if q, answered := m.quizScore(); !answered && q.Asked > 0 {

@@ -77,6 +77,10 @@ func TestOneStepPerKey(t *testing.T) {
 	term, _ := book.Lesson("terminate")
 	hs := newHarness(t, 100, 30)
 	s := hs.open("terminate")
+	l := &hs.m.lesson
+	for _, p := range l.lesson.Predictions() {
+		l.score.asked[p] = true // this is about steps, not questions
+	}
 	hs.play(evs[:16]...)
 	_, before, _, _ := s.state() // the connect, shown as one step, asked for its own
 	hs.key("right")              // asks the run for a step
@@ -84,7 +88,6 @@ func TestOneStepPerKey(t *testing.T) {
 		t.Fatalf("%d steps asked", steps-before)
 	}
 	hs.feed(evs[16:20]...) // the step brought four records at once
-	l := &hs.m.lesson
 	for want := 16; want < 20; want++ {
 		if l.cursor != want {
 			t.Fatalf("cursor %d, want %d", l.cursor, want)
@@ -99,9 +102,6 @@ func TestOneStepPerKey(t *testing.T) {
 	}
 	if _, steps, _, _ := s.state(); steps != before+1 {
 		t.Fatalf("showing records that had arrived asked the run for %d steps", steps-before)
-	}
-	for _, p := range l.lesson.Predictions() {
-		l.score.asked[p] = true // this part is about steps, not questions
 	}
 	hs.key("n")
 	hs.key("n") // a clicker pressed twice before the step comes
@@ -418,7 +418,8 @@ func TestPrediction(t *testing.T) {
 	hs := newHarness(t, 100, 30)
 	s := hs.open("synchronize")
 	mia := slices.IndexFunc(evs, received(sim.Client, spdu.MIA))
-	hs.play(evs[:mia]...)
+	dt0 := slices.IndexFunc(evs, sent(spdu.DT, 0))
+	hs.play(evs[:dt0]...)
 	l := &hs.m.lesson
 	for _, p := range l.lesson.Predictions() {
 		if p.Key != "client received MIA" {
@@ -426,13 +427,13 @@ func TestPrediction(t *testing.T) {
 		}
 	}
 	_, stepsBefore, _, _ := s.state()
-	hs.feed(evs[mia])
+	hs.feed(evs[dt0])
 	hs.key("right")
 	v := ansi.Strip(hs.m.View())
-	if l.stage != stageAsking || !contains(v, "Predict, then watch") || !contains(v, "What will the client's V(A) be") {
-		t.Fatalf("no question before the MIA:\n%s", v)
+	if l.stage != stageAsking || !contains(v, "Predict, then watch") || !contains(v, "what will the client's V(A) be") {
+		t.Fatalf("no question before the data:\n%s", v)
 	}
-	if contains(v, "client ← GT+MIA 1") || l.cursor == mia {
+	if contains(v, "client → GT+DT 0") || l.cursor == dt0 {
 		t.Fatal("the event showed before the answer")
 	}
 	hs.key("down")
@@ -440,8 +441,13 @@ func TestPrediction(t *testing.T) {
 	if _, steps, _, _ := s.state(); steps != stepsBefore {
 		t.Fatal("answering asked the run for a step")
 	}
-	if l.cursor != mia || l.score.right != 1 || l.score.answered != 1 {
-		t.Fatalf("after the answer: cursor %d (MIA at %d), %d of %d right", l.cursor, mia, l.score.right, l.score.answered)
+	if l.cursor != dt0 || l.score.answered != 1 || l.score.right != 0 || len(l.score.pending) != 1 {
+		t.Fatalf("after the answer: cursor %d (DT 0 at %d), %d answered, %d right, %d waiting for their event",
+			l.cursor, dt0, l.score.answered, l.score.right, len(l.score.pending))
+	}
+	hs.play(evs[dt0+1 : mia+1]...)
+	if l.cursor != mia || l.score.right != 1 || len(l.score.pending) != 0 {
+		t.Fatalf("at the MIA: cursor %d (MIA at %d), %d right, %d waiting", l.cursor, mia, l.score.right, len(l.score.pending))
 	}
 	if v := ansi.Strip(hs.m.View()); !contains(v, "✓ Right: 2") {
 		t.Fatalf("no verdict:\n%s", v)
@@ -590,8 +596,19 @@ func TestPresenterMode(t *testing.T) {
 	hs.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s := hs.open("synchronize")
 	mia := slices.IndexFunc(evs, received(sim.Client, spdu.MIA))
-	hs.play(evs[:13]...) // the connect (one step), then DT 0
+	hs.play(evs[:12]...) // the connect, shown as one step
 	l := &hs.m.lesson
+	hs.feed(evs[12]) // DT 0: the data's predictions are asked before it
+	hs.key("pgdown")
+	if v := ansi.Strip(hs.m.View()); l.stage != stageAsking || !contains(v, "A question for the room") {
+		t.Fatalf("no question for the room:\n%s", v)
+	}
+	rec := l.ask.rec
+	hs.key("2")
+	hs.key("2")
+	if l.score.answered != 0 || l.cursor != rec {
+		t.Fatalf("presenter mode scored a prediction (%d asked), cursor %d, want %d", l.score.answered, l.cursor, rec)
+	}
 	if l.motion.framing || l.moving() {
 		t.Fatal("a frame is animating in presenter mode")
 	}
@@ -604,18 +621,7 @@ func TestPresenterMode(t *testing.T) {
 	if _, steps, _, _ := s.state(); steps != before+1 || l.playing() {
 		t.Fatal("space did not step")
 	}
-	hs.feed(evs[13 : mia+1]...)
-	for l.stage != stageAsking && l.shown < mia {
-		hs.key("pgdown")
-	}
-	if v := ansi.Strip(hs.m.View()); l.stage != stageAsking || !contains(v, "A question for the room") {
-		t.Fatalf("no question for the room:\n%s", v)
-	}
-	rec := l.ask.rec
-	hs.key("2")
-	if l.score.answered != 0 || l.cursor != rec {
-		t.Fatalf("presenter mode scored a prediction (%d asked), cursor %d, want %d", l.score.answered, l.cursor, rec)
-	}
+	_ = mia
 	hs.key("tab")
 	if !contains(hs.m.View(), "Event log") {
 		t.Fatal("tab did not show the whole screen")
@@ -675,5 +681,49 @@ func TestNoticeOnThePicker(t *testing.T) {
 	hs.key("down")
 	if contains(hs.m.View(), "not valid progress") {
 		t.Fatal("the notice stays after a key")
+	}
+}
+
+// TestQuizSaysWhenTheRunFellShort: a fault that stops the server at DT 1
+// leaves the run without its MAP; the quiz question that takes the five
+// packets for granted says that this run did not get that far, and the
+// summary says that the predictions asked before DT 0 were never answered
+// by the run.
+func TestQuizSaysWhenTheRunFellShort(t *testing.T) {
+	evs := recordedWith(t, sim.Config{Scenarios: []sim.Scenario{sim.Synchronize}, Faults: []sim.FaultAt{{Kind: sim.FaultStop, Frame: "DT 1"}}})
+	hs := newHarness(t, 100, 30)
+	hs.open("synchronize")
+	l := &hs.m.lesson
+	for _, ev := range evs {
+		hs.feed(ev)
+		for l.shown < l.hist.len()-1 && l.gathering < 0 {
+			if l.stage == stageAsking {
+				hs.key("1")
+			} else {
+				hs.key("right")
+			}
+		}
+	}
+	hs.finish()
+	for l.stage == stageStepping {
+		hs.key("right")
+	}
+	needs := slices.IndexFunc(l.quiz.qs, func(q lessons.Question) bool { return q.Needs != "" })
+	if needs < 0 || l.stage != stageQuiz {
+		t.Fatalf("stage %v, question taking the run for granted at %d", l.stage, needs)
+	}
+	for l.quiz.at < needs {
+		hs.key("1")
+		hs.key("pgdown")
+	}
+	if v := ansi.Strip(hs.m.View()); !contains(v, "This run did not get that far") {
+		t.Fatalf("the question does not say the run fell short:\n%s", v)
+	}
+	for l.stage == stageQuiz {
+		hs.key("1")
+		hs.key("pgdown")
+	}
+	if v := ansi.Strip(hs.m.View()); !contains(v, "the run never answered (a fault changed it)") {
+		t.Fatalf("the summary does not say which predictions the run never answered:\n%s", v)
 	}
 }

@@ -139,19 +139,21 @@ func TestScreens(t *testing.T) {
 		{"glossary_80x24", 80, 24, func(hs *harness) { hs.open("synchronize"); hs.key("g") }},
 		{"prediction_80x24", 80, 24, func(hs *harness) {
 			hs.open("synchronize")
-			mia := slices.IndexFunc(synchronize, received(sim.Client, spdu.MIA))
-			hs.play(synchronize[:mia]...)
-			hs.feed(synchronize[mia])
+			dt0 := slices.IndexFunc(synchronize, sent(spdu.DT, 0))
+			hs.play(synchronize[:dt0]...)
+			hs.feed(synchronize[dt0]) // the data's predictions are asked before it
 			hs.key("right")
 		}},
 		{"verdict_80x24", 80, 24, func(hs *harness) {
 			hs.open("synchronize")
+			dt0 := slices.IndexFunc(synchronize, sent(spdu.DT, 0))
 			mia := slices.IndexFunc(synchronize, received(sim.Client, spdu.MIA))
-			hs.play(synchronize[:mia]...)
-			hs.feed(synchronize[mia])
+			hs.play(synchronize[:dt0]...)
+			hs.feed(synchronize[dt0])
 			hs.key("right")
-			hs.key("1")
-			hs.settle()
+			hs.key("1") // TCP_INFO: all acknowledged
+			hs.key("1") // V(A) after MIA 1: 1, which the MIA will say is wrong
+			hs.play(synchronize[dt0+1 : mia+1]...)
 		}},
 		{"presenter_80x24", 80, 24, func(hs *harness) {
 			hs.m = newModel(hs.t, Deps{Book: testBook(hs.t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, Present: true})
