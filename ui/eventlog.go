@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/viewport"
@@ -191,5 +192,18 @@ func (l *eventLog) lines(st *Styles, shown, width, height int) []string {
 	for i, s := range lines {
 		lines[i] = ansi.Truncate(s, width, "…")
 	}
-	return lines[:min(len(lines), height)]
+	if height < len(lines) {
+		// Fewer rows than the pane was laid out for (a question takes
+		// some): the rows that end at the cursor's line, or the newest.
+		cursor := slices.IndexFunc(lines, func(s string) bool { return strings.HasPrefix(ansi.Strip(s), "▸") })
+		end := cursor
+		for i := len(lines) - 1; end < 0 && i >= 0; i-- {
+			if strings.TrimSpace(ansi.Strip(lines[i])) != "" {
+				end = i
+			}
+		}
+		from := max(end-height+1, 0)
+		return lines[from:min(from+height, len(lines))]
+	}
+	return lines
 }

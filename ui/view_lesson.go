@@ -37,9 +37,20 @@ func (m *lessonModel) view(help string) string {
 		lines = append(lines, m.wireLines(l.width)...)
 	}
 	if m.stage == stageAsking {
-		// The question takes the narration's place and the panes': what
-		// is asked about must not show before it is answered.
-		lines = append(lines, m.ask.view(m.c.styles, m.c.deps.Present, l.width, l.narration+l.bottom)...)
+		// The question takes the narration's place, and the panes' as far
+		// as it needs; the log and the inspector show what happened up to
+		// it (a prediction is asked before anything gives it away: see
+		// TestPredictionsGiveNothingAway).
+		q := m.ask.view(m.c.styles, m.c.deps.Present, l.width, l.narration+l.bottom)
+		for len(q) > l.narration && strings.TrimSpace(ansi.Strip(q[len(q)-1])) == "" {
+			q = q[:len(q)-1]
+		}
+		q = append(q, "")
+		if rest := l.narration + l.bottom - len(q); rest >= 4 {
+			lines = append(append(lines, q...), m.panes(l.width, rest)...)
+		} else {
+			lines = append(lines, m.ask.view(m.c.styles, m.c.deps.Present, l.width, l.narration+l.bottom)...)
+		}
 		return strings.Join(append(lines, help), "\n")
 	}
 	lines = append(lines, m.stop.lines...)
