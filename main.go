@@ -212,9 +212,8 @@ func parseCommandLine(args []string, e env) (*options, int) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	ids := strings.Join(builtin.IDs(), ", ")
 	var lesson, speed, dir string
-	themeSet := false
 	if v := e.getenv("SESSIONLAB_THEME"); v != "" {
-		o.Theme, themeSet = v, true
+		o.Theme = v
 	}
 	switch o.cmd {
 	case cmdTranscript:
@@ -229,10 +228,10 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		fs.StringVar(&o.Addr, "addr", o.Addr, "HOST:PORT for the lesson's server to listen on")
 		fs.BoolVar(&o.Live, "live", false, "start lessons playing in real time, each step as it happens (default: paused, a step per key)")
 		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: asks the terminal for its background; also SESSIONLAB_THEME)", func(v string) error {
-			o.Theme, themeSet = v, true
+			o.Theme = v
 			return nil
 		})
-		fs.BoolVar(&o.Present, "present", false, "presenter mode: one idea per click for a room (high-contrast; space and PgDn step; nothing scored or saved)")
+		fs.BoolVar(&o.Present, "present", false, "presenter mode for a room: large narration, the state panels and the sequence diagram; PgDn steps, space plays in real time; nothing scored or saved")
 		fs.BoolVar(&o.NoQuestions, "no-questions", false, "run lessons without predictions and quizzes")
 		fs.StringVar(&o.ConfigDir, "config-dir", "", "where progress.json is kept (default: your config directory's sessionlab/)")
 		fs.BoolVar(&o.resetProgress, "reset-progress", false, "forget your progress, after asking")
@@ -246,7 +245,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 	if code, done := parseFlags(fs, args, e, intro); done {
 		return nil, code
 	}
-	if err := o.check(builtin, dir, lesson, speed, themeSet, fs.Args()); err != nil {
+	if err := o.check(builtin, dir, lesson, speed, fs.Args()); err != nil {
 		fmt.Fprintf(e.stderr, "sessionlab: %s\n", shorten(oneLine(err)))
 		return nil, exitUsage
 	}
@@ -255,7 +254,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 
 // check resolves what the flags name (the lessons, the lesson, the
 // faults, the theme) and refuses what cannot be used.
-func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, themeSet bool, rest []string) (err error) {
+func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest []string) (err error) {
 	if o.cmd == cmdExport {
 		if len(rest) != 1 || rest[0] == "" {
 			return errors.New("lessons export takes one directory: sessionlab lessons export DIR")
@@ -285,9 +284,6 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, themeS
 	}
 	if _, err := ui.ThemeFor(o.Theme, true); err != nil {
 		return fmt.Errorf("--theme: %v", err)
-	}
-	if o.Present && !themeSet {
-		o.Theme = "high-contrast" // a projector's theme
 	}
 	for _, f := range o.Faults {
 		if err := f.Check(o.Book.Scenarios(o.lesson)); err != nil {

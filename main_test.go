@@ -22,6 +22,7 @@ import (
 	"go.uber.org/goleak"
 
 	"sessionlab/sim"
+	"sessionlab/ui"
 )
 
 var binary string // the sessionlab binary, built once for the tests that run it
@@ -525,4 +526,21 @@ func (t tapped) Events() <-chan sim.Event {
 		}
 	}()
 	return out
+}
+
+// TestPresenterFollowsTheBackground: --present keeps the theme the
+// terminal's background calls for (light on a white projector), as every
+// mode does; --theme still chooses one.
+func TestPresenterFollowsTheBackground(t *testing.T) {
+	var out, errs bytes.Buffer
+	for args, want := range map[string]string{"--present": "auto", "--present --theme high-contrast": "high-contrast"} {
+		o, code := parseCommandLine(strings.Fields(args), testEnv(&out, &errs))
+		if o == nil || code != exitOK || o.Theme != want {
+			t.Errorf("%s: theme %v, exit %d (%s), want %s", args, o, code, errs.String(), want)
+		}
+	}
+	light, err := ui.ThemeFor("auto", false)
+	if err != nil || light.Name != "light" {
+		t.Fatalf("auto on a white terminal: %v %v", light.Name, err)
+	}
 }

@@ -56,6 +56,7 @@ type helpKey struct {
 	screen screen
 	all    bool
 	gloss  bool
+	mode   helpMode
 }
 
 // New returns a Model showing the picker, or deps.Lesson if set. Book,
@@ -151,7 +152,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // refreshHelp renders the help bar again when what it depends on changed.
 func (m *Model) refreshHelp() {
 	w, _ := m.size()
-	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil}
+	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil, mode: m.lesson.helpMode()}
 	if key == m.helpFor && m.helpLine != "" {
 		return
 	}
@@ -274,7 +275,7 @@ func (m Model) helpView(width int) string {
 	if m.gloss != nil {
 		return m.c.styles.Muted.Render("esc closes the glossary · ctrl+c quits")
 	}
-	short := shortHelp(m.c.actions, m.c.deps.Present)
+	short := shortHelp(m.c.actions, m.lesson.helpMode())
 	if m.screen == pickerScreen {
 		short = pickerKeys{&m.c.keys}.ShortHelp()
 	}

@@ -58,6 +58,13 @@ func (m *lessonModel) ladderLines(width, height int) []string {
 		}
 	}
 	rows := height - 1
+	// For a room, rungs are a row apart when the height has room for the
+	// whole ladder so: easier to follow from the back of a room, and the
+	// height is used.
+	spare := 0
+	if m.presenting() && rows >= 2*len(rungs) {
+		spare = len(rungs)
+	}
 	first := max(0, min(hi-rows*2/3, len(rungs)-rows))
 	out := []string{head}
 	for k := first; k < len(rungs) && len(out) <= rows; k++ {
@@ -66,6 +73,9 @@ func (m *lessonModel) ladderLines(width, height int) []string {
 			line = st.Cursor.Render("▸") + line
 		} else {
 			line = " " + line
+		}
+		if spare > 0 && k > first && (k*spare)/len(rungs) > ((k-1)*spare)/len(rungs) && len(out) < rows {
+			out = append(out, " │"+strings.Repeat(" ", max(inner-2, 0))+"│")
 		}
 		out = append(out, line)
 	}

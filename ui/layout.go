@@ -9,6 +9,10 @@ const narrationBudget = 440
 // ladder beside the event log.
 const ladderWidth = 120
 
+// measure is the narration's widest line: about 100 columns, a readable
+// measure, however wide the terminal.
+const measure = 100
+
 // helpRows is the help bar's height below the lesson screen.
 const helpRows = 1
 
@@ -80,11 +84,31 @@ func (m *lessonModel) relayout() {
 	// The narration block has a fixed height for a given terminal, so that
 	// nothing below it moves from one step to the next: enough lines for
 	// the longest narration at this width, as long as the panes keep five.
-	l.narration = min(narrationBudget/max(width-2, 1)+1, max(height-fixed-6, 2)) + 1
+	textW := min(width-2, measure)
+	l.narration = min(narrationBudget/max(textW, 1)+1, max(height-fixed-6, 2)) + 1
+	if m.presenting() {
+		// A room's screen: the endpoints, the wire and the narration in
+		// large type (a blank line under the headline), and the sequence
+		// diagram of the run so far in the rest.
+		l.wire = true
+		fixed = 1 + l.endpoints + helpRows + 4
+		l.narration = min(narrationBudget/max(textW, 1)+3, max(height-fixed-4, 3))
+	}
 	l.bottom = max(height-fixed-l.narration, 1)
 	l.cols = m.columns(width, wide, l.wire)
+	if m.presenting() {
+		// The diagram, and on a wide screen the event log beside it: its
+		// times show the pacing, and it uses the height.
+		l.cols = []column{{kindLadder, width - 1}}
+		if width >= 160 {
+			l.cols = []column{{kindLadder, 110}, {kindLog, width - 114}}
+		}
+	}
 	m.lay = l
 	body, logW := l.bottom-1, 0
+	if m.presenting() {
+		body += l.narration - 2 // a room's narration takes only the rows it needs
+	}
 	for _, c := range l.cols {
 		switch c.kind {
 		case kindInspector:

@@ -20,8 +20,35 @@ type action struct {
 	group   string // the full help's group ("": not there)
 	short   int    // place in the short help (0: not there)
 	present int    // place in presenter mode's short help (0: not there)
+	details int    // place in the short help of presenter mode's full screen (0: not there)
 	card    string // the intro card's words for it ("": not there)
 }
+
+// helpMode is which short help the lesson screen shows.
+type helpMode int
+
+const (
+	helpLesson     helpMode = iota // the lesson screen
+	helpPresenting                 // presenter mode's screen for a room
+	helpDetails                    // presenter mode's full lesson screen (tab)
+)
+
+// helpMode is the short help the screen shows now.
+func (m *lessonModel) helpMode() helpMode {
+	switch {
+	case m.c == nil:
+		return helpLesson // no lesson open yet
+	case m.presenting():
+		return helpPresenting
+	case m.c.deps.Present:
+		return helpDetails
+	}
+	return helpLesson
+}
+
+// presenting reports whether presenter mode's screen for a room shows
+// (not its full lesson screen, which tab opens).
+func (m *lessonModel) presenting() bool { return m.c.deps.Present && !m.details }
 
 // The full help's groups, in order.
 const (
@@ -34,35 +61,31 @@ const (
 // actions is the lesson screen's key table. The first row that matches a
 // key and is enabled handles it.
 func actions(k *keyMap) []action {
-	present := func(m *lessonModel) bool { return m.c.deps.Present }
-	presenting := func(m *lessonModel) bool { return m.c.deps.Present && !m.details }
+	presenting := func(m *lessonModel) bool { return m.presenting() }
 	details := func(m *lessonModel) bool { return m.c.deps.Present && m.details }
 	finished := func(m *lessonModel) bool { return m.finished() }
-	// Presenter mode's "next": PgDn and space are both a click.
-	click := key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("PgDn/space", "next"))
 	detailsKey := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details"))
+	backKey := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "presenter view"))
 	rows := []action{
-		{binding: &k.Forward, do: keyless(lessonModel.forward), group: groupMove, short: 1, card: "→ or PgDn: next step"},
-		{binding: &click, present: 1},
+		{binding: &k.Forward, do: keyless(lessonModel.forward), group: groupMove, short: 1, present: 1, details: 1, card: "→ or PgDn: next step"},
 		{binding: &k.Next, when: finished, do: keyless(lessonModel.forward)},
 		{binding: &k.Retry, when: func(m *lessonModel) bool { return m.finished() && m.hasQuiz() }, do: lessonModel.retryQuiz},
-		{binding: &k.Play, when: present, do: keyless(lessonModel.forward)}, // a click is a step
-		{binding: &k.Back, do: keyless(lessonModel.back), group: groupMove, short: 2, present: 2, card: "← or PgUp: back"},
-		{binding: &k.Play, do: keyless(lessonModel.togglePlay), group: groupMove, short: 3, card: "space: play"},
-		{binding: &k.More, do: lessonModel.toggleMore, group: groupLook, short: 4, card: "m: more"},
+		{binding: &k.Back, do: keyless(lessonModel.back), group: groupMove, short: 2, present: 2, details: 2, card: "← or PgUp: back"},
+		{binding: &k.Play, do: keyless(lessonModel.togglePlay), group: groupMove, short: 3, present: 3, details: 4, card: "space: play"},
+		{binding: &k.More, do: lessonModel.toggleMore, group: groupLook, short: 4, details: 5, card: "m: more"},
 		{binding: &k.NextPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(+1) }, group: groupMove},
 		{binding: &k.PrevPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(-1) }, group: groupMove},
 		{binding: &k.Restart, do: lessonModel.restart, group: groupMove},
 		{binding: &k.Next, group: groupMove},
 		{binding: &k.View, do: lessonModel.switchPicture, group: groupLook, short: 8},
-		{binding: &k.Focus, when: presenting, do: lessonModel.showDetails},
-		{binding: &detailsKey, present: 5},
+		{binding: &detailsKey, when: presenting, do: lessonModel.showDetails, present: 4},
+		{binding: &backKey, when: details, do: lessonModel.hideDetails, details: 3},
 		{binding: &k.Focus, do: lessonModel.switchFocus, group: groupLook},
 		{binding: &k.Up, do: lessonModel.scroll, group: groupLook},
 		{binding: &k.Down, do: lessonModel.scroll, group: groupLook},
 		{binding: &k.Faster, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(+1) }, group: groupLook},
 		{binding: &k.Slower, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(-1) }, group: groupLook},
-		{binding: &k.Glossary, group: groupLearn, short: 6, present: 6, card: "g: glossary"},
+		{binding: &k.Glossary, group: groupLearn, short: 6, present: 8, details: 7, card: "g: glossary"},
 		{binding: &k.Faults, do: lessonModel.openMenu, group: groupLearn, short: 9},
 	}
 	for i := range k.FaultKeys {
@@ -71,11 +94,10 @@ func actions(k *keyMap) []action {
 			do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.inject(f.kind) }})
 	}
 	return append(rows,
-		action{binding: &k.Blank, group: groupLeave, short: 5, present: 3},
-		action{binding: &k.Lessons, when: details, do: lessonModel.hideDetails},
-		action{binding: &k.Lessons, do: lessonModel.leave, group: groupLeave, short: 10, present: 7},
-		action{binding: &k.Help, group: groupLeave, short: 7, present: 4},
-		action{binding: &k.Quit, group: groupLeave, short: 11, present: 8},
+		action{binding: &k.Blank, group: groupLeave, short: 5, present: 6, details: 6},
+		action{binding: &k.Lessons, do: lessonModel.leave, group: groupLeave, short: 10, present: 5, details: 9},
+		action{binding: &k.Help, group: groupLeave, short: 7, present: 7, details: 8},
+		action{binding: &k.Quit, group: groupLeave, short: 11, present: 9, details: 10},
 		action{binding: &k.Abort, group: groupLeave},
 	)
 }
@@ -174,12 +196,14 @@ func (m lessonModel) toggleMore(tea.KeyMsg) (lessonModel, tea.Cmd) {
 // showDetails and hideDetails switch presenter mode between the
 // presenter's screen and the full lesson screen.
 func (m lessonModel) showDetails(tea.KeyMsg) (lessonModel, tea.Cmd) {
-	m.details = true // the full screen first; tab again moves the focus
+	m.details = true
+	m.relayout()
 	return m, nil
 }
 
 func (m lessonModel) hideDetails(tea.KeyMsg) (lessonModel, tea.Cmd) {
 	m.details = false
+	m.relayout()
 	return m, nil
 }
 
@@ -197,12 +221,12 @@ func (m lessonModel) scroll(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 
 // shortHelp is the lesson screen's short help, in order of need (fitHelp
 // drops from the end, but always keeps ?).
-func shortHelp(rows []action, present bool) []key.Binding {
+func shortHelp(rows []action, mode helpMode) []key.Binding {
 	var out []key.Binding
 	for n := 1; ; n++ {
 		found := false
 		for _, a := range rows {
-			if (!present && a.short == n) || (present && a.present == n) {
+			if place := [...]int{a.short, a.present, a.details}[mode]; place == n {
 				out, found = append(out, *a.binding), true
 			}
 		}

@@ -84,7 +84,7 @@ func (m *lessonModel) countdown() tea.Cmd { return m.motion.count(m.countdownWan
 // crossing the wire. A frame crosses during its own stop, live, stepped
 // or replayed alike; afterwards it waits at the receiver until read.
 func (m *lessonModel) moving() bool {
-	if m.c.deps.Present || m.cursor < 0 || m.hist.puts(m.cursor) == sim.CarryNone {
+	if m.cursor < 0 || m.hist.puts(m.cursor) == sim.CarryNone {
 		return false
 	}
 	return m.now.Sub(m.shownAt) < m.travel()
@@ -97,7 +97,7 @@ func (m *lessonModel) moving() bool {
 // receiver's kernel already (loopback takes microseconds), so it is drawn
 // there, also when TCP_INFO says everything is acknowledged.
 func (m *lessonModel) crossing(i int) float64 {
-	if i != m.cursor || m.c.deps.Present {
+	if i != m.cursor {
 		return 1
 	}
 	steps := float64(m.now.Sub(m.shownAt)) / float64(m.travel()) * travelSteps
@@ -129,7 +129,7 @@ func (m *lessonModel) timerLeft(t sim.TCPInfo, at int) time.Duration {
 
 // countdownWanted reports whether a kernel timer runs down on screen.
 func (m *lessonModel) countdownWanted() bool {
-	if m.replaying() || m.c.deps.Present {
+	if m.replaying() {
 		return false
 	}
 	for _, side := range []sim.Side{sim.Client, sim.Server} {

@@ -134,32 +134,47 @@ func (m *lessonModel) partEnd(e sim.ScenarioEnded) (title, text string) {
 }
 
 // narrationLines draws the narration block: the headline, then the
-// narration wrapped to width, rows lines in all, the last cut with … if
-// the text is longer.
+// narration wrapped to a readable measure (at most 100 columns), rows
+// lines in all, the last cut with … if the text is longer. For a room
+// (presenter mode) the headline is in the title's colour with a line
+// under it, and the narration in bold.
 func (m *lessonModel) narrationLines(width, rows int) []string {
 	if width <= 0 {
 		return nil
 	}
 	st := m.c.styles
+	textW := min(width-2, measure)
+	pad := " "
 	title, text := m.stop.title, m.stop.text
-	head := " " + st.Bold.Render(ansi.Truncate(lessons.Plain(title), width-2, "…"))
+	plain := func(s ...string) string { return strings.Join(s, "") }
+	titleStyle, textStyle := st.Bold.Render, plain
+	if m.presenting() {
+		titleStyle, textStyle = st.Title.Render, st.Bold.Render
+	}
+	head := pad + titleStyle(ansi.Truncate(lessons.Plain(title), textW, "…"))
 	if m.stop.more != "" && !m.moreOpen {
-		if room := width - 2 - ansi.StringWidth(lessons.Plain(title)) - 12; room >= 0 {
+		if room := textW - ansi.StringWidth(lessons.Plain(title)) - 12; room >= 0 {
 			head += st.Muted.Render("  (m: more)")
 		}
 	}
 	out := []string{head}
+	if m.presenting() && rows > 3 {
+		out = append(out, "")
+	}
 	if text != "" {
 		text = lessons.Emphasize(text, func(s string) string { return st.Term.Render(s) })
-		wrapped := strings.Split(ansi.Wordwrap(text, width-2, ""), "\n")
-		if len(wrapped) > rows-1 {
-			wrapped = wrapped[:max(rows-1, 1)]
+		wrapped := strings.Split(ansi.Wordwrap(text, textW, ""), "\n")
+		if room := rows - len(out); len(wrapped) > room {
+			wrapped = wrapped[:max(room, 1)]
 			last := len(wrapped) - 1
-			wrapped[last] = ansi.Truncate(wrapped[last], width-3, "") + "…"
+			wrapped[last] = ansi.Truncate(wrapped[last], textW-1, "") + "…"
 		}
 		for _, l := range wrapped {
-			out = append(out, " "+l)
+			out = append(out, pad+textStyle(l))
 		}
+	}
+	if m.presenting() {
+		return append(out, "") // the room's screen gives the rest to the diagram
 	}
 	for len(out) < rows {
 		out = append(out, "")

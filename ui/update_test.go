@@ -585,17 +585,18 @@ func TestBlankScreen(t *testing.T) {
 	}
 }
 
-// TestPresenterMode: one idea per click and nothing moving: the narration
-// first, space steps like PgDn, frames are drawn where they go at once, a
-// prediction is a question for the room that the next click answers, and
-// nothing is scored; tab shows the whole screen, esc goes back.
+// TestPresenterMode: a room sees what the lesson is about: the state
+// panels, the wire with the step's frame crossing it, the narration and
+// the sequence diagram; a prediction is a question for the room, not
+// scored; space plays in real time as everywhere; the footer says what
+// tab and esc do, and they do it: tab shows the whole lesson screen and
+// tab again the room's, esc goes back to the lessons.
 func TestPresenterMode(t *testing.T) {
 	evs := recorded(t, sim.Synchronize)
 	hs := newHarness(t, 80, 24)
 	hs.m = newModel(t, Deps{Book: testBook(t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, Present: true})
 	hs.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s := hs.open("synchronize")
-	mia := slices.IndexFunc(evs, received(sim.Client, spdu.MIA))
 	hs.play(evs[:12]...) // the connect, shown as one step
 	l := &hs.m.lesson
 	hs.feed(evs[12]) // DT 0: the data's predictions are asked before it
@@ -609,26 +610,71 @@ func TestPresenterMode(t *testing.T) {
 	if l.score.answered != 0 || l.cursor != rec {
 		t.Fatalf("presenter mode scored a prediction (%d asked), cursor %d, want %d", l.score.answered, l.cursor, rec)
 	}
-	if l.motion.framing || l.moving() {
-		t.Fatal("a frame is animating in presenter mode")
+	if !l.moving() {
+		t.Fatal("DT 0's frame is not crossing the wire")
 	}
 	v := ansi.Strip(hs.m.View())
-	if contains(v, "Event log") || contains(v, "127.0.0.1") || !contains(v, lessons.Plain(l.lesson.Line(evs[12]))) {
-		t.Fatalf("the presenter's screen:\n%s", v)
+	for _, want := range []string{"V(M)=1 V(A)=1 V(R)=0", "TCP ESTABLISHED", "[GT+DT 0]", "Sequence diagram  (tab: details)",
+		lessons.Plain(l.lesson.Line(evs[12])), "space play/pause", "tab details"} {
+		if !contains(v, want) {
+			t.Fatalf("the presenter's screen lacks %q:\n%s", want, v)
+		}
 	}
-	_, before, _, _ := s.state()
+	if contains(v, "Event log") || contains(v, "Frame inspector") {
+		t.Fatalf("the presenter's screen shows the panes of the full screen:\n%s", v)
+	}
 	hs.key("space")
-	if _, steps, _, _ := s.state(); steps != before+1 || l.playing() {
-		t.Fatal("space did not step")
+	if paused, _, _, _ := s.state(); !l.playing() || paused {
+		t.Fatal("space did not play the run")
 	}
-	_ = mia
+	hs.key("space")
 	hs.key("tab")
-	if !contains(hs.m.View(), "Event log") {
-		t.Fatal("tab did not show the whole screen")
+	if v := ansi.Strip(hs.m.View()); !contains(v, "Event log") || !contains(v, "tab presenter view") {
+		t.Fatalf("tab did not show the whole screen, saying how to go back:\n%s", v)
 	}
-	hs.key("esc")
-	if hs.m.screen != lessonScreen || contains(hs.m.View(), "Event log") {
-		t.Fatal("esc did not go back to the presenter's screen")
+	hs.key("tab")
+	if v := ansi.Strip(hs.m.View()); contains(v, "Event log") || !contains(v, "Sequence diagram") {
+		t.Fatalf("tab did not go back to the presenter's screen:\n%s", v)
+	}
+	hs.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if !contains(ansi.Strip(hs.m.View()), "esc lessons") {
+		t.Fatal("the footer does not say what esc does")
+	}
+	for _, msg := range run(hs.key("esc")) {
+		hs.send(msg)
+	}
+	if hs.m.screen != pickerScreen {
+		t.Fatal("esc did not go back to the lessons")
+	}
+}
+
+// TestPresenterUsesTheScreen: at the end of each lesson's run, presenter
+// mode's screen has no more than three empty rows together at 80×24,
+// 100×30, 120×35 and 200×60: the diagram takes the height.
+func TestPresenterUsesTheScreen(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {120, 35}, {200, 60}} {
+		for _, id := range []string{"synchronize", "terminate"} {
+			hs := newHarness(t, size[0], size[1])
+			hs.m = newModel(t, Deps{Book: testBook(t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, Present: true, NoQuestions: true})
+			hs.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			l, _ := testBook(t).Lesson(id)
+			hs.open(id)
+			evs := recorded(t, l.Scenarios...)
+			hs.play(evs[:len(evs)-1]...) // the last step before the part's end
+			v := ansi.Strip(hs.m.View())
+			blank, worst := 0, 0
+			for _, row := range strings.Split(v, "\n") {
+				if strings.TrimSpace(row) == "" {
+					blank++
+					worst = max(worst, blank)
+				} else {
+					blank = 0
+				}
+			}
+			if worst > 3 {
+				t.Errorf("%s at %dx%d: %d empty rows together:\n%s", id, size[0], size[1], worst, v)
+			}
+		}
 	}
 }
 

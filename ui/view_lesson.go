@@ -24,13 +24,6 @@ func (m *lessonModel) view(help string) string {
 	case m.stage == stageQuiz:
 		lines = append(lines, m.quiz.view(m.c.styles, l.width, body)...)
 		return strings.Join(append(lines, help), "\n")
-	case m.c.deps.Present && !m.details:
-		if m.stage == stageAsking {
-			lines = append(lines, m.ask.view(m.c.styles, true, l.width, body)...)
-		} else {
-			lines = append(lines, m.presentLines(l.width, body)...)
-		}
-		return strings.Join(append(lines, help), "\n")
 	}
 	lines = append(lines, m.endpointLines(l.width, l.height)...)
 	if l.wire {
@@ -54,10 +47,11 @@ func (m *lessonModel) view(help string) string {
 		return strings.Join(append(lines, help), "\n")
 	}
 	lines = append(lines, m.stop.lines...)
+	bottom := l.bottom + l.narration - len(m.stop.lines) // a room's narration takes the rows it needs
 	if m.moreOpen && m.stop.more != "" {
-		lines = append(lines, m.moreLines(l.width, l.bottom)...)
+		lines = append(lines, m.moreLines(l.width, bottom)...)
 	} else {
-		lines = append(lines, m.panes(l.width, l.bottom)...)
+		lines = append(lines, m.panes(l.width, bottom)...)
 	}
 	lines = append(lines, help)
 	return strings.Join(lines, "\n")
@@ -262,7 +256,9 @@ func (m *lessonModel) panes(width, height int) []string {
 		if (c.kind == kindInspector) == (m.focus == paneInspector) && len(m.lay.cols) > 1 {
 			title = st.PaneOn.Render(name)
 		}
-		if len(m.lay.cols) == 1 {
+		if m.presenting() {
+			title = st.Pane.Render(name) + st.Muted.Render("  (tab: details)")
+		} else if len(m.lay.cols) == 1 {
 			other := "frame inspector"
 			if c.kind == kindInspector {
 				other = "event log"
