@@ -226,8 +226,9 @@ func (m *Model) open(id string) tea.Cmd { return m.openAt(id, 0) }
 func (m *Model) resume(r resume) tea.Cmd {
 	cmd := m.openAt(r.id, r.part)
 	if r.step > 1 {
-		m.lesson.resumeTo, m.lesson.carried = r.step, r.preds
+		m.lesson.resumeTo, m.lesson.resumePart, m.lesson.resumeNote = r.step, m.lesson.first, noteResumed
 	}
+	m.lesson.carried = r.preds
 	return cmd
 }
 

@@ -12,24 +12,26 @@ import (
 // PgDn and PgUp (some also . or b to blank the screen): those alone step
 // through a whole lesson and on to the next one.
 type keyMap struct {
-	Forward  key.Binding
-	Back     key.Binding
-	Play     key.Binding
-	NextPart key.Binding
-	PrevPart key.Binding
-	Next     key.Binding // at a lesson's end: open the next lesson
-	Retry    key.Binding // at a lesson's end: take the quiz again
-	Restart  key.Binding
-	Faster   key.Binding
-	Slower   key.Binding
-	View     key.Binding
-	Focus    key.Binding
-	Up       key.Binding
-	Down     key.Binding
-	Glossary key.Binding
-	More     key.Binding // the longer why of the step on screen
-	Faults   key.Binding
-	Blank    key.Binding
+	Forward key.Binding
+	Back    key.Binding
+	// A step number typed, then enter, goes to that step of the part.
+	StepDigit, GoToStep, Unstep key.Binding
+	Play                        key.Binding
+	NextPart                    key.Binding
+	PrevPart                    key.Binding
+	Next                        key.Binding // at a lesson's end: open the next lesson
+	Retry                       key.Binding // at a lesson's end: take the quiz again
+	Restart                     key.Binding
+	Faster                      key.Binding
+	Slower                      key.Binding
+	View                        key.Binding
+	Focus                       key.Binding
+	Up                          key.Binding
+	Down                        key.Binding
+	Glossary                    key.Binding
+	More                        key.Binding // the longer why of the step on screen
+	Faults                      key.Binding
+	Blank                       key.Binding
 	// Fault shortcuts, from the fault table: capitals, so that they are
 	// never hit by accident next to navigation keys; the menu (f)
 	// explains each.
@@ -69,6 +71,9 @@ func newKeyMap() keyMap {
 	return keyMap{
 		Forward:   key.NewBinding(key.WithKeys("right", "n", "pgdown", "l"), key.WithHelp("→/PgDn", "next")),
 		Back:      key.NewBinding(key.WithKeys("left", "p", "pgup", "h"), key.WithHelp("←/PgUp", "back")),
+		StepDigit: key.NewBinding(key.WithKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("12 enter", "go to step 12")),
+		GoToStep:  key.NewBinding(key.WithKeys("enter")),
+		Unstep:    key.NewBinding(key.WithKeys("backspace")),
 		Play:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "play/pause")),
 		NextPart:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next part")),
 		PrevPart:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous part")),

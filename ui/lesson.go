@@ -54,12 +54,15 @@ type lessonModel struct {
 	// resumeTo is the step of the first part the run is replayed up to,
 	// at once, when the learner continues where they left off (0: none);
 	// carried is the predictions' score from before it.
-	resumeTo int
-	carried  progress.Score
-	resumed  string // said above the narration of the step resumed at, until the cursor moves
-	speed    float64
-	now      time.Time // the clock at the last message: View draws from it
-	hint     string    // a one-line note about the last key, cleared by the next
+	resumeTo   int
+	resumePart int
+	resumeNote string // what the screen says when it gets there (noteResumed, noteJumped)
+	carried    progress.Score
+	resumed    string // said above the narration of the step resumed at, until the cursor moves
+	jump       string // the digits of a step number typed, until enter
+	speed      float64
+	now        time.Time // the clock at the last message: View draws from it
+	hint       string    // a one-line note about the last key, cleared by the next
 
 	stop     stop   // what the step on screen says
 	lay      layout // the screen's geometry at its size
@@ -93,7 +96,7 @@ func (m *lessonModel) replaying() bool { return m.cursor < m.shown }
 func (m *lessonModel) start() tea.Cmd {
 	m.hist = history{}
 	m.cursor, m.shown, m.shownAt = -1, -1, m.now
-	m.want, m.hint, m.gathering, m.expanded = 0, "", -1, nil
+	m.want, m.hint, m.gathering, m.expanded, m.jump = 0, "", -1, nil, ""
 	m.score = newScore()
 	m.quiz = newQuiz(m.lesson.Quiz())
 	m.autoplay = m.autoplay || m.playing()

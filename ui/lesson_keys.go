@@ -66,7 +66,10 @@ func actions(k *keyMap) []action {
 	finished := func(m *lessonModel) bool { return m.finished() }
 	detailsKey := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "details"))
 	backKey := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "presenter view"))
+	typing := func(m *lessonModel) bool { return m.jump != "" }
 	rows := []action{
+		{binding: &k.GoToStep, when: typing, do: lessonModel.jumpToStep},
+		{binding: &k.Unstep, when: typing, do: lessonModel.untypeStep},
 		{binding: &k.Forward, do: keyless(lessonModel.forward), group: groupMove, short: 1, present: 1, details: 1, card: "→ or PgDn: next step"},
 		{binding: &k.Next, when: finished, do: keyless(lessonModel.forward)},
 		{binding: &k.Retry, when: func(m *lessonModel) bool { return m.finished() && m.hasQuiz() }, do: lessonModel.retryQuiz},
@@ -75,6 +78,7 @@ func actions(k *keyMap) []action {
 		{binding: &k.More, do: lessonModel.toggleMore, group: groupLook, short: 4, details: 5, card: "m: more"},
 		{binding: &k.NextPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(+1) }, group: groupMove},
 		{binding: &k.PrevPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(-1) }, group: groupMove},
+		{binding: &k.StepDigit, do: lessonModel.typeStep, group: groupMove},
 		{binding: &k.Restart, do: lessonModel.restart, group: groupMove},
 		{binding: &k.Next, group: groupMove},
 		{binding: &k.View, do: lessonModel.switchPicture, group: groupLook, short: 8},
@@ -128,6 +132,9 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	}
 	if m.hint != "" {
 		m.say("")
+	}
+	if !key.Matches(msg, k.StepDigit, k.GoToStep, k.Unstep) {
+		m.jump = "" // any other key cancels a step number being typed
 	}
 	for _, a := range m.c.actions {
 		if a.do != nil && key.Matches(msg, *a.binding) && (a.when == nil || a.when(&m)) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -24,19 +25,20 @@ func (m *lessonModel) arrived() tea.Cmd {
 	return tea.Batch(cmd, m.fastForward())
 }
 
-// fastForward replays the run, at once and asking nothing, up to the step
-// the learner had reached when they left (resumeTo), and then says where
-// it resumed. Paused, each step of the run happens as soon as it is asked
-// for: the pacing is skipped, not the steps.
+// fastForward replays the run, at once and asking nothing, up to step
+// resumeTo of part resumePart: where the learner had left off, or a step
+// they typed the number of. Then it says where it stopped. Paused, each
+// step of the run happens as soon as it is asked for: the pacing is
+// skipped, not the steps.
 func (m *lessonModel) fastForward() tea.Cmd {
 	var cmds []tea.Cmd
 	for m.resumeTo > 0 && m.gathering < 0 {
-		reached := m.cursor >= 0 && m.partAt(m.cursor) == m.first && m.stepNumber(m.cursor) >= m.resumeTo
-		if reached || m.link.done || m.cursor >= 0 && m.partAt(m.cursor) != m.first {
+		inPart := m.cursor >= 0 && m.partAt(m.cursor) == m.resumePart
+		reached := inPart && m.stepNumber(m.cursor) >= m.resumeTo
+		if reached || m.link.done || m.cursor >= 0 && m.partAt(m.cursor) > m.resumePart {
 			step := m.resumeTo
 			m.resumeTo = 0
-			m.resumed = fmt.Sprintf("Resumed where you left off, at step %d of %s: the steps before it ran again at once, without pacing.",
-				step, m.lesson.PartName(m.lesson.Scenarios[m.first]))
+			m.resumed = fmt.Sprintf(m.resumeNote, step, m.lesson.PartName(m.lesson.Scenarios[m.resumePart]))
 			m.restop()
 			return tea.Batch(append(cmds, m.saveProgress())...)
 		}
@@ -51,6 +53,67 @@ func (m *lessonModel) fastForward() tea.Cmd {
 		break
 	}
 	return tea.Batch(cmds...)
+}
+
+// Where a replay at once stops, it says why.
+const (
+	noteResumed = "Resumed where you left off, at step %d of %s: the steps before it ran again at once, without pacing."
+	noteJumped  = "Step %d of %s: the steps on the way to it ran at once, without pacing, and asked nothing."
+)
+
+// typeStep takes a digit of a step number to go to (enter goes).
+func (m lessonModel) typeStep(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
+	if len(m.jump) < 3 {
+		m.jump += msg.String()
+	}
+	m.say(fmt.Sprintf("Go to step %s of this part: enter (backspace to correct, any other key to cancel).", m.jump))
+	return m, nil
+}
+
+// untypeStep takes back the last digit typed.
+func (m lessonModel) untypeStep(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	m.jump = m.jump[:max(len(m.jump)-1, 0)]
+	if m.jump == "" {
+		m.say("")
+		return m, nil
+	}
+	return m.typeStep(tea.KeyMsg{})
+}
+
+// jumpToStep goes to the step of the current part whose number was typed:
+// back to it, as a replay, when it was shown already; on to it, at once,
+// when it is ahead.
+func (m lessonModel) jumpToStep(tea.KeyMsg) (lessonModel, tea.Cmd) {
+	n, _ := strconv.Atoi(m.jump)
+	m.jump = ""
+	if m.playing() {
+		m.setPlaying(false)
+	}
+	part := m.partAt(m.cursor)
+	if n < 1 {
+		m.say("Steps are numbered from 1.")
+		return m, nil
+	}
+	start := 0
+	if m.cursor >= 0 {
+		start = m.hist.recs[m.cursor].start
+	}
+	at := -1
+	for c := start; c <= m.shown && c < m.hist.len() && m.partAt(c) == part; c++ {
+		if m.stepNumber(c) == n {
+			at = c // the last record of the step: a run shown as one ends there
+		}
+	}
+	if at >= 0 {
+		m.moveTo(at)
+		return m, m.animate()
+	}
+	if m.finished() || m.link.done && m.shown == m.hist.len()-1 {
+		m.say(fmt.Sprintf("This part has no step %d.", n))
+		return m, nil
+	}
+	m.resumeTo, m.resumePart, m.resumeNote = n, part, noteJumped
+	return m, m.fastForward()
 }
 
 // catchUp shows, while playing, every record that has arrived, one after

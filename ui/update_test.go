@@ -773,3 +773,39 @@ func TestQuizSaysWhenTheRunFellShort(t *testing.T) {
 		t.Fatalf("the summary does not say which predictions the run never answered:\n%s", v)
 	}
 }
+
+// TestJumpToStep: a step number typed then enter goes to that step of
+// the part: back to it as a replay when it was shown, on to it at once,
+// asking nothing, when it is ahead; the screen says so.
+func TestJumpToStep(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	s.follow(evs)
+	l := &hs.m.lesson
+	hs.key("1")
+	hs.key("5")
+	if !contains(ansi.Strip(hs.m.View()), "Go to step 15 of this part") {
+		t.Fatalf("typing a step number does not say what enter will do:\n%s", ansi.Strip(hs.m.View()))
+	}
+	hs.key("enter")
+	for guard := 0; l.resumeTo > 0 && guard < 200; guard++ {
+		hs.pump(s)
+	}
+	if l.cursor < 0 || l.stepNumber(l.cursor) != 15 || l.stage != stageStepping || l.score.put != 0 {
+		t.Fatalf("after 15 enter: step %d, stage %v, %d predictions asked", l.stepNumber(l.cursor), l.stage, l.score.put)
+	}
+	if v := ansi.Strip(hs.m.View()); !contains(v, "Step 15 of Synchronize: the steps on the way") || !contains(v, "· step 15") {
+		t.Fatalf("the screen does not say it went to step 15:\n%s", v)
+	}
+	hs.key("3")
+	hs.key("enter")
+	if l.stepNumber(l.cursor) != 3 || !l.replaying() {
+		t.Fatalf("3 enter: step %d, replaying %v", l.stepNumber(l.cursor), l.replaying())
+	}
+	hs.key("9")
+	hs.key("right") // any other key cancels the number
+	if l.jump != "" || l.stepNumber(l.cursor) != 4 {
+		t.Fatalf("a number typed then → : jump %q, step %d", l.jump, l.stepNumber(l.cursor))
+	}
+}
