@@ -118,7 +118,9 @@ var factTable = []fact{
 		return string(f.main.CallingRef), f.has(spdu.PCallingRef)
 	}},
 	{"called", "the Called SS-user Reference (the server's)", func(f facts) (string, bool) { return string(f.main.CalledRef), f.has(spdu.PCalledRef) }},
-	{"common", "the Common Reference both sides share", func(f facts) (string, bool) { return string(f.main.CommonRef), f.has(spdu.PCommonRef) }},
+	{"common", "the Common Reference both sides share, with the time it names", func(f facts) (string, bool) {
+		return readableRef(string(f.main.CommonRef)), f.has(spdu.PCommonRef)
+	}},
 	{"activity", "the Activity Identifier (AS), or in AR the new one", func(f facts) (string, bool) { return string(f.main.Activity), f.has(spdu.PActivity) }},
 	{"oldactivity", "in AR, the activity it resumes", func(f facts) (string, bool) { return string(f.main.OldActivity), f.has(spdu.POldActivity) }},
 	{"resumefrom", "in AR, where the activity goes on: after a sync point, or from its start", func(f facts) (string, bool) {
@@ -278,6 +280,17 @@ func PlainError(err error) string {
 		msg = msg[i+2:]
 	}
 	return msg
+}
+
+// readableRef says what a Common Reference that is a UTC time (as the
+// client makes it, YYMMDDhhmmssZ) stands for: "261206083000Z (UTC
+// 2026-12-06 08:30:00)". Any other reference is left as it is.
+func readableRef(ref string) string {
+	t, err := time.Parse("060102150405Z", ref)
+	if err != nil {
+		return ref
+	}
+	return fmt.Sprintf("%s (UTC %s)", ref, t.Format("2006-01-02 15:04:05"))
 }
 
 // SeqList writes data packet numbers as "0 1 2", or "none".

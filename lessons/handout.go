@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sessionlab/sim"
+	"sessionlab/sim/spdu"
 )
 
 // A handout is what a real run of a lesson did, written for a course
@@ -44,7 +45,7 @@ func WriteHandouts(ctx context.Context, w io.Writer, b *Book, only *Lesson, form
 		if only != nil && only != l {
 			continue
 		}
-		evs, err := Rehearse(ctx, l, seed)
+		evs, err := rehearseAt(ctx, l, seed, time.Now().UTC().Truncate(time.Second))
 		if err != nil {
 			return err
 		}
@@ -111,28 +112,19 @@ func markdown(b *strings.Builder, l *Lesson, evs []sim.Event) {
 		if f := factsOf(ev); f.isFrame {
 			frame = f.name.String()
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | **%s** %s |\n", Offset(h.Paced-start), h.Side, frame,
-			cell(Plain(l.Line(ev))), cell(Plain(l.Narration(ev))))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", Offset(h.Paced-start), h.Side, frame, cell(Plain(l.Line(ev))))
 	}
 	b.WriteString("## Sequence diagram\n\n```mermaid\n")
 	mermaid(b, l, evs)
 	b.WriteString("```\n")
+	// The questions come without their answers, for a class to answer
+	// first; the answer key is on a page of its own at the end.
 	if len(l.predictions) > 0 {
 		b.WriteString("\n## Predict, then watch\n\n")
-		for _, p := range l.predictions {
-			fmt.Fprintf(b, "- %s", cell(p.Question))
-			for _, ev := range evs {
-				if p.Matches(ev) {
-					v, c := p.Answer(ev)
-					if c >= 0 {
-						v = p.Choices[c].Text
-					}
-					fmt.Fprintf(b, " *This run:* %s", cell(v))
-					break
-				}
-			}
-			if p.Why != "" {
-				fmt.Fprintf(b, " %s", cell(p.Why))
+		for i, p := range l.predictions {
+			fmt.Fprintf(b, "%d. %s\n", i+1, cell(p.Question))
+			for _, c := range p.Choices {
+				fmt.Fprintf(b, "   - [ ] %s\n", cell(c.Text))
 			}
 			b.WriteString("\n")
 		}
@@ -141,15 +133,31 @@ func markdown(b *strings.Builder, l *Lesson, evs []sim.Event) {
 		b.WriteString("\n## Quiz\n\n")
 		for i, q := range l.quiz {
 			fmt.Fprintf(b, "%d. %s\n", i+1, cell(q.Ask))
-			for k, c := range q.Choices {
-				mark := " "
-				if k == q.Right {
-					mark = "x"
-				}
-				fmt.Fprintf(b, "   - [%s] %s\n", mark, cell(c))
+			for _, c := range q.Choices {
+				fmt.Fprintf(b, "   - [ ] %s\n", cell(c))
 			}
-			fmt.Fprintf(b, "\n   %s\n\n", cell(Plain(q.Explain)))
+			b.WriteString("\n")
 		}
+	}
+	if len(l.predictions)+len(l.quiz) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## Answer key: %s\n\n", l.Title)
+	for i, p := range l.predictions {
+		answer := "this run never got there"
+		for _, ev := range evs {
+			if p.Matches(ev) {
+				v, c := p.Answer(ev)
+				if answer = v; c >= 0 {
+					answer = p.Choices[c].Text
+				}
+				break
+			}
+		}
+		fmt.Fprintf(b, "- Prediction %d: %s (this run). %s\n", i+1, cell(answer), cell(p.Why))
+	}
+	for i, q := range l.quiz {
+		fmt.Fprintf(b, "- Quiz %d: %s %s\n", i+1, cell(q.Choices[q.Right]), cell(Plain(q.Explain)))
 	}
 }
 
@@ -160,11 +168,15 @@ func cell(s string) string {
 }
 
 // mermaid writes a Mermaid sequenceDiagram of the run: one arrow per
-// frame, TCP's own handshake, FIN and RST dashed, and notes for the
-// parts, faults and aborts.
+// frame, each with its time in the part, TCP's own handshake, FIN and RST
+// dashed, and notes for the parts, where the server commits and the
+// client learns what is confirmed, the faults and the aborts.
 func mermaid(b *strings.Builder, l *Lesson, evs []sim.Event) {
 	b.WriteString("sequenceDiagram\n    participant C as client\n    participant S as server\n")
+	var start time.Duration
+	var at time.Duration // the event's time, for its arrow
 	arrow := func(side sim.Side, dashed, lost bool, text string) {
+		text = Offset(at-start) + " " + text
 		from, to := "C", "S"
 		if side == sim.Server {
 			from, to = "S", "C"
@@ -198,9 +210,19 @@ func mermaid(b *strings.Builder, l *Lesson, evs []sim.Event) {
 	for _, ev := range evs {
 		h := ev.Head()
 		lost := lostIDs[h.ID]
+		at = h.Paced
 		switch e := ev.(type) {
 		case sim.ScenarioStarted:
+			start = h.Paced
 			fmt.Fprintf(b, "    Note over C,S: %s\n", mermaidText(l.PartName(h.Scenario)))
+		case sim.Committed:
+			fmt.Fprintf(b, "    Note right of S: commits %s\n", SeqList(e.Seqs))
+		case sim.CommitFailed:
+			fmt.Fprintf(b, "    Note right of S: cannot commit %s\n", SeqList(e.Seqs))
+		case sim.Received:
+			if m, ok := e.Frame.Main(); ok && h.Side == sim.Client && (m.Kind == spdu.MIA || m.Kind == spdu.MAA) {
+				fmt.Fprintf(b, "    Note left of C: confirmed %s\n", SeqList(h.Log.Confirmed))
+			}
 		case sim.Dialed:
 			arrow(sim.Client, true, false, "TCP handshake (SYN, SYN-ACK, ACK)")
 		case sim.Sent:
@@ -294,6 +316,7 @@ var (
 	transportRe = regexp.MustCompile(`\b0x[0-9a-f]{4}\b`)
 	sessionRe   = regexp.MustCompile(`\b(client|server)-[0-9a-f]{4}\b`)
 	commonRe    = regexp.MustCompile(`\b\d{12}Z\b`)
+	dateRe      = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\b`)
 )
 
 // stabilize replaces in out what differs between two runs: every port
@@ -319,5 +342,6 @@ func stabilize(out string, evs []sim.Event) string {
 	out = transportRe.ReplaceAllString(out, "0xREF")
 	out = sessionRe.ReplaceAllString(out, "$1-REF")
 	out = commonRe.ReplaceAllString(out, "COMMON-REF")
+	out = dateRe.ReplaceAllString(out, "‹date›")
 	return out
 }

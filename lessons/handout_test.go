@@ -57,21 +57,34 @@ func firstDiff(a, b string) string {
 }
 
 // TestMarkdownHandout: the page has the intro, a row per step with its
-// narration, the diagram, the predictions with this run's answers, and
-// the quiz with its answers ticked.
+// headline (a short cell), the diagram with the steps' times and where
+// the server commits and the client learns what is confirmed, the
+// predictions and the quiz as questions with nothing ticked, and an
+// answer key after them with this run's answers and the quiz's.
 func TestMarkdownHandout(t *testing.T) {
 	l, _ := book(t).Lesson("synchronize")
 	md := handout(t, l, FormatMarkdown, true)
-	for _, want := range []string{"# Synchronize\n", "| time | side | frame | what happened |", "| client | GT+DT 0 | **Sending data packet 0",
-		"```mermaid\nsequenceDiagram", "C->>S: GT+MIP 1", "## Predict, then watch", "*This run:* 2: point 1 is confirmed", "## Quiz", "- [x] No: it is pacing"} {
+	for _, want := range []string{"# Synchronize\n", "| time | side | frame | what happened |", "| client | GT+DT 0 | Sending data packet 0 |",
+		"```mermaid\nsequenceDiagram", "C->>S: +T GT+MIP 1", "Note right of S: commits 0 1", "Note left of C: confirmed 0 1",
+		"## Predict, then watch", "## Quiz", "   - [ ] No: it is pacing", "## Answer key: Synchronize",
+		"- Prediction 2: 2: point 1 is confirmed", "- Quiz 1: No: it is pacing"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the handout lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "[x]") || strings.Index(md, "## Answer key") < strings.Index(md, "## Quiz") {
+		t.Error("the handout ticks an answer, or gives the key before the questions")
+	}
+	for _, row := range strings.Split(md, "\n") {
+		if strings.HasPrefix(row, "| +") && len(strings.Fields(row)) > 30 {
+			t.Errorf("a table cell of %d words: %s", len(strings.Fields(row)), row)
 		}
 	}
 }
 
 // TestMermaidHandout: the diagram has one arrow per frame the engine
-// sent, TCP's FIN and RST dashed; and Mermaid's own renderer draws it,
+// sent, each with its time, TCP's FIN and RST dashed; and Mermaid's own
+// renderer draws it,
 // where mermaid-cli is installed (CI installs it).
 func TestMermaidHandout(t *testing.T) {
 	for _, id := range []string{"terminate", "recover"} {
@@ -91,7 +104,7 @@ func TestMermaidHandout(t *testing.T) {
 		if n := regexp.MustCompile(`(?m)^    [CS](->>|-x)[CS]: `).FindAllStringIndex(diagram, -1); len(n) != sent {
 			t.Errorf("%s: %d solid arrows for %d frames sent:\n%s", id, len(n), sent, diagram)
 		}
-		if !strings.Contains(diagram, "-->>S: TCP FIN") || !strings.Contains(diagram, "TCP RST") {
+		if !regexp.MustCompile(`-->>S: \+\d+\.\d{3}s TCP FIN`).MatchString(diagram) || !strings.Contains(diagram, "TCP RST") {
 			t.Errorf("%s: TCP's FIN and RST are not drawn dashed:\n%s", id, diagram)
 		}
 		renderMermaid(t, id, diagram)

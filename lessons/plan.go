@@ -46,7 +46,14 @@ func (p *Plans) For(l *Lesson) (map[sim.Scenario]int, error) {
 // manual clock counts the pacing instead of waiting for it. seed fixes the
 // session references (0: random ones). A scenario that fails is an error.
 func Rehearse(ctx context.Context, l *Lesson, seed uint64) ([]sim.Event, error) {
-	evs, _, err := sim.Record(ctx, sim.Config{Scenarios: l.Scenarios, Clock: sim.NewManualClock(time.Unix(0, 0)), Seed: seed})
+	return rehearseAt(ctx, l, seed, time.Unix(0, 0))
+}
+
+// rehearseAt is Rehearse with the manual clock starting at start: a
+// handout's run is dated when it is written, so that its references (a
+// common reference is a time) read as today, not as 1970.
+func rehearseAt(ctx context.Context, l *Lesson, seed uint64, start time.Time) ([]sim.Event, error) {
+	evs, _, err := sim.Record(ctx, sim.Config{Scenarios: l.Scenarios, Clock: sim.NewManualClock(start), Seed: seed})
 	if err != nil {
 		return nil, err
 	}
