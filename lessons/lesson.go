@@ -273,6 +273,10 @@ func Keys(ev sim.Event) []string {
 		}
 	case sim.Faulted:
 		verb += " " + e.Fault.String()
+		if e.None {
+			// There was no connection to act on: said apart, first.
+			return append([]string{side + " " + verb + " none", verb + " none"}, plainKeys(side, verb, note)...)
+		}
 	}
 	return plainKeys(side, verb, note)
 }

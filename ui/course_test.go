@@ -113,7 +113,11 @@ func TestCourseFitsOneSitting(t *testing.T) {
 		total += w.presses
 		words := slices.Clone(w.words)
 		slices.Sort(words)
-		report = append(report, fmt.Sprintf("%s %d presses, %d steps, words median %d max %d", l.ID, w.presses, len(words), words[len(words)/2], words[len(words)-1]))
+		sum := 0
+		for _, n := range words {
+			sum += n
+		}
+		report = append(report, fmt.Sprintf("%s %d presses, %d steps, %d words (median %d, max %d)", l.ID, w.presses, len(words), sum, words[len(words)/2], words[len(words)-1]))
 		if w.presses > 45 {
 			t.Errorf("%s takes %d presses, more than 45", l.ID, w.presses)
 		}
