@@ -256,7 +256,7 @@ func afterState(t sim.TCPInfo) string {
 		return "the kernel no longer holds the connection"
 	case sim.StateTimeWait:
 		if t.TimerLeft > 0 {
-			return "the kernel keeps the connection in TIME_WAIT for " + Duration(t.TimerLeft) + " more"
+			return "the kernel keeps the connection in TIME_WAIT, " + Duration(t.TimerLeft) + " left as it closed"
 		}
 		return "the kernel keeps the connection in TIME_WAIT"
 	}

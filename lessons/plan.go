@@ -11,9 +11,9 @@ import (
 
 // Plans counts how many steps each part of a lesson takes on its normal
 // path, guided (Lesson.Stops), for "step 12 of 20": by rehearsing the
-// lesson once, its
-// scenarios run on loopback on a manual clock, which takes a tenth of a
-// second or so (the looks at the kernel wait for its delayed ACKs).
+// lesson once as a guided learner steps it (RehearseGuided), which takes
+// a tenth of a second or so (the looks at the kernel wait for its delayed
+// ACKs).
 // The counts are kept, so that many learners in one process rehearse
 // each lesson once. The zero value is ready to use.
 type Plans struct {
@@ -30,7 +30,7 @@ func (p *Plans) For(l *Lesson) (map[sim.Scenario]int, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	evs, err := Rehearse(ctx, l, 0)
+	evs, err := RehearseGuided(ctx, l)
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +40,29 @@ func (p *Plans) For(l *Lesson) (map[sim.Scenario]int, error) {
 	}
 	p.got[l.ID] = counts
 	return counts, nil
+}
+
+// RehearseGuided runs l's scenarios for real on loopback as a guided
+// learner steps them (sim.RecordStepped): paused, a step at a time, each
+// taken at once. Events that happen side by side come in the order the
+// guided screen shows them, which a manual clock may order otherwise, so
+// the step counts are the screen's. A scenario that fails is an error.
+func RehearseGuided(ctx context.Context, l *Lesson) ([]sim.Event, error) {
+	evs, err := sim.RecordStepped(ctx, sim.Config{Scenarios: l.Scenarios})
+	if err != nil {
+		return nil, err
+	}
+	return evs, scenarioErr(evs)
+}
+
+// scenarioErr is the failure of the first scenario of evs that failed.
+func scenarioErr(evs []sim.Event) error {
+	for _, ev := range evs {
+		if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil {
+			return fmt.Errorf("the %v scenario failed: %v", end.Scenario, end.Err)
+		}
+	}
+	return nil
 }
 
 // Rehearse runs l's scenarios for real on loopback at full speed: a
@@ -57,10 +80,5 @@ func rehearseAt(ctx context.Context, l *Lesson, seed uint64, start time.Time) ([
 	if err != nil {
 		return nil, err
 	}
-	for _, ev := range evs {
-		if end, ok := ev.(sim.ScenarioEnded); ok && end.Err != nil {
-			return nil, fmt.Errorf("the %v scenario failed: %v", end.Scenario, end.Err)
-		}
-	}
-	return evs, nil
+	return evs, scenarioErr(evs)
 }

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"slices"
+	"strings"
 
 	"sessionlab/sim"
 )
@@ -20,6 +21,7 @@ const (
 	runTransfer  = "transfer"  // data and sync points
 	runResend    = "resend"    // what was never confirmed, sent again
 	runClose     = "close"     // the release and TCP's close
+	runAbort     = "abort"     // a side's failed socket call and the abort it ends in
 )
 
 // isRunKind reports whether s is a kind of run a "## collapsed" section
@@ -38,6 +40,10 @@ func isRunKind(s string) bool {
 // fault, a refusal, a resynchronization says so by its note).
 func (l *Lesson) runKind(ev sim.Event) string {
 	h := ev.Head()
+	switch ev.(type) {
+	case sim.ConnError, sim.Aborted:
+		return runAbort
+	}
 	taught := l.texts["start "+h.Scenario.String()].collapse
 	if _, ok := ev.(sim.ScenarioStarted); ok {
 		if slices.Contains(taught, sim.PhaseOpen) {
@@ -82,6 +88,8 @@ func (l *Lesson) SameStop(prev, ev sim.Event) bool {
 	case b == "":
 		end, ok := ev.(sim.ScenarioEnded)
 		return ok && end.Err == nil && a == runClose
+	case a == runAbort:
+		return b == runAbort && prev.Head().Side == ev.Head().Side
 	case a == runStart:
 		return b == runOpen || b == runReconnect
 	case a == runTransfer || a == runResend:
@@ -99,6 +107,9 @@ func (l *Lesson) Collapsed(evs []sim.Event) (title, text string) {
 		return "", ""
 	}
 	kind := l.runKind(evs[0])
+	if kind == runAbort {
+		return l.abortStop(evs)
+	}
 	for _, ev := range evs {
 		if l.runKind(ev) == runResend {
 			kind = runResend
@@ -112,6 +123,25 @@ func (l *Lesson) Collapsed(evs []sim.Event) (title, text string) {
 		}
 	}
 	return "As before: " + kind, ""
+}
+
+// abortStop is what a side's failed socket calls and the abort they end
+// in say as one step: the abort's headline, then what failed, then the
+// abort's narration.
+func (l *Lesson) abortStop(evs []sim.Event) (title, text string) {
+	last := evs[len(evs)-1]
+	var failed []string
+	for _, ev := range evs {
+		if _, ok := ev.(sim.ConnError); ok {
+			failed = append(failed, Plain(l.Line(ev)))
+		}
+	}
+	title = l.Line(last)
+	text = strings.Join(failed, "; ")
+	if _, ok := last.(sim.Aborted); ok {
+		text += ". " + l.Narration(last)
+	}
+	return title, text
 }
 
 // Stops counts the steps a learner sees of each part of the run evs,

@@ -31,7 +31,8 @@ func (e *endpoint) closeWrite(due time.Duration) error {
 
 // close closes the socket; abortive sets linger 0 first, so the kernel
 // sends an RST and discards what is unsent. A plain close sends a FIN,
-// unless one went out already (closeWrite).
+// unless one went out already (closeWrite) or the peer's RST ended the
+// connection.
 func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 	if e.socket() == nil {
 		return nil // nothing to close: no turn taken, no event
@@ -48,7 +49,9 @@ func (e *endpoint) close(due time.Duration, abortive bool, note Note) error {
 	put := CarryRST
 	if !abortive {
 		put = CarryFIN
-		if e.r.wire.finSent(out) {
+		// Nothing goes out when a FIN went already, or when the peer reset
+		// the connection: its kernel has forgotten it, and so has ours.
+		if e.r.wire.finSent(out) || e.r.wire.rstSent(e.in()) {
 			put = CarryNone
 		}
 	}

@@ -36,3 +36,32 @@ func Record(ctx context.Context, cfg Config) ([]Event, []Unfired, error) {
 	}
 	return evs, s.Unfired(), s.Err()
 }
+
+// RecordStepped runs cfg as a guided learner does, paused, one step of
+// the run asked for after each event, and returns every event. The order
+// of events that happen side by side is the one a guided run shows,
+// which a manual clock (Record) may order otherwise: paused, a step jumps
+// the timeline to the action due first. It waits for nothing but the
+// kernel (a look for a delayed ACK).
+func RecordStepped(ctx context.Context, cfg Config) ([]Event, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.Pause()
+	ch, err := s.Start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var evs []Event
+	s.Step()
+	for ev := range ch {
+		evs = append(evs, ev)
+		s.Step()
+	}
+	s.Wait()
+	if err := ctx.Err(); err != nil {
+		return evs, err
+	}
+	return evs, s.Err()
+}

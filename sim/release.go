@@ -57,6 +57,9 @@ func (ss *serverSession) refuseRelease() error {
 // release with NF: an account of this session's work, true of this run
 // (the part that refuses a release sends no data).
 func resultOf(committed []uint32) string {
+	if len(committed) == 0 {
+		return "result: no data came in this session, so nothing to commit"
+	}
 	return fmt.Sprintf("result: %d data packets committed in this session", len(committed))
 }
 

@@ -404,7 +404,21 @@ func TestNegotiatedResultIsThisRuns(t *testing.T) {
 			info = string(s.Info)
 		}
 	}
-	if want := "result: 0 data packets committed in this session"; info != want {
+	if want := "result: no data came in this session, so nothing to commit"; info != want {
 		t.Fatalf("the result says %q, want %q", info, want)
+	}
+}
+
+// TestNoFINAfterAReset: in the abort, the server closes a connection the
+// client's RST has ended: nothing goes out (no FIN is drawn), as nothing
+// does on a socket whose kernel has forgotten the connection.
+func TestNoFINAfterAReset(t *testing.T) {
+	evs := simtest.Paced(t, Config{Scenarios: []Scenario{TerminateAbort}})
+	cl, ok := simtest.Find(evs, func(e Closed) bool { return e.Side == Server })
+	if !ok {
+		t.Fatalf("the server never closed: %v", simtest.Labels(evs))
+	}
+	if cl.Wire.Put != CarryNone {
+		t.Fatalf("the server's close after the client's RST put %v on the wire", cl.Wire.Put)
 	}
 }

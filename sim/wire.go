@@ -24,6 +24,7 @@ type wire struct {
 	accepted map[[2]netip.AddrPort]int // the latest connection the server accepted between them
 	q        map[pace.Flow][]*carried  // per direction: on the wire, in order
 	fin      map[pace.Flow]bool        // a FIN already went out this way
+	rst      map[pace.Flow]bool        // an RST went out this way: the connection is gone
 }
 
 // carried is one thing on the wire.
@@ -37,7 +38,7 @@ type carried struct {
 
 func newWire() *wire {
 	return &wire{conns: map[[2]netip.AddrPort]int{}, accepted: map[[2]netip.AddrPort]int{},
-		q: map[pace.Flow][]*carried{}, fin: map[pace.Flow]bool{}}
+		q: map[pace.Flow][]*carried{}, fin: map[pace.Flow]bool{}, rst: map[pace.Flow]bool{}}
 }
 
 func pair(a, b netip.AddrPort) [2]netip.AddrPort {
@@ -120,8 +121,11 @@ func (w *wire) put(f pace.Flow, what Carrier, name FrameName) *carried {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.q[f] = append(w.q[f], c)
-	if what == CarryFIN {
+	switch what {
+	case CarryFIN:
 		w.fin[f] = true
+	case CarryRST:
+		w.rst[f] = true
 	}
 	return c
 }
@@ -131,6 +135,13 @@ func (w *wire) finSent(f pace.Flow) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.fin[f]
+}
+
+// rstSent reports whether an RST went out on f.
+func (w *wire) rstSent(f pace.Flow) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.rst[f]
 }
 
 // settle records the ID of the event that put c on the wire (0: the event

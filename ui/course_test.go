@@ -40,7 +40,7 @@ func stepWords(l *lessonModel) int {
 // or from the summary before, it is one PgDn.
 func walkLesson(t *testing.T, hs *harness, l *lessons.Lesson, onAsk func(evs []sim.Event)) walk {
 	t.Helper()
-	evs := recorded(t, l.Scenarios...)
+	evs := recordedGuided(t, l.Scenarios...)
 	s := hs.open(l.ID)
 	s.follow(evs)
 	w := walk{presses: 1}

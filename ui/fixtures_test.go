@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"sync"
 	"testing"
@@ -33,7 +34,25 @@ func recorded(t testing.TB, scenarios ...sim.Scenario) []sim.Event {
 // recordedWith is recorded for any configuration, faults included.
 func recordedWith(t testing.TB, cfg sim.Config) []sim.Event {
 	t.Helper()
-	evs := simtest.Stable(simtest.Paced(t, cfg))
+	return settled(simtest.Stable(simtest.Paced(t, cfg)))
+}
+
+// recordedGuided runs scenarios as a guided learner steps them (see
+// sim.RecordStepped): events that happen side by side come in the order
+// the guided screen shows them, which a manual clock may order otherwise.
+func recordedGuided(t testing.TB, scenarios ...sim.Scenario) []sim.Event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), simtest.Within)
+	defer cancel()
+	evs, err := sim.RecordStepped(ctx, sim.Config{Scenarios: scenarios, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return settled(simtest.Stable(evs))
+}
+
+// settled sets the readings real time gives, as recorded says.
+func settled(evs []sim.Event) []sim.Event {
 	for i, ev := range evs {
 		switch e := ev.(type) {
 		case sim.Observed:

@@ -70,6 +70,7 @@ type lessonModel struct {
 	focus    pane
 	details  bool // presenter mode: the full lesson screen shows (tab)
 	moreOpen bool // the step's longer explanation shows in the panes' place (m)
+	moreTop  int  // its first line shown, when it is longer than the room
 	motion   motion
 
 	log   eventLog

@@ -5,6 +5,9 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"sessionlab/lessons"
 )
 
 // action is one key of the lesson screen: its binding, when it is
@@ -196,7 +199,7 @@ func (m lessonModel) toggleMore(tea.KeyMsg) (lessonModel, tea.Cmd) {
 		m.say("Nothing more about this step: its narration says it all.")
 		return m, nil
 	}
-	m.moreOpen = !m.moreOpen
+	m.moreOpen, m.moreTop = !m.moreOpen, 0
 	return m, nil
 }
 
@@ -214,9 +217,20 @@ func (m lessonModel) hideDetails(tea.KeyMsg) (lessonModel, tea.Cmd) {
 	return m, nil
 }
 
-// scroll moves the pane with the focus by a line.
+// scroll moves the pane with the focus by a line, or the step's longer
+// explanation when it is open.
 func (m lessonModel) scroll(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	up := key.Matches(msg, m.c.keys.Up)
+	if m.moreOpen {
+		if up {
+			m.moreTop = max(m.moreTop-1, 0)
+		} else {
+			text := ansi.Wordwrap(lessons.Plain(m.stop.more), min(m.lay.width-2, measure), "")
+			rows := m.lay.bottom - 2 // less its heading and the line saying where it is
+			m.moreTop = min(m.moreTop+1, max(strings.Count(text, "\n")+1-rows, 0))
+		}
+		return m, nil
+	}
 	if m.focus == paneInspector {
 		m.insp.scroll(up)
 		m.insp.refresh(&m)

@@ -160,8 +160,8 @@ func (m *lessonModel) runFacts() []string {
 			if e.Transit > 0 {
 				transit = append(transit, e.Transit)
 			}
-			if e.Note == sim.NoteDuplicate {
-				dups++
+			if mk, ok := e.Frame.Main(); ok && e.Note == sim.NoteDuplicate && mk.Kind == spdu.DT {
+				dups++ // a data packet dropped; a sync point confirmed again is no duplicate
 			}
 			if mk, ok := e.Frame.Main(); ok && e.Side == sim.Client && (mk.Kind == spdu.MIA || mk.Kind == spdu.MAA || mk.Kind == spdu.AEA) {
 				points++

@@ -809,3 +809,53 @@ func TestJumpToStep(t *testing.T) {
 		t.Fatalf("a number typed then → : jump %q, step %d", l.jump, l.stepNumber(l.cursor))
 	}
 }
+
+// TestSummaryCountsDroppedPackets: after the resume, the server drops DT
+// 2 and DT 3, which it had committed; MIP 2 it confirms again, which is
+// not a dropped duplicate. The summary says two.
+func TestSummaryCountsDroppedPackets(t *testing.T) {
+	hs := newHarness(t, 100, 40)
+	hs.m = newModel(t, Deps{Book: testBook(t), Start: hs.starter.start, Renderer: asciiRenderer(), Now: hs.clock.now, NoQuestions: true})
+	hs.send(tea.WindowSizeMsg{Width: 100, Height: 40})
+	hs.open("recover")
+	hs.play(recorded(t, sim.RecoverResync, sim.RecoverReconnect)...)
+	hs.finish()
+	if v := ansi.Strip(hs.m.View()); !contains(strings.Join(strings.Fields(v), " "), "dropped 2 duplicates it already had") {
+		t.Fatalf("the summary does not count the two dropped data packets:\n%s", v)
+	}
+}
+
+// TestMoreScrolls: a step's longer explanation that does not fit at
+// 80×24 says which lines show, and ↓ and ↑ move through it.
+func TestMoreScrolls(t *testing.T) {
+	evs := recorded(t, sim.Establish)
+	hs := newHarness(t, 80, 24)
+	hs.open("establish")
+	l := &hs.m.lesson
+	for _, p := range l.lesson.Predictions() {
+		l.score.asked[p] = true
+	}
+	cn := slices.IndexFunc(evs, sent(spdu.CN, 0))
+	hs.play(evs[:cn+1]...)
+	hs.key("m")
+	v := ansi.Strip(hs.m.View())
+	if !contains(v, "More about this step") || !contains(v, "↑/↓: lines 1–") {
+		t.Fatalf("the CN's longer explanation does not say it scrolls:\n%s", v)
+	}
+	hs.key("down")
+	if v := ansi.Strip(hs.m.View()); !contains(v, "↑/↓: lines 2–") {
+		t.Fatalf("↓ did not scroll it:\n%s", v)
+	}
+	for range 40 {
+		hs.key("down")
+	}
+	last := ansi.Strip(hs.m.View())
+	hs.key("down")
+	if v := ansi.Strip(hs.m.View()); v != last {
+		t.Fatal("↓ went on past the end")
+	}
+	hs.key("up")
+	if v := ansi.Strip(hs.m.View()); v == last {
+		t.Fatal("↑ did not scroll back")
+	}
+}

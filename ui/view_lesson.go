@@ -282,14 +282,21 @@ func (m *lessonModel) panes(width, height int) []string {
 // moreLines draws the step's longer explanation in the panes' place.
 func (m *lessonModel) moreLines(width, height int) []string {
 	st := m.c.styles
-	out := []string{" " + st.PaneOn.Render("More about this step") + st.Muted.Render("  (m closes)")}
+	head := " " + st.PaneOn.Render("More about this step") + st.Muted.Render("  (m closes)")
 	text := lessons.Emphasize(m.stop.more, func(s string) string { return st.Term.Render(s) })
-	for _, l := range strings.Split(ansi.Wordwrap(text, min(width-2, 100), ""), "\n") {
-		out = append(out, " "+l)
+	var body []string
+	for _, l := range strings.Split(ansi.Wordwrap(text, min(width-2, measure), ""), "\n") {
+		body = append(body, " "+l)
 	}
-	if len(out) > height {
-		out = append(out[:height-1], " "+st.Muted.Render("…"))
+	rows := height - 1
+	if len(body) > rows {
+		// Longer than the room: ↑ and ↓ scroll it, and the ends say so.
+		rows--
+		top := min(max(m.moreTop, 0), len(body)-rows)
+		head += st.Muted.Render(fmt.Sprintf("  ↑/↓: lines %d–%d of %d", top+1, top+rows, len(body)))
+		body = body[top : top+rows]
 	}
+	out := append([]string{head}, body...)
 	for len(out) < height {
 		out = append(out, "")
 	}

@@ -160,7 +160,7 @@ func describeValue(s *SPDU, p Param) string {
 
 func describeSync(s *SPDU) string {
 	if s.Kind == MAP {
-		return "the activity goes on (a MAP, not an AE)"
+		return "end of activity not indicated: a major sync point (MAP), not an activity end (AE)"
 	}
 	if s.SyncType&SyncNoConfirm != 0 {
 		return "no explicit confirmation asked"
