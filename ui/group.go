@@ -100,15 +100,33 @@ func (m *lessonModel) stopAfter(c int) int {
 }
 
 // stepNumber is which step of its part record c is, runs shown as one
-// counting once.
+// counting once, also when m opened one: the numbers after it stay those
+// the header's total counts.
 func (m *lessonModel) stepNumber(c int) int {
 	n := 0
 	for i := m.hist.recs[c].start; i <= c; i++ {
-		if i == c || m.hist.recs[i+1].group != m.hist.recs[i].group || m.expanded[m.hist.recs[i].group] {
+		if i == c || m.hist.recs[i+1].group != m.hist.recs[i].group {
 			n++
 		}
 	}
 	return n
+}
+
+// withinRun says where record c is in a run that m opened: "event 3 of
+// 11" ("" when c is not in one).
+func (m *lessonModel) withinRun(c int) string {
+	g := m.hist.recs[c].group
+	if !m.expanded[g] {
+		return ""
+	}
+	n := 0
+	for i := g; i < m.hist.len() && i <= m.shown && m.hist.recs[i].group == g; i++ {
+		n++
+	}
+	if n < 2 {
+		return ""
+	}
+	return fmt.Sprintf(", event %d of %d", c-g+1, n)
 }
 
 // expand shows the run at the cursor record by record again (m).

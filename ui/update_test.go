@@ -859,3 +859,35 @@ func TestMoreScrolls(t *testing.T) {
 		t.Fatal("↑ did not scroll back")
 	}
 }
+
+// TestExpandedRunKeepsStepNumbers: m opens a run shown as one step into
+// its events, each numbered within it; the steps after it keep the
+// numbers the part's total counts.
+func TestExpandedRunKeepsStepNumbers(t *testing.T) {
+	evs := recorded(t, sim.Synchronize)
+	hs := newHarness(t, 100, 30)
+	s := hs.open("synchronize")
+	s.follow(evs)
+	l := &hs.m.lesson
+	for _, p := range l.lesson.Predictions() {
+		l.score.asked[p] = true
+	}
+	hs.key("right")
+	hs.pump(s)
+	hs.key("right") // DT 0, the step after the connect shown as one
+	hs.pump(s)
+	if l.stepNumber(l.cursor) != 2 {
+		t.Fatalf("DT 0 is step %d", l.stepNumber(l.cursor))
+	}
+	hs.key("left")
+	hs.key("m")
+	if v := ansi.Strip(hs.m.View()); !contains(v, "step 1, event 1 of 12") {
+		t.Fatalf("the opened run does not number its events:\n%s", v)
+	}
+	for range 12 {
+		hs.key("right")
+	}
+	if v := ansi.Strip(hs.m.View()); l.stepNumber(l.cursor) != 2 || !contains(v, "· step 2 ") {
+		t.Fatalf("after the opened run, step %d:\n%s", l.stepNumber(l.cursor), v)
+	}
+}

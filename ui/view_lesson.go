@@ -120,13 +120,14 @@ func (m *lessonModel) where() string {
 	start := m.hist.recs[m.cursor].start
 	step := m.stepNumber(m.cursor)
 	total, known := m.link.plan[m.lesson.Scenarios[p]]
+	within := m.withinRun(m.cursor)
 	switch {
 	case m.hist.faultedSince(start, m.shown):
-		out = append(out, fmt.Sprintf("step %d (a fault changed the path)", step))
+		out = append(out, fmt.Sprintf("step %d%s (a fault changed the path)", step, within))
 	case known && step <= total:
-		out = append(out, fmt.Sprintf("step %d of %d", step, total))
+		out = append(out, fmt.Sprintf("step %d of %d%s", step, total, within))
 	default:
-		out = append(out, fmt.Sprintf("step %d", step))
+		out = append(out, fmt.Sprintf("step %d%s", step, within))
 	}
 	return strings.Join(out, " · ")
 }
