@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,11 +14,18 @@ import (
 	"sessionlab/sim"
 )
 
-// handout runs l as the transcript subcommand does (real sockets, a
-// manual clock: no pacing) and writes its handout.
+// handout runs l as the transcript subcommand does (Rehearse: real
+// sockets, a manual clock, a look at the kernel that waits for the ACK)
+// and writes its handout. A look made at once (runPaced) may or may not
+// find the ACK there yet, and two runs would differ by that.
 func handout(t *testing.T, l *Lesson, format string, stable bool) string {
 	t.Helper()
-	evs := runPaced(t, sim.Config{Scenarios: l.Scenarios, Seed: uint64(time.Now().UnixNano())})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	evs, err := Rehearse(ctx, l, uint64(time.Now().UnixNano()))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var b bytes.Buffer
 	if err := WriteHandout(&b, l, evs, format, stable); err != nil {
 		t.Fatal(err)
