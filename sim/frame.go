@@ -29,9 +29,16 @@ func (n FrameName) String() string {
 	return n.Kinds
 }
 
-// Short is the name without the GT that only carries a category 2 SPDU
-// ("DT 3", "MIP 1"): what the wire draws and --fault takes.
-func (n FrameName) Short() string { return strings.TrimPrefix(n.String(), "GT+") }
+// Short is the name without the category 0 SPDU (GT or PT) that only
+// leads a category 2 one ("DT 3", "MIA 1"): what the wire draws and
+// --fault takes.
+func (n FrameName) Short() string {
+	s := n.String()
+	if lead, rest, ok := strings.Cut(s, "+"); ok && (lead == "GT" || lead == "PT") {
+		return rest
+	}
+	return s
+}
 
 // nameOf names a frame from its protocol fields: the serial number of a
 // sync point is one. A data packet's number is not: its sender names it
@@ -63,16 +70,15 @@ func packetOf(info []byte) (uint32, bool) {
 	return uint32(n), err == nil
 }
 
-// gt is the GIVE TOKENS that carries a category 2 SPDU: it gives no
-// token, and is there because X.225 puts every category 2 SPDU after a
-// category 0 one in its TSDU.
-var gt = spdu.SPDU{Kind: spdu.GT}
-
-// cat2 returns the frame carrying s, after a GT when its category asks
-// for one.
+// cat2 returns the frame carrying s, after the category 0 SPDU X.225
+// puts before it (6.3.7) when it is of category 2: a GIVE TOKENS before a
+// request (DT, MIP, MAP, RS, AR, AE), a PLEASE TOKENS before an
+// acknowledgement (MIA, MAA, RA, AEA). Either one is empty: it gives or
+// asks for no token, and is there only because a category 2 SPDU never
+// travels alone.
 func cat2(s spdu.SPDU) spdu.Frame {
-	if s.Kind.Category() == spdu.Category2 {
-		return spdu.NewFrame(gt, s)
+	if lead := s.Kind.Leader(); lead != 0 {
+		return spdu.NewFrame(spdu.SPDU{Kind: lead}, s)
 	}
 	return spdu.NewFrame(s)
 }

@@ -19,8 +19,10 @@ const (
 	initialSerial = 1
 
 	// proposedUnits are the functional units the client asks for; the
-	// Recover lesson's second part adds Activity management.
-	proposedUnits = spdu.Duplex | spdu.Expedited | spdu.MinorSync | spdu.MajorSync |
+	// Recover lesson's second part adds Activity management. Never
+	// Expedited data: ISO 8073 class 0 has no expedited flow to carry it
+	// (X.225 6.4), and ISODE leaves it out of CN on such a transport.
+	proposedUnits = spdu.Duplex | spdu.MinorSync | spdu.MajorSync |
 		spdu.Resynchronize | spdu.NegotiatedRelease
 	// serverUnits are the functional units the server implements; it
 	// accepts the intersection with what is proposed.

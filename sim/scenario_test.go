@@ -135,6 +135,11 @@ func TestEstablishFacts(t *testing.T) {
 	if ac.Units != ProposedUnits&ServerUnits || ac.Units&spdu.Expedited != 0 {
 		t.Fatalf("accepted units %v from proposed %v", ac.Units, cn.Units)
 	}
+	// Class 0 has no expedited flow, so CN does not propose the unit
+	// (X.225 6.4; ISODE's ssapinitiate.c drops it on such a transport).
+	if cn.Units&spdu.Expedited != 0 {
+		t.Fatalf("CN proposes %v over a class 0 transport connection", cn.Units)
+	}
 	if s := acr.Sync; !s.Known || s.VM != InitialSerial || s.VA != InitialSerial || s.VR != 0 {
 		t.Fatalf("client sync vars after AC: %+v, want V(M) = V(A) = 1, V(R) = 0 (Table A-4)", s)
 	}

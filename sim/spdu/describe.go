@@ -33,8 +33,12 @@ func Describe(raw []byte) ([]Field, error) {
 	for i := range f.N {
 		s := &f.SPDUs[i]
 		pl, size, _ := readLI(raw, at+1)
-		fields = append(fields, Field{Offset: at, Len: 1 + size, Name: s.Kind.String(),
-			Value: fmt.Sprintf("SPDU, SI %d: %s; LI %d", raw[at], strings.ToLower(s.Kind.Name()), pl)})
+		value := fmt.Sprintf("SPDU, SI %d: %s; LI %d", raw[at], strings.ToLower(s.Kind.Name()), pl)
+		if i == 0 && f.N == 2 && pl == 0 {
+			// Why an SPDU that gives or asks for nothing is there at all.
+			value += fmt.Sprintf("; empty: X.225 6.3.7 puts a %v before the %v", s.Kind, f.SPDUs[1].Kind)
+		}
+		fields = append(fields, Field{Offset: at, Len: 1 + size, Name: s.Kind.String(), Value: value})
 		fields = append(fields, describeUnits(raw, at+1+size, pl, 1, s)...)
 		at += 1 + size + pl
 		if s.Kind == DT && len(s.Info) > 0 {

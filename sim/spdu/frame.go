@@ -9,7 +9,8 @@ import (
 // Frame is one TPKT as SessionLab writes and reads it: a class 0 TPDU
 // and, for a DT TPDU, the TSDU it carries, as at most two SPDUs. Basic
 // concatenation (X.225 6.3.7) allows no more: a category 1 SPDU travels
-// alone, and a category 2 SPDU always follows a category 0 one (GT).
+// alone, and a category 2 SPDU always follows a category 0 one: a GT, or
+// a PT before an acknowledgement (Kind.Leader).
 type Frame struct {
 	TPDU  TPDU
 	SPDUs [2]SPDU
@@ -59,9 +60,13 @@ func (f *Frame) checkTSDU() error {
 	case f.N == 0:
 		return nil
 	case f.N == 1 && f.SPDUs[0].Kind.Category() == Category2:
-		return errorf(ErrConcat, 0, "%v (category 2) must follow a GT in its TSDU", f.SPDUs[0].Kind)
+		k := f.SPDUs[0].Kind
+		return errorf(ErrConcat, 0, "%v must follow a %v in the same TSDU (X.225 6.3.7)", k, k.Leader().Name())
 	case f.N == 2 && (f.SPDUs[0].Kind.Category() != Category0 || f.SPDUs[1].Kind.Category() != Category2):
 		return errorf(ErrConcat, 0, "%v then %v: only a category 0 SPDU may lead, and only category 2 follow", f.SPDUs[0].Kind, f.SPDUs[1].Kind)
+	case f.N == 2 && f.SPDUs[0].Kind != f.SPDUs[1].Kind.Leader():
+		k := f.SPDUs[1].Kind
+		return errorf(ErrConcat, 0, "%v must follow a %v in the same TSDU, not a %v (X.225 6.3.7)", k, k.Leader().Name(), f.SPDUs[0].Kind.Name())
 	}
 	return nil
 }
@@ -150,10 +155,10 @@ func (f *Frame) decodeTSDU(b []byte, off int) error {
 	if len(b) == 0 {
 		return errorf(ErrConcat, off, "a DT TPDU with an empty TSDU")
 	}
-	// A TSDU led by SI 1 or 2 (GT, PT) with more after it begins with a
-	// category 0 SPDU; what follows is of category 2.
+	// A TSDU led by SI 1 or 2 (GT, PT) begins with a category 0 SPDU;
+	// what follows it is of category 2.
 	category := Category1
-	if b[0] == GT.SI() {
+	if b[0] == GT.SI() || b[0] == PT.SI() {
 		category = Category0
 	}
 	for i := 0; i < len(b); {

@@ -31,6 +31,9 @@ func FuzzDecode(f *testing.F) {
 		"03 00 00 09 02 f0 80 31 00",                // MIP without its GT
 		"03 00 00 0d 02 f0 80 01 00 01 00 01 00",    // three SPDUs
 		"03 00 00 0e 09 e0 00 00 12 34 00 c0 02 0b", // CR with a bad parameter length
+		"03 00 00 0e 02 f0 80 01 00 32 03 2a 01 31", // GT+MIA: an acknowledgement after a GIVE TOKENS
+		"03 00 00 0e 02 f0 80 02 00 01 00 64 61 74", // PT+DT: data after a PLEASE TOKENS
+		"03 00 00 0e 02 f0 80 02 00 32 03 2a 01 78", // PT+MIA with a serial number that is no digit
 	} {
 		f.Add(unhex(f, broken))
 	}

@@ -30,11 +30,13 @@ const (
 	AR                  // ACTIVITY RESUME
 	AE                  // ACTIVITY END
 	AEA                 // ACTIVITY END ACK
+	PT                  // PLEASE TOKENS
 )
 
 // Categories of SPDU (X.225 6.3.7): category 0 may lead a TSDU and be
 // followed by one of category 2, which never travels alone; category 1
-// is always alone in its TSDU.
+// is always alone in its TSDU. Which category 0 SPDU leads depends on
+// the category 2 one (Kind.Leader).
 const (
 	Category0 = 0
 	Category1 = 1
@@ -82,6 +84,7 @@ var kinds = [...]kindInfo{
 	NF: {8, Category1, "NF", "NOT FINISHED", "8.3.6, Table 16", []unit{pi(PUserData)}, 0},
 	AB: {25, Category1, "AB", "ABORT", "8.3.7, Table 17", []unit{pi(PDisconnect), pi(PUserData)}, 0},
 	GT: {1, Category0, "GT", "GIVE TOKENS", "8.3.14, Table 23", []unit{pi(PTokenItem)}, 0},
+	PT: {2, Category0, "PT", "PLEASE TOKENS", "8.3.15, Table 24", []unit{pi(PTokenItem), pi(PUserData)}, 0},
 	DT: {1, Category2, "DT", "DATA TRANSFER", "8.3.9, Table 18", nil, 0},
 	MIP: {49, Category2, "MIP", "MINOR SYNC POINT", "8.3.18, Table 25",
 		[]unit{pi(PSyncType), pi(PSerial), pi(PUserData)}, SetOf(PSerial)},
@@ -108,6 +111,23 @@ func (k Kind) SI() byte { return kinds[k].si }
 
 // Category returns k's category: 0, 1 or 2.
 func (k Kind) Category() int { return kinds[k].category }
+
+// Leader returns the category 0 SPDU that goes before k in its TSDU, by
+// X.225's basic concatenation (6.3.7): PLEASE TOKENS before an
+// acknowledgement (MIA, MAA, RA, AEA; X.225 also puts it before AIA, ADA,
+// CDA, ER and ED, which SessionLab does not speak), GIVE TOKENS before
+// every other category 2 SPDU (DT, MIP, MAP, RS, AS, AR, AE). ISODE
+// writes the pairs so (ssapwrite.c) and refuses a TSDU with another pair.
+// It returns 0 for a kind that is not of category 2.
+func (k Kind) Leader() Kind {
+	switch {
+	case !k.Valid() || k.Category() != Category2:
+		return 0
+	case k == MIA || k == MAA || k == RA || k == AEA:
+		return PT
+	}
+	return GT
+}
 
 // String returns the SPDU's abbreviation ("CN").
 func (k Kind) String() string {

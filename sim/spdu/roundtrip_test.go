@@ -38,8 +38,8 @@ func randomFrame(r *rand.Rand) Frame {
 	if k == DT {
 		s.Info = randomBytes(r, 0, 300)
 	}
-	if k.Category() == Category2 {
-		return NewFrame(SPDU{Kind: GT}, s)
+	if lead := k.Leader(); lead != 0 {
+		return NewFrame(SPDU{Kind: lead}, s)
 	}
 	return NewFrame(s)
 }

@@ -25,7 +25,9 @@ func dtHeader(n int) string {
 	return fmt.Sprintf("03 00 %02x %02x 02 f0 80 ", l>>8, l&0xff)
 }
 
-var gt = SPDU{Kind: GT}
+// gt and pt are the empty category 0 SPDUs that lead a category 2 one
+// (X.225 6.3.7): GT before a request, PT before an acknowledgement.
+var gt, pt = SPDU{Kind: GT}, SPDU{Kind: PT}
 
 var vectors = []vector{
 	// ISO 8073 13.3: CR, LI 9: E0, DST-REF 0000, SRC-REF 1234, class 0,
@@ -82,20 +84,25 @@ var vectors = []vector{
 	// explicitly), PI 42 Serial Number "1" (IA5).
 	{"GT+MIP", NewFrame(gt, SPDU{Kind: MIP, SyncType: SyncConfirm, Serial: 1}.With(PSyncType, PSerial)),
 		dtHeader(10) + "01 00 31 06 0f 01 00 2a 01 31"},
-	// 8.3.19, Table 26: MIA (SI 50), Serial Number "1".
-	{"GT+MIA", NewFrame(gt, SPDU{Kind: MIA, Serial: 1}.With(PSerial)), dtHeader(7) + "01 00 32 03 2a 01 31"},
+	// 8.3.15, Table 24: PT (SI 2, no parameters), then 8.3.19, Table 26:
+	// MIA (SI 50), Serial Number "1". An acknowledgement follows a PLEASE
+	// TOKENS (X.225 6.3.7), as ISODE writes it: 02 00 32 03 2a 01 31.
+	{"PT+MIA", NewFrame(pt, SPDU{Kind: MIA, Serial: 1}.With(PSerial)), dtHeader(7) + "02 00 32 03 2a 01 31"},
+	// 8.3.15, Table 24: a PT standing alone asks for tokens: Token Item
+	// (PI 16) 01, the data token.
+	{"PT", NewFrame(SPDU{Kind: PT, Tokens: 0x01}.With(PTokenItem)), dtHeader(5) + "02 03 10 01 01"},
 	// 8.3.20, Table 27: MAP (SI 41), Sync Type Item 01 (the activity goes
 	// on: not an AE), Serial Number "3".
 	{"GT+MAP", NewFrame(gt, SPDU{Kind: MAP, SyncType: SyncActivityGoesOn, Serial: 3}.With(PSyncType, PSerial)),
 		dtHeader(10) + "01 00 29 06 0f 01 01 2a 01 33"},
 	// 8.3.21, Table 28: MAA (SI 42), Serial Number "3".
-	{"GT+MAA", NewFrame(gt, SPDU{Kind: MAA, Serial: 3}.With(PSerial)), dtHeader(7) + "01 00 2a 03 2a 01 33"},
+	{"PT+MAA", NewFrame(pt, SPDU{Kind: MAA, Serial: 3}.With(PSerial)), dtHeader(7) + "02 00 2a 03 2a 01 33"},
 	// 8.3.22, Table 29: RS (SI 53), PI 27 Resync Type 00 (restart), Serial
 	// Number "2".
 	{"GT+RS", NewFrame(gt, SPDU{Kind: RS, Resync: Restart, Serial: 2}.With(PResync, PSerial)),
 		dtHeader(10) + "01 00 35 06 1b 01 00 2a 01 32"},
 	// 8.3.23, Table 30: RA (SI 34), Serial Number "2".
-	{"GT+RA", NewFrame(gt, SPDU{Kind: RA, Serial: 2}.With(PSerial)), dtHeader(7) + "01 00 22 03 2a 01 32"},
+	{"PT+RA", NewFrame(pt, SPDU{Kind: RA, Serial: 2}.With(PSerial)), dtHeader(7) + "02 00 22 03 2a 01 32"},
 	// 8.3.27, Table 34: AS (SI 45), PI 41 Activity Identifier "ACT-1".
 	{"GT+AS", NewFrame(gt, SPDU{Kind: AS, Activity: []byte("ACT-1")}.With(PActivity)),
 		dtHeader(11) + "01 00 2d 07 29 05 41 43 54 2d 31"},
@@ -151,9 +158,9 @@ func TestVectors(t *testing.T) {
 	}
 	// An AEA goes out as SI 42, as an MAA does: only the session's state
 	// tells them apart, so it decodes as MAA.
-	aea := NewFrame(gt, SPDU{Kind: AEA, Serial: 3}.With(PSerial))
+	aea := NewFrame(pt, SPDU{Kind: AEA, Serial: 3}.With(PSerial))
 	got, err := AppendFrame(nil, &aea)
-	if err != nil || !bytes.Equal(got, unhex(t, dtHeader(7)+"01 00 2a 03 2a 01 33")) {
+	if err != nil || !bytes.Equal(got, unhex(t, dtHeader(7)+"02 00 2a 03 2a 01 33")) {
 		t.Fatalf("AEA: % x, %v", got, err)
 	}
 	if back, _, _ := DecodeFrame(got); back.SPDUs[1].Kind != MAA {
