@@ -105,7 +105,7 @@ func timingVariants(ev sim.Event) []sim.Event {
 			acked.TCP.Unacked, unacked.TCP.Unacked = 0, 2
 			out = append(out, acked, unacked)
 		}
-		if e.Note == sim.NoteHalfOpen && e.TCP.Known {
+		if e.Note == sim.NoteHalfClosed && e.TCP.Known {
 			// The look may come before the peer's kernel acknowledges the
 			// FIN (a delayed ACK, tens of milliseconds) or after.
 			early, late := e, e

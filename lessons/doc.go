@@ -5,7 +5,7 @@
 // so that an instructor can read and edit them without touching Go. Each
 // file starts with a small header (id, title, summary, scenarios), then an
 // introduction, then one "## key" section per kind of event, such as
-// "## server received CN" or "## client observed half-open", or per note
+// "## server received CN" or "## client observed half-closed", or per note
 // on any event, such as "## note resend". A section's
 // "line:" is the one-line transcript sentence; the paragraph after it is
 // the narration the TUI shows. Text in braces, {remote}, is filled in from

@@ -293,7 +293,7 @@ func plainKeys(side, verb, note string) []string {
 }
 
 // observedAnswer names what the OS answered to an observation, for its
-// key: the state for a half-open look, "acked" or "unacked" for the
+// key: the state for a half-closed look, "acked" or "unacked" for the
 // acknowledgement check; "" when the OS said nothing.
 func observedAnswer(e sim.Observed) string {
 	t := e.TCP

@@ -55,7 +55,7 @@ func (l *Lesson) runKind(ev sim.Event) string {
 		return ""
 	}
 	switch h.Note {
-	case sim.NoteNone, sim.NoteCommitted, sim.NoteAckCheck, sim.NoteHalfOpen:
+	case sim.NoteNone, sim.NoteCommitted, sim.NoteAckCheck, sim.NoteHalfClosed:
 		return h.Phase.String()
 	case sim.NoteResume:
 		if h.Phase == sim.PhaseOpen {

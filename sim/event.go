@@ -51,7 +51,7 @@ const (
 	NoteAbort     Note = "abort"     // the steps of an abortive release
 	NoteCommitted Note = "committed" // a confirmation sent after the data was committed
 	NoteAckCheck  Note = "ack-check" // a look at TCP's acknowledgements before the session's
-	NoteHalfOpen  Note = "half-open" // a look at the TCP state while only one direction is closed
+	NoteHalfClosed  Note = "half-closed" // a look at the TCP state while only one direction is closed
 	NoteResend    Note = "resend"    // data sent again after a restart or a resume
 	NoteDuplicate Note = "duplicate" // data the receiver already had, dropped
 	NotePurged    Note = "purged"    // data that arrived between RS and RA, thrown away

@@ -59,7 +59,7 @@ func acknowledged(h Header) bool {
 		return true
 	case h.Note == NoteAckCheck:
 		return t.Unacked == 0 || t.State != StateEstablished
-	case h.Note == NoteHalfOpen:
+	case h.Note == NoteHalfClosed:
 		return t.State != StateFinWait1
 	}
 	return true

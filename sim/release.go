@@ -78,8 +78,8 @@ func (cs *clientSession) release() error {
 		return err
 	}
 	// By now the peer's kernel has acknowledged the FIN, and the server
-	// has not closed its side yet: the half-open moment.
-	if err := e.observe(e.after(beat/2), NoteHalfOpen); err != nil {
+	// has not closed its side yet: the half-closed moment.
+	if err := e.observe(e.after(beat/2), NoteHalfClosed); err != nil {
 		return err
 	}
 	if err := e.expectEOF(NoteNone); err != nil {

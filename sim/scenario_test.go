@@ -240,9 +240,9 @@ func TestTerminateFacts(t *testing.T) {
 		}
 		// On a manual clock the look comes microseconds after the FIN, in
 		// real time: the peer's delayed ACK may not have come yet.
-		ob, _ := simtest.Find(orderly, func(e Observed) bool { return e.Note == NoteHalfOpen })
+		ob, _ := simtest.Find(orderly, func(e Observed) bool { return e.Note == NoteHalfClosed })
 		if s := ob.TCP.State; s != StateFinWait1 && s != StateFinWait2 {
-			t.Errorf("client while half-open: %v", s)
+			t.Errorf("client while half-closed: %v", s)
 		}
 		pc, _ := simtest.Find(orderly, func(e PeerClosed) bool { return e.Side == Server })
 		if pc.TCP.State != StateCloseWait {
@@ -319,7 +319,7 @@ func TestLooksSettleOnManualClock(t *testing.T) {
 	}
 	for i := 0; i < 3; i++ {
 		evs := simtest.Run(t, Config{Scenarios: []Scenario{Synchronize, TerminateOrderly}, Clock: NewManualClock(simtest.T0())})
-		var acks, halfOpen int
+		var acks, halfClosed int
 		for _, ev := range evs {
 			o, ok := ev.(Observed)
 			if !ok {
@@ -331,32 +331,32 @@ func TestLooksSettleOnManualClock(t *testing.T) {
 				if !o.TCP.Known || o.TCP.Unacked != 0 {
 					t.Errorf("run %d: ack check %+v, want nothing unacknowledged", i, o.TCP)
 				}
-			case NoteHalfOpen:
-				halfOpen++
+			case NoteHalfClosed:
+				halfClosed++
 				if o.TCP.State != StateFinWait2 {
-					t.Errorf("run %d: half-open look %+v, want FIN_WAIT2", i, o.TCP)
+					t.Errorf("run %d: half-closed look %+v, want FIN_WAIT2", i, o.TCP)
 				}
 			}
 		}
-		if acks != 1 || halfOpen != 2 {
-			t.Fatalf("run %d: %d ack checks and %d half-open looks, want 1 and 2 (one per release)", i, acks, halfOpen)
+		if acks != 1 || halfClosed != 2 {
+			t.Fatalf("run %d: %d ack checks and %d half-closed looks, want 1 and 2 (one per release)", i, acks, halfClosed)
 		}
 	}
 }
 
-// TestHalfOpenShowsFinWait2 runs the orderly release in real time at the
-// highest speed: the look at the half-open connection comes 75 ms after the
+// TestHalfClosedShowsFinWait2 runs the orderly release in real time at the
+// highest speed: the look at the half-closed connection comes 75 ms after the
 // FIN, after the peer's delayed ACK (about 40 ms on Linux), so the client
 // is in FIN_WAIT2 while the server, in CLOSE_WAIT, may still send.
-func TestHalfOpenShowsFinWait2(t *testing.T) {
+func TestHalfClosedShowsFinWait2(t *testing.T) {
 	t.Parallel() // paced in real time: it mostly waits
 	if runtime.GOOS != "linux" {
 		t.Skip("TCP states come from Linux")
 	}
 	evs := simtest.Run(t, Config{Scenarios: []Scenario{TerminateOrderly}, Speed: MaxSpeed})
-	ob, _ := simtest.Find(evs, func(e Observed) bool { return e.Note == NoteHalfOpen })
+	ob, _ := simtest.Find(evs, func(e Observed) bool { return e.Note == NoteHalfClosed })
 	if ob.TCP.State != StateFinWait2 {
-		t.Fatalf("client while half-open: %v, want FIN_WAIT2", ob.TCP.State)
+		t.Fatalf("client while half-closed: %v, want FIN_WAIT2", ob.TCP.State)
 	}
 }
 

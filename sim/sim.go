@@ -33,7 +33,7 @@ type Config struct {
 	// many Sims share a few cores.
 	ExactCadence bool
 	// LookAtOnce makes a look at the kernel (the acknowledgement check,
-	// the half-open look) report what the kernel says at that instant.
+	// the half-closed look) report what the kernel says at that instant.
 	// Without it a look that has not found the peer's (delayed) ACK waits
 	// for it, up to ackWaitLimit of real time, as pacing gives it time to
 	// on the real clock. For test matrices that need many runs fast and

@@ -21,8 +21,8 @@ import (
 // measured times; the seed fixes the session references), so that views
 // of them can be compared with golden files. Two readings are then set as
 // real time gives them, because a manual clock takes its steps at once:
-// the look at the half-open connection comes after the peer's delayed ACK
-// (FIN_WAIT2; see sim's TestHalfOpenShowsFinWait2), and at the ACK check
+// the look at the half-closed connection comes after the peer's delayed ACK
+// (FIN_WAIT2; see sim's TestHalfClosedShowsFinWait2), and at the ACK check
 // nothing is unacknowledged (see TestAckCheckSeesEverythingAcknowledged).
 // Whether a frame got a kernel receive stamp is timing too: only a read's
 // last frame has one.
@@ -56,7 +56,7 @@ func settled(evs []sim.Event) []sim.Event {
 	for i, ev := range evs {
 		switch e := ev.(type) {
 		case sim.Observed:
-			if e.Note == sim.NoteHalfOpen {
+			if e.Note == sim.NoteHalfClosed {
 				e.TCP.State = sim.StateFinWait2
 			}
 			if e.Note == sim.NoteAckCheck {
