@@ -46,22 +46,22 @@ type Note string
 
 // Notes the scenarios attach.
 const (
-	NoteNone      Note = ""
-	NoteRefusal   Note = "refusal"   // a CN that will be refused, or the RF
-	NoteAbort     Note = "abort"     // the steps of an abortive release
-	NoteCommitted Note = "committed" // a confirmation sent after the data was committed
-	NoteAckCheck  Note = "ack-check" // a look at TCP's acknowledgements before the session's
-	NoteHalfClosed  Note = "half-closed" // a look at the TCP state while only one direction is closed
-	NoteResend    Note = "resend"    // data sent again after a restart or a resume
-	NoteDuplicate Note = "duplicate" // data the receiver already had, dropped
-	NotePurged    Note = "purged"    // data that arrived between RS and RA, thrown away
-	NoteResync    Note = "resync"    // the steps of a resynchronization (RS, RA)
-	NoteResume    Note = "resume"    // the steps of resuming a session on a new connection
-	NoteFault     Note = "fault"     // what a fault did, and the first consequences
-	NoteStalled   Note = "stalled"   // a frame held back by a stall fault
-	NoteRefused   Note = "refused"   // a release refused with NF, and what follows
-	NoteResult    Note = "result"    // the result the server still had to send
-	NoteDrop      Note = "drop"      // the lesson resets the connection itself
+	NoteNone       Note = ""
+	NoteRefusal    Note = "refusal"     // a CN that will be refused, or the RF
+	NoteAbort      Note = "abort"       // the steps of an abortive release
+	NoteCommitted  Note = "committed"   // a confirmation sent after the data was committed
+	NoteAckCheck   Note = "ack-check"   // a look at TCP's acknowledgements before the session's
+	NoteHalfClosed Note = "half-closed" // a look at the TCP state while only one direction is closed
+	NoteResend     Note = "resend"      // data sent again after a restart or a resume
+	NoteDuplicate  Note = "duplicate"   // data the receiver already had, dropped
+	NotePurged     Note = "purged"      // data that arrived between RS and RA, thrown away
+	NoteResync     Note = "resync"      // the steps of a resynchronization (RS, RA)
+	NoteResume     Note = "resume"      // the steps of resuming a session on a new connection
+	NoteFault      Note = "fault"       // what a fault did, and the first consequences
+	NoteStalled    Note = "stalled"     // a frame held back by a stall fault
+	NoteRefused    Note = "refused"     // a release refused with NF, and what follows
+	NoteResult     Note = "result"      // the result the server still had to send
+	NoteDrop       Note = "drop"        // the lesson resets the connection itself
 )
 
 // Header is what every event carries.
