@@ -149,6 +149,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// lastSave saves where the learner is before the program ends. A save
+// made by an earlier step runs in its own goroutine, which the end of the
+// program does not wait for; this one runs, in sequence, before the quit
+// (the Store drops an older save that finishes later).
+func (m Model) lastSave() tea.Cmd {
+	if m.screen != lessonScreen {
+		return nil
+	}
+	return m.lesson.saveProgress()
+}
+
 // refreshHelp renders the help bar again when what it depends on changed.
 func (m *Model) refreshHelp() {
 	w, _ := m.size()
@@ -166,7 +177,7 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	switch {
 	case key.Matches(msg, k.Abort):
 		m.quitting = true
-		return m, tea.Interrupt
+		return m, tea.Sequence(m.lastSave(), tea.Interrupt)
 	case key.Matches(msg, k.Suspend):
 		if s := m.c.deps.Suspend; s != nil {
 			return m, func() tea.Msg { s(); return nil }
@@ -188,7 +199,7 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Quit):
 		m.quitting = true
-		return m, tea.Quit
+		return m, tea.Sequence(m.lastSave(), tea.Quit)
 	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		return m, nil

@@ -231,7 +231,9 @@ func (s *Store) Snapshot() Progress {
 // Update changes the record of lesson id with change, and saves. The
 // file is read again first, under the lock, so that the records another
 // SessionLab saved meanwhile are kept: only lesson id's record is this
-// Store's to change.
+// Store's to change. now is when the change was made, not when it is
+// saved: a change older than the record (saves run in goroutines, in any
+// order) is dropped.
 func (s *Store) Update(id string, now time.Time, change func(*Lesson)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -248,6 +250,9 @@ func (s *Store) Update(id string, now time.Time, change func(*Lesson)) error {
 	if l == nil {
 		l = &Lesson{}
 		s.p.Lessons[id] = l
+	}
+	if now.Before(l.Updated) {
+		return nil // a later change is saved already
 	}
 	change(l)
 	l.Updated = now.UTC()

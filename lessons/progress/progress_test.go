@@ -275,3 +275,22 @@ func TestFIFOIsNotRead(t *testing.T) {
 		t.Fatal("Open blocked on a FIFO")
 	}
 }
+
+// TestAnOlderChangeSavedLateIsDropped: saves run in goroutines, so the
+// change made first may be saved last; it must not undo the later one.
+func TestAnOlderChangeSavedLateIsDropped(t *testing.T) {
+	s, _ := Open(t.TempDir(), t0)
+	later, earlier := t0.Add(2*time.Second), t0.Add(time.Second)
+	if err := s.Update("recover", later, func(l *Lesson) { l.Part, l.Step = 1, 3 }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update("recover", earlier, func(l *Lesson) { l.Part, l.Step = 1, 2 }); err != nil {
+		t.Fatal(err)
+	}
+	if l := s.Snapshot().Lessons["recover"]; l.Step != 3 || !l.Updated.Equal(later) {
+		t.Fatalf("the earlier change overwrote the later one: %+v", l)
+	}
+	if err := s.Update("recover", later, func(l *Lesson) { l.Step = 4 }); err != nil || s.Snapshot().Lessons["recover"].Step != 4 {
+		t.Fatalf("a change made at the same time is kept: %v", err)
+	}
+}
