@@ -32,6 +32,10 @@ type facts struct {
 	// isFrame: the event wrote or read a frame; isSPDU: one with an SPDU
 	// (not CR or CC).
 	isFrame, isSPDU bool
+	// stable: for a stable handout, every duration a fact reads from the
+	// run (a measurement, a timer's time left) is written as ‹time›; the
+	// lesson's own words, such as TIME_WAIT's fixed 60 s, stay as written.
+	stable bool
 }
 
 func factsOf(ev sim.Event) facts {
@@ -244,7 +248,11 @@ func knownFact(name string) bool { return factIndex(name) >= 0 }
 // does not carry it.
 func (f facts) get(name string) (string, bool) {
 	if i := factIndex(name); i >= 0 {
-		return factTable[i].read(f)
+		v, ok := factTable[i].read(f)
+		if f.stable {
+			v = durationRe.ReplaceAllString(v, "‹time›")
+		}
+		return v, ok
 	}
 	return "", false
 }

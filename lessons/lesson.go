@@ -33,6 +33,9 @@ type Lesson struct {
 	common      map[string]entry
 	predictions []*Prediction
 	quiz        []Question
+	// stable: the lesson writes a stable handout, in which what a run
+	// measured is masked (facts.stable).
+	stable bool
 }
 
 // entry is what a lesson file says about one kind of event.
@@ -335,7 +338,7 @@ func (l *Lesson) Covers(ev sim.Event) bool {
 // Line returns the one-line sentence for ev, as the transcript prints it.
 func (l *Lesson) Line(ev sim.Event) string {
 	if e, ok := l.lookup(ev); ok && !e.line.empty() {
-		s, _ := e.line.render(factsOf(ev))
+		s, _ := e.line.render(l.factsOf(ev))
 		return s
 	}
 	return fallback(ev)
@@ -345,7 +348,7 @@ func (l *Lesson) Line(ev sim.Event) string {
 // matters. Where the lesson has no narration, it is the line.
 func (l *Lesson) Narration(ev sim.Event) string {
 	if e, ok := l.lookup(ev); ok && !e.narration.empty() {
-		s, _ := e.narration.render(factsOf(ev))
+		s, _ := e.narration.render(l.factsOf(ev))
 		return s
 	}
 	return l.Line(ev)
@@ -356,10 +359,18 @@ func (l *Lesson) Narration(ev sim.Event) string {
 // "" when it has none.
 func (l *Lesson) More(ev sim.Event) string {
 	if e, ok := l.lookup(ev); ok && !e.more.empty() {
-		s, _ := e.more.render(factsOf(ev))
+		s, _ := e.more.render(l.factsOf(ev))
 		return s
 	}
 	return ""
+}
+
+// factsOf reads ev's facts as l writes them: in a stable handout, with
+// what the run measured masked.
+func (l *Lesson) factsOf(ev sim.Event) facts {
+	f := factsOf(ev)
+	f.stable = l.stable
+	return f
 }
 
 // fallback describes an event no lesson file covers, from its facts alone.

@@ -176,7 +176,7 @@ func (cs *clientSession) handle(m clientMail, cad *cadence) error {
 	case mailLost:
 		return m.err
 	case mailAbort:
-		return userAbort(e, m.err)
+		return protocolAbort(e, m.err)
 	case mailGone:
 		cs.gone = true
 		return errFaulted // the reader stopped without a word: the connection is gone
@@ -296,8 +296,13 @@ func (cs *clientSession) confirm(s *state, fr spdu.Frame) (Note, error) {
 	f := mainOf(fr)
 	switch f.Kind {
 	case spdu.MIA, spdu.MAA, spdu.AEA:
+		// X.225 Table A-4: an MIA may confirm any point from V(A) up to
+		// the last one sent; an MAA or AEA only the last one, V(M) - 1.
 		if f.Serial < s.sync.VA || f.Serial >= s.sync.VM {
-			return NoteNone, fmt.Errorf("%v %d outside V(A)=%d..V(M)=%d", f.Kind, f.Serial, s.sync.VA, s.sync.VM)
+			return NoteNone, fmt.Errorf("%v %d outside V(A)=%d..V(M)-1=%d", f.Kind, f.Serial, s.sync.VA, s.sync.VM-1)
+		}
+		if f.Kind != spdu.MIA && f.Serial+1 != s.sync.VM {
+			return NoteNone, fmt.Errorf("%v %d, not the last point sent, V(M)-1=%d", f.Kind, f.Serial, s.sync.VM-1)
 		}
 		// One acknowledgement confirms every earlier sync point too.
 		s.sync.VA = f.Serial + 1

@@ -13,8 +13,9 @@ import (
 
 // state is what an endpoint's events report about it.
 type state struct {
-	sync SyncVars
-	log  Ledger
+	sync    SyncVars
+	log     Ledger
+	session sessionPhase
 }
 
 // endpoint is one side's paced socket layer: its socket, the state its
@@ -94,7 +95,8 @@ func (e *endpoint) emitWire(ev Event, c *carried) error {
 func (e *endpoint) current() state {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return state{sync: e.st.sync, log: Ledger{Pending: slices.Clone(e.st.log.Pending), Confirmed: slices.Clone(e.st.log.Confirmed)}}
+	return state{sync: e.st.sync, log: Ledger{Pending: slices.Clone(e.st.log.Pending), Confirmed: slices.Clone(e.st.log.Confirmed)},
+		session: e.st.session}
 }
 
 // update applies fn to the endpoint's state.

@@ -62,6 +62,9 @@ const (
 	NoteRefused    Note = "refused"     // a release refused with NF, and what follows
 	NoteResult     Note = "result"      // the result the server still had to send
 	NoteDrop       Note = "drop"        // the lesson resets the connection itself
+	NoteNoSession  Note = "no-session"  // a connection lost before any session was asked for on it
+	NoteReleased   Note = "released"    // a connection lost after the session was released (DN)
+	NoteTimer      Note = "timer"       // timer TIM ran out: the side releases the transport itself
 )
 
 // Header is what every event carries.
@@ -330,15 +333,34 @@ type Faulted struct {
 	After TCPInfo       // the kernel's state for the closed connection, as for Closed
 }
 
-// Aborted: the session ended without an orderly release. Provider is
-// true for a provider abort (S-P-ABORT: the transport was lost and the
-// session could not continue); Lost lists the data packets the side could
-// not get confirmed (sender) or had not committed (receiver).
+// Aborted: the side's transport connection was lost, and its session
+// layer says what that meant. Provider is true for a provider abort
+// (S-P-ABORT: a session connection existed and could not continue). The
+// note says when it was not one: NoteNoSession (no CN had been sent or
+// read on the connection: the client's attempt to connect fails, the
+// server's user hears nothing) or NoteReleased (DN had been sent or read:
+// the release was complete, and this is its normal end). Lost lists the
+// data packets the side could not get confirmed (sender) or had not
+// committed (receiver).
 type Aborted struct {
 	Header
 	Provider bool
 	Reason   string
 	Lost     []uint32
+}
+
+// Label is the short name of what the loss meant to the session layer,
+// as the log, the ladder and a handout's diagram show it.
+func (e Aborted) Label() string {
+	switch {
+	case e.Note == NoteReleased:
+		return "released, transport gone"
+	case e.Note == NoteNoSession && e.Side == Client:
+		return "S-CONNECT failed"
+	case e.Note == NoteNoSession:
+		return "no session yet"
+	}
+	return "S-P-ABORT"
 }
 
 // Observed: this side asked the OS about its connection (TCP_INFO), at a

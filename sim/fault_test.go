@@ -226,3 +226,29 @@ func TestFaultsInEveryOtherScenario(t *testing.T) {
 	}
 	goleak.VerifyNone(t)
 }
+
+// TestALostConnectionMeansWhatTheSessionHadCome: X.225's state tables
+// (Annex A) decide what losing the transport connection means. Before a
+// CN was sent or read there is no session to abort (the client's connect
+// fails; the server's user hears nothing); from CN to DN it is an
+// S-P-ABORT; after DN the release was complete, and it is the normal end.
+func TestALostConnectionMeansWhatTheSessionHadCome(t *testing.T) {
+	for _, tt := range []struct {
+		frame        string
+		client, serv Note // the note of each side's Aborted event
+	}{
+		{"CR", NoteNoSession, NoteNoSession},
+		{"CN", NoteNone, NoteNone},
+		// The client's connection is reset before it reads the DN: its
+		// release never completed.
+		{"DN", NoteNone, NoteReleased},
+	} {
+		evs := simtest.Paced(t, Config{Scenarios: []Scenario{TerminateOrderly}, Faults: []FaultAt{{Kind: FaultReset, Frame: tt.frame}}})
+		for side, want := range map[Side]Note{Client: tt.client, Server: tt.serv} {
+			ab, ok := simtest.Find(evs, func(e Aborted) bool { return e.Side == side })
+			if !ok || ab.Note != want || ab.Provider != (want == NoteNone) {
+				t.Errorf("reset@%s: the %v reported %+v, want note %q", tt.frame, side, ab, want)
+			}
+		}
+	}
+}

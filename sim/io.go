@@ -51,7 +51,12 @@ func (e *endpoint) sendThen(f spdu.Frame, name FrameName, due time.Duration, not
 	if c == nil {
 		return e.connError("write", errFaulted)
 	}
-	e.update(apply)
+	e.update(func(s *state) {
+		s.session = s.session.after(f)
+		if apply != nil {
+			apply(s)
+		}
+	})
 	out := e.out()
 	e.r.sim.pacer.Writing(out)
 	onWire := e.r.wire.put(out, CarryFrame, name)
@@ -148,7 +153,10 @@ func (e *endpoint) recvWith(note Note, decide func(*state, *spdu.Frame) Note) (s
 	}
 	rx := e.queued[0]
 	e.queued = e.queued[1:]
-	e.update(func(s *state) { note = decide(s, &rx.Frame) })
+	e.update(func(s *state) {
+		s.session = s.session.after(rx.Frame)
+		note = decide(s, &rx.Frame)
+	})
 	from, lost := rx.Wire.From, rx.Wire.Lost // set by decodeInbox
 	rx.Header = e.header(note)
 	rx.Wire.From, rx.Wire.Lost = from, lost

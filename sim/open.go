@@ -70,7 +70,7 @@ func serverAnswer(e *endpoint, cnf spdu.Frame, note Note) (refs, bool, error) {
 		if err := e.send(rf, e.after(beat), NoteRefusal, nil); err != nil {
 			return ref, false, err
 		}
-		return ref, false, e.close(e.after(beat), false, NoteRefusal)
+		return ref, false, e.awaitRelease(NoteRefusal)
 	}
 	ac := spdu.SPDU{Kind: spdu.AC, CalledRef: ref.called, CommonRef: ref.common, Versions: version,
 		InitialSerial: initialSerial, Units: cn.Units & serverUnits, UserData: []byte(welcomeText)}.
@@ -164,8 +164,7 @@ func clientRefused(e *endpoint) error {
 	if mainOf(f).Kind != spdu.RF {
 		return &ProtocolError{Side: e.side, Want: "RF", Got: f.Kinds()}
 	}
-	if err := e.expectEOF(NoteRefusal); err != nil && err != errFaulted {
-		return err
-	}
+	// The RF asks for the transport connection to be released: its
+	// receiver does that (X.225 7.5), and so closes first.
 	return e.close(e.after(e.pacing().Beat), false, NoteRefusal)
 }

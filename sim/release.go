@@ -1,9 +1,37 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
+	"time"
+
 	"sessionlab/sim/spdu"
 )
+
+// tim is X.225's timer TIM at speed 1, in pacing time: how long the
+// sender of an AB, or of an RF that asks for the transport connection to
+// be released, waits for the peer to release it before releasing it
+// itself (X.225 7.5, 7.9 and Annex A). X.225 leaves its value to the
+// implementation; ISODE's RF sender waits 30 s. A lesson's peer answers
+// within a beat, so 5 s only ever runs out when the peer is gone.
+const tim = 5 * time.Second
+
+// awaitRelease is what the sender of an AB or of an RF with "release the
+// transport connection" does next: not close first, but wait, bounded by
+// TIM, for the peer to release the transport connection. It reads the
+// peer's FIN, then closes its own side. When TIM runs out first, it
+// closes anyway (NoteTimer). An abortive release would risk what it
+// just sent: a receiver may throw away queued data on an RST.
+func (e *endpoint) awaitRelease(note Note) error {
+	err := e.within(tim, e.expireConn, func() error { return e.expectEOF(note) })
+	switch {
+	case errors.Is(err, errTimeout):
+		return e.close(e.after(0), false, NoteTimer)
+	case err != nil:
+		return err
+	}
+	return e.close(e.after(e.pacing().Beat), false, note)
+}
 
 // serverRelease answers the client's FN with DN, reads the client's FIN and
 // closes: the orderly end of a session. With ss.refuse it first refuses
@@ -127,7 +155,8 @@ func (cs *clientSession) askRelease() error {
 }
 
 // clientAbort sets up a session, sends one data packet, then aborts: AB,
-// and a close with linger 0 so the kernel resets the connection.
+// then it waits (TIM) for the server to release the transport
+// connection, and closes.
 func clientAbort(e *endpoint) error {
 	ac, _, err := clientOpen(e, version, e.r.script.units, NoteNone, NoteNone)
 	if err != nil {
@@ -144,11 +173,11 @@ func clientAbort(e *endpoint) error {
 	if err := e.send(ab, e.after(beat), NoteAbort, nil); err != nil {
 		return err
 	}
-	return e.close(e.after(0), true, NoteAbort)
+	return e.awaitRelease(NoteAbort)
 }
 
-// serverAbort reads the data packet and the AB; its next read fails with
-// "connection reset by peer", and it closes its socket.
+// serverAbort reads the data packet and the AB, and releases the
+// transport connection as the AB asks: it closes first.
 func serverAbort(e *endpoint) error {
 	cn, err := serverOpen(e, e.r.opened)
 	if err != nil {
@@ -168,9 +197,6 @@ func serverAbort(e *endpoint) error {
 	if _, err := e.expect(NoteAbort, nil, spdu.AB); err != nil {
 		return err
 	}
-	if _, err := e.recv(NoteAbort, nil); err == nil || err == errEOF {
-		return &ProtocolError{Side: e.side, Want: "a reset connection", Got: "more data or end of stream"}
-	}
 	return e.close(e.after(e.pacing().Beat), false, NoteAbort)
 }
 
@@ -179,9 +205,14 @@ func abortFrame(why spdu.Disconnect) spdu.Frame {
 	return spdu.NewFrame(spdu.SPDU{Kind: spdu.AB, Disconnect: spdu.ReleaseTransport | why}.With(spdu.PDisconnect))
 }
 
-// userAbort ends the session with AB after the peer broke the protocol.
-func userAbort(e *endpoint, cause error) error {
-	_ = e.send(abortFrame(spdu.UserAbort), e.after(0), NoteAbort, nil)
-	_ = e.close(e.after(0), true, NoteAbort)
-	return e.abort(lostReason(cause))
+// protocolAbort ends the session after the peer broke the protocol, as
+// X.225 has the session protocol machine do on an SPDU its state does not
+// allow (Annex A, invalid intersections): an S-P-ABORT for its own user,
+// AB with "protocol error" to the peer, then a wait (TIM) for the peer to
+// release the transport connection.
+func protocolAbort(e *endpoint, cause error) error {
+	err := e.abort(lostReason(cause))
+	_ = e.send(abortFrame(spdu.ProtocolErrorBit), e.after(0), NoteAbort, nil)
+	_ = e.awaitRelease(NoteAbort)
+	return err
 }

@@ -37,13 +37,23 @@ func (e *endpoint) timedOut(reason string) error {
 	return errAborted
 }
 
-// providerAbort reports an S-P-ABORT that lost the given data packets.
+// providerAbort reports the loss of the side's transport connection to
+// its session layer, with the data packets it lost. What that loss means
+// depends on how far the session had come (sessionPhase): an S-P-ABORT
+// once a CN was sent or read; no session at all before (NoteNoSession);
+// the normal end once DN was sent or read (NoteReleased). After an AB the
+// session ended there, and the AB's events said so: nothing is reported.
 // Like every step it takes its turn at the pacer first, unless paced is
 // false: the step that caused it was a watchdog's.
 func (e *endpoint) providerAbort(reason string, lost []uint32, paced bool) {
 	e.afterFault()
+	phase := e.current().session
+	if phase == phaseAborted {
+		return
+	}
 	if paced && e.pace(e.after(0)) != nil {
 		return
 	}
-	_, _ = e.emit(Aborted{Header: e.header(NoteNone), Provider: true, Reason: reason, Lost: lost})
+	note := map[sessionPhase]Note{phaseNone: NoteNoSession, phaseReleased: NoteReleased}[phase]
+	_, _ = e.emit(Aborted{Header: e.header(note), Provider: phase == phaseUp, Reason: reason, Lost: lost})
 }

@@ -6,6 +6,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"sessionlab/sim/spdu"
 	"slices"
 	"time"
@@ -89,14 +90,14 @@ func (ss *serverSession) receive() error {
 			return err
 		}
 		if refused != nil {
-			return userAbort(e, refused)
+			return protocolAbort(e, refused)
 		}
 		m := mainOf(f)
 		switch {
 		case purged, m.Kind == spdu.DT, m.Kind == spdu.RA, m.Kind == spdu.AS, m.Kind == spdu.AR:
 			continue
 		case m.Kind != spdu.MIP && m.Kind != spdu.MAP && m.Kind != spdu.AE:
-			return userAbort(e, &ProtocolError{Side: e.side, Want: "DT, MIP, MAP, AE, AS, AR or RA", Got: f.Kinds()})
+			return protocolAbort(e, &ProtocolError{Side: e.side, Want: "DT, MIP, MAP, AE, AS, AR or RA", Got: f.Kinds()})
 		case ss.failAt != 0 && m.Serial == ss.failAt:
 			ss.failAt = 0
 			if err := ss.resync(); err != nil {
@@ -126,6 +127,12 @@ func (ss *serverSession) apply(s *state, fr spdu.Frame, purged bool) (Note, erro
 			s.log.Pending = append(s.log.Pending, n)
 		}
 	case f.Kind == spdu.MIP, f.Kind == spdu.MAP, f.Kind == spdu.AE:
+		// X.225 Table A-4: a sync point is valid only with the serial
+		// number V(M); ISODE too drops a MAP with another.
+		if f.Serial != s.sync.VM {
+			return NoteNone, &ProtocolError{Side: Server, Want: fmt.Sprintf("%v with serial number %d (V(M), X.225 Table A-4)", f.Kind, s.sync.VM),
+				Got: fmt.Sprintf("%v %d", f.Kind, f.Serial)}
+		}
 		s.sync.VM = f.Serial + 1
 		if f.Serial <= ss.committed {
 			return NoteDuplicate, nil

@@ -76,7 +76,7 @@ func (h *history) logLabel(i int) string {
 			what += " " + lessons.Duration(e.Delay)
 		}
 	case sim.Aborted:
-		what = "ABORTED: " + e.Reason
+		what = e.Label() + ": " + e.Reason
 	}
 	if tag, ok := noteTags[hd.Note]; ok {
 		what += " (" + tag + ")"
@@ -98,6 +98,7 @@ var noteTags = map[sim.Note]string{
 	sim.NoteStalled:   "stalled",
 	sim.NoteRefused:   "refused",
 	sim.NoteResult:    "result",
+	sim.NoteTimer:     "TIM ran out",
 }
 
 // eventLog is the event log pane: a line per record shown, the cursor's

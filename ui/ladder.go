@@ -94,7 +94,7 @@ func (m *lessonModel) rungFor(i, width int) (string, bool) {
 	case sim.Dialed:
 		return arrow("TCP handshake", true, false, width, st.Frames[classTCP], "┈", "⇄"), true
 	case sim.Aborted:
-		return mark(h.Side, "S-P-ABORT", width, st.Error), true
+		return mark(h.Side, e.Label(), width, st.Error), true
 	case sim.Faulted:
 		if h.Wire.Put == sim.CarryRST {
 			return arrow("!RST! fault", h.Side == sim.Client, m.lost(i), width, st.Frames[classAbort], "━", "▶"), true

@@ -327,7 +327,8 @@ func TestFaultMenu(t *testing.T) {
 
 // TestTimeWaitCountsDown checks that TIME_WAIT's time left runs down,
 // paused or not, since the kernel's timer does (review-accuracy item 8),
-// and shows as recorded in a replay.
+// and shows as recorded in a replay, saying it is the figure of that step
+// (review-accuracy-3 T24).
 func TestTimeWaitCountsDown(t *testing.T) {
 	evs := recorded(t, sim.TerminateOrderly)
 	hs := newHarness(t, 100, 30)
@@ -346,8 +347,16 @@ func TestTimeWaitCountsDown(t *testing.T) {
 		t.Fatalf("paused, the kernel's timer stood still, or the caption says the sockets do:\n%s", v)
 	}
 	hs.key("left")
-	if v := hs.m.View(); !strings.Contains(v, "REPLAY") || !strings.Contains(v, "TIME_WAIT · 60 s left") {
-		t.Fatalf("a replay shows the time left as it was recorded:\n%s", v)
+	if v := hs.m.View(); !strings.Contains(v, "REPLAY") || !strings.Contains(v, "TIME_WAIT · 60 s left at this step") {
+		t.Fatalf("a replay shows the time left as it was recorded, and says so:\n%s", v)
+	}
+	for room, want := range map[int]string{40: " · 60 s left at this step", 20: " · 60 s left then", 10: ""} {
+		if got := timerNote(60*time.Second, true, room); got != want {
+			t.Errorf("in a replay with %d cells: %q, want %q", room, got, want)
+		}
+	}
+	if got := timerNote(45*time.Second, false, 10); got != " · 45 s left" {
+		t.Errorf("live: %q", got)
 	}
 }
 

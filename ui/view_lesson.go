@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -159,7 +160,7 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 			// gives it once.
 			tcp = "TCP " + t.State.String()
 			if left := m.timerLeft(t, at); left > 0 {
-				tcp += " · " + lessons.Duration(left) + " left"
+				tcp += timerNote(left, m.replaying(), col-1-ansi.StringWidth(tcp))
 			} else if closedMidway(m.hist.recs[at].ev, t) {
 				tcp += " when it closed" // the kernel moves on; with no socket, nothing reads it again
 			}
@@ -184,6 +185,24 @@ func (m *lessonModel) endpointLines(width, height int) []string {
 		legend = " " + st.Muted.Render(ansi.Truncate(m.legend(width-1), width-1, "…"))
 	}
 	return append(out, legend)
+}
+
+// timerNote says what is left of a kernel timer after a TCP state, in
+// room cells at most: live, the kernel's figure as it runs down; in a
+// replay, the figure as it was at that step, saying so (the kernel's own
+// timer has gone on since). With no room to say so, a replay shows no
+// figure rather than a frozen one that reads as live.
+func timerNote(left time.Duration, replay bool, room int) string {
+	note := " · " + lessons.Duration(left) + " left"
+	if !replay {
+		return note
+	}
+	for _, then := range []string{" at this step", " then"} {
+		if ansi.StringWidth(note+then) <= room {
+			return note + then
+		}
+	}
+	return ""
 }
 
 // closedMidway reports whether t is a state a side's socket was closed

@@ -89,9 +89,9 @@ func TestLessonViews(t *testing.T) {
 		{"synchronize_mia1", "synchronize", upTo(t, synchronize, received(sim.Client, spdu.MIA)), false},
 		{"synchronize_ack_check", "synchronize", upTo(t, synchronize, is[sim.Observed](sim.Client)), false},
 		{"synchronize_maa", "synchronize", upTo(t, synchronize, received(sim.Client, spdu.MAA)), false},
-		{"terminate_half_open", "terminate", upTo(t, terminate, is[sim.Observed](sim.Client)), false},
+		{"terminate_half_closed", "terminate", upTo(t, terminate, is[sim.Observed](sim.Client)), false},
 		{"terminate_time_wait", "terminate", upTo(t, terminate, is[sim.Closed](sim.Client)), false},
-		{"terminate_reset", "terminate", append(upTo(t, terminate, is[sim.ScenarioEnded](sim.Nobody)), upTo(t, aborted, is[sim.ConnError](sim.Server))...), false},
+		{"terminate_abort_released", "terminate", append(upTo(t, terminate, is[sim.ScenarioEnded](sim.Nobody)), upTo(t, aborted, is[sim.Closed](sim.Server))...), false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			hs := newHarness(t, 100, 30)
