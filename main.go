@@ -6,7 +6,8 @@
 // Subcommands: "sessionlab transcript" runs lessons at full speed and
 // writes a handout (text, Markdown or a Mermaid diagram); "sessionlab
 // lessons export DIR" writes the lesson files for an instructor to edit,
-// which --lessons DIR loads back.
+// which --lessons DIR loads back; "sessionlab listen" and "sessionlab
+// connect HOST:PORT" put SessionLab on the lab bench against any peer.
 //
 // This file is the command line only: flags, which mode runs, the order
 // things shut down in, and exit codes. The modes live in their packages:
@@ -115,6 +116,8 @@ func run(args []string, e env) int {
 		err = progress.AskToReset(o.ConfigDir, time.Now(), e.stdin, e.stdout, e.stderr)
 	case o.cmd == cmdTranscript:
 		err = lessons.WriteHandouts(ctx, e.stdout, o.Book, o.lesson, o.format, o.stable)
+	case o.cmd == cmdListen || o.cmd == cmdConnect:
+		err = runBench(ctx, o, e)
 	case o.plain || e.tty == nil:
 		err = runPlain(ctx, o, e)
 	default:
@@ -148,6 +151,34 @@ func runPlain(ctx context.Context, o *options, e env) error {
 	return err
 }
 
+// runBench runs listen or connect until the bench ends (connect) or the
+// user quits; the bench is stopped and waited for before it returns.
+func runBench(ctx context.Context, o *options, e env) error {
+	bctx, stop := context.WithCancel(ctx)
+	defer stop()
+	cfg := sim.BenchConfig{Addr: o.Addr}
+	start := sim.Listen
+	if o.cmd == cmdConnect {
+		start = sim.Connect
+	}
+	b, err := start(bctx, cfg)
+	if err != nil {
+		return err
+	}
+	if o.plain || e.tty == nil {
+		err = lessons.PrintBench(ctx, e.stdout, b.Events())
+	} else {
+		o.Out, o.Notes, o.Getenv = e.tty, e.stderr, e.getenv
+		err = ui.RunBench(ctx, o.Options, b.Events())
+	}
+	stop()
+	b.Wait()
+	if err == nil {
+		err = b.Err()
+	}
+	return err
+}
+
 // printed writes to stdout; a message nobody can read is a failure, not
 // a success.
 func printed(e env, format string, args ...any) error {
@@ -169,6 +200,8 @@ const (
 	cmdLessons    = ""
 	cmdTranscript = "transcript"
 	cmdExport     = "lessons export"
+	cmdListen     = "listen"
+	cmdConnect    = "connect"
 )
 
 // options are the command line, read once and checked: the lessons and
@@ -188,6 +221,8 @@ Usage:
   sessionlab [flags]
   sessionlab transcript [--lesson NAME] [--format text|markdown|mermaid] [--stable]
   sessionlab lessons export DIR
+  sessionlab listen [--addr HOST:PORT] [--plain]
+  sessionlab connect HOST:PORT [--plain]
 
 Flags:
 `
@@ -206,6 +241,11 @@ func parseCommandLine(args []string, e env) (*options, int) {
 	switch {
 	case len(args) > 1 && args[0] == "lessons" && args[1] == "export":
 		o.cmd, args, name, intro = cmdExport, args[2:], "sessionlab lessons export", "Write the lesson files into DIR, to edit and load with --lessons DIR.\n\nUsage: sessionlab lessons export DIR\n"
+	case len(args) > 0 && args[0] == cmdListen:
+		o.cmd, args, name, intro = cmdListen, args[1:], "sessionlab listen", "Play the server for any TCP client, one connection after another, and show what it speaks.\n\nUsage: sessionlab listen [--addr HOST:PORT] [--plain]\n\nFlags:\n"
+		o.Addr = "127.0.0.1:12345"
+	case len(args) > 0 && args[0] == cmdConnect:
+		o.cmd, args, name, intro = cmdConnect, args[1:], "sessionlab connect", "Play the client of the server at HOST:PORT, and show what it speaks.\n\nUsage: sessionlab connect HOST:PORT [--plain]\n\nFlags:\n"
 	case len(args) > 0 && args[0] == "transcript":
 		o.cmd, args, name, intro = cmdTranscript, args[1:], "sessionlab transcript", "Run lessons for real at full speed and write what happened, for a course page.\n\nUsage: sessionlab transcript [flags]\n\nFlags:\n"
 	}
@@ -216,6 +256,16 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		o.Theme = v
 	}
 	switch o.cmd {
+	case cmdListen, cmdConnect:
+		fs.BoolVar(&o.plain, "plain", false, "print what happens as lines instead of the terminal UI (the default when output is not a terminal)")
+		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", "), func(v string) error {
+			o.Theme = v
+			return nil
+		})
+		if o.cmd == cmdListen {
+			fs.StringVar(&o.Addr, "addr", o.Addr, "HOST:PORT to listen on")
+		}
+		args = flagsFirst(fs, args)
 	case cmdTranscript:
 		fs.StringVar(&lesson, "lesson", "", "the lesson: "+ids+" (all when not given)")
 		fs.StringVar(&o.format, "format", o.format, "text, markdown or mermaid")
@@ -255,12 +305,30 @@ func parseCommandLine(args []string, e env) (*options, int) {
 // check resolves what the flags name (the lessons, the lesson, the
 // faults, the theme) and refuses what cannot be used.
 func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest []string) (err error) {
-	if o.cmd == cmdExport {
+	switch o.cmd {
+	case cmdExport:
 		if len(rest) != 1 || rest[0] == "" {
 			return errors.New("lessons export takes one directory: sessionlab lessons export DIR")
 		}
 		o.exportDir = rest[0]
 		return nil
+	case cmdConnect:
+		if len(rest) != 1 {
+			return errors.New("connect takes the server's address: sessionlab connect HOST:PORT")
+		}
+		o.Addr, rest = rest[0], nil
+		fallthrough
+	case cmdListen:
+		if len(rest) > 0 {
+			return fmt.Errorf("unexpected argument %q (see sessionlab %s --help)", rest[0], o.cmd)
+		}
+		if _, err := ui.ThemeFor(o.Theme, true); err != nil {
+			return fmt.Errorf("--theme: %v", err)
+		}
+		if o.cmd == cmdConnect {
+			return sim.CheckPeerAddr(o.Addr)
+		}
+		return sim.CheckAddr(o.Addr)
 	}
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected argument %q (flags only; see sessionlab --help)", rest[0])
@@ -322,6 +390,37 @@ func parseFlags(fs *flag.FlagSet, args []string, e env, intro string) (code int,
 		return exitUsage, true
 	}
 	return exitOK, false
+}
+
+// flagsFirst moves the arguments that are not flags (an address) after
+// the flags, so that flags may come before or after them: the flag
+// package stops at the first argument that is not a flag.
+func flagsFirst(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		// A flag that takes a value takes the next argument.
+		if f := fs.Lookup(name); f != nil && i+1 < len(args) {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	return append(flags, rest...)
 }
 
 // flagProblem rewords the flag package's errors, naming a flag as the

@@ -91,6 +91,14 @@ func TestBadInput(t *testing.T) {
 		{[]string{"--fault", "reset@"}, "is not KIND@WHEN"},
 		{[]string{"--fault", "boom@3"}, `fault kind "boom" is not reset, stall or stop`},
 		{[]string{"--theme", "sepia"}, `--theme: unknown theme "sepia" (choose auto, dark, light, high-contrast)`},
+		{[]string{"connect"}, "connect takes the server's address"},
+		{[]string{"connect", "a:1", "b:2"}, "connect takes the server's address"},
+		{[]string{"connect", "nonsense"}, `"nonsense" is not HOST:PORT`},
+		{[]string{"connect", "127.0.0.1:0"}, `port "0" is not a number from 1 to 65535`},
+		{[]string{"connect", "127.0.0.1:102", "--bogus"}, "unknown flag --bogus"},
+		{[]string{"listen", "--addr", busy.Addr().String()}, "address already in use"},
+		{[]string{"listen", "extra"}, `unexpected argument "extra"`},
+		{[]string{"listen", "--theme", "sepia"}, "unknown theme"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tt.args, testEnv(&stdout, &stderr))
@@ -542,5 +550,61 @@ func TestPresenterFollowsTheBackground(t *testing.T) {
 	light, err := ui.ThemeFor("auto", false)
 	if err != nil || light.Name != "light" {
 		t.Fatalf("auto on a white terminal: %v %v", light.Name, err)
+	}
+}
+
+// TestListenAndConnect: listen prints what it does when stdout is not a
+// terminal; connect, with its flag after the address, opens a session
+// against it and exits 0; a port nobody listens on is one line and exit
+// 1; a signal ends listen as a shell reports it.
+func TestListenAndConnect(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	listen := exec.CommandContext(ctx, binary, "listen", "--addr", "127.0.0.1:0")
+	out, err := listen.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := listen.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(out)
+	if !lines.Scan() {
+		t.Fatal("listen printed nothing")
+	}
+	addr := regexp.MustCompile(`Listening on (127\.0\.0\.1:\d+)`).FindStringSubmatch(lines.Text())
+	if addr == nil {
+		t.Fatalf("listen's first line: %q", lines.Text())
+	}
+	conn := exec.CommandContext(ctx, binary, "connect", addr[1], "--plain")
+	got, err := conn.CombinedOutput()
+	if err != nil {
+		t.Fatalf("connect: %v\n%s", err, got)
+	}
+	for _, want := range []string{"→ CR", "← CC", "← AC", "→ GT+MIP 1", "← PT+MIA 1", "← PT+MAA 3", "← DN"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("connect's output has no %q:\n%s", want, got)
+		}
+	}
+	var served strings.Builder
+	for lines.Scan() && !strings.Contains(lines.Text(), "Closed") {
+		served.WriteString(lines.Text() + "\n")
+	}
+	if !strings.Contains(served.String(), "→ PT+MIA 1") {
+		t.Errorf("listen's output has no PT+MIA 1:\n%s", served.String())
+	}
+	listen.Process.Signal(syscall.SIGTERM)
+	go io.Copy(io.Discard, out)
+	if err := listen.Wait(); listen.ProcessState.ExitCode() != 128+int(syscall.SIGTERM) {
+		t.Errorf("listen after SIGTERM: %v, exit %d", err, listen.ProcessState.ExitCode())
+	}
+
+	free, _ := net.Listen("tcp", "127.0.0.1:0")
+	nobody := free.Addr().String()
+	free.Close()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"connect", nobody}, testEnv(&stdout, &stderr)); code != exitFailed ||
+		strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "connection refused") {
+		t.Errorf("connect to nobody: exit %d, stderr %q", code, stderr.String())
 	}
 }

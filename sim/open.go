@@ -65,20 +65,41 @@ func serverAnswer(e *endpoint, cnf spdu.Frame, note Note) (refs, bool, error) {
 	cn := mainOf(cnf)
 	ref := refs{calling: cn.CallingRef, called: fmt.Appendf(nil, "server-%04x", e.r.sim.intN(0x10000)), common: cn.CommonRef}
 	if cn.Versions&version == 0 {
-		rf := spdu.NewFrame(spdu.SPDU{Kind: spdu.RF, CalledRef: ref.called, Disconnect: spdu.ReleaseTransport,
-			Versions: version, Reason: spdu.ReasonVersionUnsupported}.With(spdu.PCalledRef, spdu.PDisconnect, spdu.PVersion, spdu.PReason))
-		if err := e.send(rf, e.after(beat), NoteRefusal, nil); err != nil {
+		if err := e.send(refuseFrame(ref), e.after(beat), NoteRefusal, nil); err != nil {
 			return ref, false, err
 		}
 		return ref, false, e.awaitRelease(NoteRefusal)
 	}
+	return ref, true, e.send(acceptFrame(ref, cn.Units&serverUnits), e.after(beat), note, func(s *state) { startSync(s, initialSerial) })
+}
+
+// refuseFrame is the RF that turns down a CN offering no version the
+// server speaks, and asks for the transport connection's release.
+func refuseFrame(ref refs) spdu.Frame {
+	return spdu.NewFrame(spdu.SPDU{Kind: spdu.RF, CalledRef: ref.called, Disconnect: spdu.ReleaseTransport,
+		Versions: version, Reason: spdu.ReasonVersionUnsupported}.With(spdu.PCalledRef, spdu.PDisconnect, spdu.PVersion, spdu.PReason))
+}
+
+// acceptFrame is the AC that accepts a session with units, greeting the
+// client as the article's server does.
+func acceptFrame(ref refs, units spdu.Units) spdu.Frame {
 	ac := spdu.SPDU{Kind: spdu.AC, CalledRef: ref.called, CommonRef: ref.common, Versions: version,
-		InitialSerial: initialSerial, Units: cn.Units & serverUnits, UserData: []byte(welcomeText)}.
+		InitialSerial: initialSerial, Units: units, UserData: []byte(welcomeText)}.
 		With(spdu.PCalledRef, spdu.POptions, spdu.PVersion, spdu.PInitialSerial, spdu.PRequirements, spdu.PUserData)
 	if len(ref.common) > 0 {
 		ac = ac.With(spdu.PCommonRef)
 	}
-	return ref, true, e.send(spdu.NewFrame(ac), e.after(beat), note, func(s *state) { startSync(s, initialSerial) })
+	return spdu.NewFrame(ac)
+}
+
+// connectFrame is the CN that asks for a session: the versions and
+// units offered, the first serial number, the references, and the
+// article's client greeting as user data.
+func connectFrame(ref refs, versions spdu.Versions, units spdu.Units) spdu.Frame {
+	return spdu.NewFrame(spdu.SPDU{Kind: spdu.CN, CallingRef: ref.calling, CommonRef: ref.common, Versions: versions,
+		InitialSerial: initialSerial, Units: units, UserData: []byte(helloText)}.
+		With(spdu.PCallingRef, spdu.PCommonRef, spdu.POptions, spdu.PVersion, spdu.PInitialSerial, spdu.PTokenSetting,
+			spdu.PRequirements, spdu.PUserData))
 }
 
 // server is the server of every scenario but the abort: open, answer,
@@ -116,11 +137,7 @@ func clientOpen(e *endpoint, versions spdu.Versions, units spdu.Units, connNote,
 	}
 	ref.calling = fmt.Appendf(nil, "client-%04x", e.r.sim.intN(0x10000))
 	ref.common = []byte(e.r.sim.clock.Now().UTC().Format("060102150405Z"))
-	cn := spdu.NewFrame(spdu.SPDU{Kind: spdu.CN, CallingRef: ref.calling, CommonRef: ref.common, Versions: versions,
-		InitialSerial: initialSerial, Units: units, UserData: []byte(helloText)}.
-		With(spdu.PCallingRef, spdu.PCommonRef, spdu.POptions, spdu.PVersion, spdu.PInitialSerial, spdu.PTokenSetting,
-			spdu.PRequirements, spdu.PUserData))
-	if err := e.send(cn, e.after(beat), note, nil); err != nil {
+	if err := e.send(connectFrame(ref, versions, units), e.after(beat), note, nil); err != nil {
 		return spdu.Frame{}, ref, err
 	}
 	ans, err := e.expect(note, func(s *state, f spdu.Frame) {

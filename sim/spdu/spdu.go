@@ -272,8 +272,11 @@ func (s *SPDU) decode(b []byte, category, off int) (int, error) {
 	}
 	s.Kind = k
 	pl, size, ok := readLI(b, 1)
-	if !ok || 1+size+pl > len(b) {
-		return 0, errorf(ErrTruncated, off+1, "%v's parameter field is cut short", k)
+	if !ok {
+		return 0, errorf(ErrTruncated, off+1, "%v's LI is cut short", k)
+	}
+	if 1+size+pl > len(b) {
+		return 0, errorf(ErrTruncated, off+1, "%v's LI says %d octets follow, but the TSDU has %d", k, pl, len(b)-1-size)
 	}
 	end := 1 + size + pl
 	if pl > 0 {
@@ -376,7 +379,7 @@ func (s *SPDU) setValue(p Param, v []byte, off int) error {
 	case p == PInitialSerial, p == PSerial:
 		n, ok := parseSerial(v)
 		if !ok {
-			return errorf(ErrBadParam, off, "%v %q is not 1 to 6 decimal digits up to %d", p, v, MaxSerial)
+			return errorf(ErrBadParam, off, "%v must be 1 to 6 decimal digits up to %d, got %q", p, MaxSerial, v)
 		}
 		if p == PSerial {
 			s.Serial = n

@@ -192,7 +192,10 @@ func TPKTLen(b []byte) (int, error) {
 		return 0, errorf(ErrTruncated, len(b), "%d of %d TPKT header octets", len(b), TPKTHeaderLen)
 	}
 	if b[0] != TPKTVersion {
-		return 0, errorf(ErrTPKT, 0, "TPKT version %d, want %d", b[0], TPKTVersion)
+		if looksLikeText(b[:TPKTHeaderLen]) {
+			return 0, errorf(ErrTPKT, 0, "TPKT version must be 3, got 0x%02x (%q): this looks like text; is the peer speaking the session protocol (RFC 1006)?", b[0], b[:TPKTHeaderLen])
+		}
+		return 0, errorf(ErrTPKT, 0, "TPKT version must be 3 (RFC 1006), got 0x%02x", b[0])
 	}
 	if b[1] != 0 {
 		return 0, errorf(ErrTPKT, 1, "TPKT reserved octet is %d, want 0", b[1])
@@ -273,4 +276,15 @@ func (t *TPDU) decodeParams(p []byte, off int) error {
 		i += 2 + len(v)
 	}
 	return nil
+}
+
+// looksLikeText reports whether b is printable ASCII or line ends: what
+// a program that writes text (a greeting, an HTTP request) sends first.
+func looksLikeText(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 || c > 0x7e) && c != '\n' && c != '\r' && c != '\t' {
+			return false
+		}
+	}
+	return true
 }
