@@ -67,7 +67,7 @@ func (bc *benchConn) probe() (plain bool) {
 		text := bc.in[:min(len(bc.in), BenchMaxText)]
 		bc.in = nil
 		bc.emit(BenchEvent{Kind: BenchTextIn, Name: "text", Raw: text})
-		_, err := spdu.TPKTLen(append(text, make([]byte, spdu.TPKTHeaderLen)...))
+		_, err := spdu.TPKTLen(text)
 		_ = bc.wrongErr(text, err)
 		return true
 	}

@@ -39,7 +39,7 @@ func (bc *benchConn) plainServer() {
 	text := bc.in[:min(len(bc.in), BenchMaxText)]
 	bc.in = nil
 	bc.emit(BenchEvent{Kind: BenchTextIn, Name: "text", Raw: text})
-	_, err := spdu.TPKTLen(append(text, make([]byte, spdu.TPKTHeaderLen)...))
+	_, err := spdu.TPKTLen(text)
 	_ = bc.wrongErr(text, err)
 	_ = bc.sendText(welcomeText)
 }

@@ -153,6 +153,12 @@ func TestBenchPlainPeer(t *testing.T) {
 	if cl := l.await(t, 1, kind(BenchClosed)); !cl.First {
 		t.Fatal("the bench says the peer closed first")
 	}
+	// Fewer octets than a TPKT header: the first is enough to tell.
+	c = dialBench(t, b)
+	c.Write([]byte("Hi\n"))
+	if w := l.await(t, 2, kind(BenchWrong)); !strings.Contains(w.Note, "looks like text") {
+		t.Fatalf("3 octets of text explained as %q", w.Note)
+	}
 }
 
 // rawSession is a client written in the test from X.225 and RFC 1006

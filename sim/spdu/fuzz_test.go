@@ -34,6 +34,12 @@ func FuzzDecode(f *testing.F) {
 		"03 00 00 0e 02 f0 80 01 00 32 03 2a 01 31", // GT+MIA: an acknowledgement after a GIVE TOKENS
 		"03 00 00 0e 02 f0 80 02 00 01 00 64 61 74", // PT+DT: data after a PLEASE TOKENS
 		"03 00 00 0e 02 f0 80 02 00 32 03 2a 01 78", // PT+MIA with a serial number that is no digit
+		// What the lab bench met: text, a reserved octet, an LI past the
+		// TSDU, a CN a student got one octet wrong.
+		"48 65 6c 6c 6f 0a",                         // "Hello\n"
+		"03 07 00 00 de ad",                         // TPKT reserved octet 7
+		"03 00 00 0e 02 f0 80 01 00 31 09 2a 01 31", // MIP whose LI says 9
+		"03 00 00 19 02 f0 80 0d 10 05 09 13 01 00 16 01 02 17 01 31 14 02 00 0a", // CN with LI 16 for 15
 	} {
 		f.Add(unhex(f, broken))
 	}

@@ -188,14 +188,16 @@ func (t *TPDU) appendTPDU(b []byte) []byte {
 // when the header is not one RFC 1006 allows or SessionLab accepts. The
 // TPKT itself may still be incomplete: compare the result with len(b).
 func TPKTLen(b []byte) (int, error) {
-	if len(b) < TPKTHeaderLen {
-		return 0, errorf(ErrTruncated, len(b), "%d of %d TPKT header octets", len(b), TPKTHeaderLen)
-	}
-	if b[0] != TPKTVersion {
-		if looksLikeText(b[:TPKTHeaderLen]) {
-			return 0, errorf(ErrTPKT, 0, "TPKT version must be 3, got 0x%02x (%q): this looks like text; is the peer speaking the session protocol (RFC 1006)?", b[0], b[:TPKTHeaderLen])
+	// The first octet is enough to tell a peer that speaks no RFC 1006.
+	if len(b) > 0 && b[0] != TPKTVersion {
+		head := b[:min(len(b), TPKTHeaderLen)]
+		if looksLikeText(head) {
+			return 0, errorf(ErrTPKT, 0, "TPKT version must be 3, got 0x%02x (%q): this looks like text; is the peer speaking the session protocol (RFC 1006)?", b[0], head)
 		}
 		return 0, errorf(ErrTPKT, 0, "TPKT version must be 3 (RFC 1006), got 0x%02x", b[0])
+	}
+	if len(b) < TPKTHeaderLen {
+		return 0, errorf(ErrTruncated, len(b), "%d of %d TPKT header octets", len(b), TPKTHeaderLen)
 	}
 	if b[1] != 0 {
 		return 0, errorf(ErrTPKT, 1, "TPKT reserved octet is %d, want 0", b[1])
