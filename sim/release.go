@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"sessionlab/sim/internal/kernel"
 	"sessionlab/sim/spdu"
 )
 
@@ -12,22 +13,49 @@ import (
 // sender of an AB, or of an RF that asks for the transport connection to
 // be released, waits for the peer to release it before releasing it
 // itself (X.225 7.5, 7.9 and Annex A). X.225 leaves its value to the
-// implementation; ISODE's RF sender waits 30 s. A lesson's peer answers
-// within a beat, so 5 s only ever runs out when the peer is gone.
+// implementation; ISODE's RF sender waits 30 s.
 const tim = 5 * time.Second
 
 // awaitRelease is what the sender of an AB or of an RF with "release the
-// transport connection" does next: not close first, but wait, bounded by
-// TIM, for the peer to release the transport connection. It reads the
-// peer's FIN, then closes its own side. When TIM runs out first, it
-// closes anyway (NoteTimer). An abortive release would risk what it
-// just sent: a receiver may throw away queued data on an RST.
+// transport connection" does next: not close first, but wait for the
+// peer to release the transport connection. It reads the peer's FIN, then
+// closes its own side. With a peer that is not SessionLab's own, the wait
+// is bounded by TIM: when TIM runs out first, it closes anyway
+// (NoteTimer). An abortive release would risk what it just sent: a
+// receiver may throw away queued data on an RST.
 func (e *endpoint) awaitRelease(note Note) error {
-	err := e.within(tim, e.expireConn, func() error { return e.expectEOF(note) })
+	// In a lesson the peer is SessionLab's own side, which always releases
+	// the connection or loses it to a fault, and either ends the read: the
+	// timer is armed only when the peer may be another program. (Armed in
+	// a lesson on a manual clock, a fault's quiet moment could let the
+	// clock run past TIM while the peer was still reading the RF.)
+	if !e.r.sim.cfg.anyPeer {
+		if err := e.expectEOF(note); err != nil {
+			return err
+		}
+		return e.close(e.after(e.pacing().Beat), false, note)
+	}
+	// What the read itself met decides: within says errTimeout whenever
+	// its watchdog fired, even if the read then ended otherwise (a reset
+	// that came as the clock moved on).
+	var read error
+	err := e.within(tim, e.expireConn, func() error {
+		read = e.expectEOF(note)
+		return read
+	})
+	if errors.Is(read, errTimeout) {
+		// On a manual clock the timer can run out while the peer's FIN or
+		// RST is already in this side's kernel: then the peer did release
+		// the connection in time, and the read says so.
+		if c := e.socket(); c == nil || !kernel.Readable(c) {
+			return e.close(e.after(0), false, NoteTimer)
+		}
+		read = e.expectEOF(note)
+	}
 	switch {
-	case errors.Is(err, errTimeout):
-		return e.close(e.after(0), false, NoteTimer)
-	case err != nil:
+	case read != nil:
+		return read
+	case err != nil && !errors.Is(err, errTimeout):
 		return err
 	}
 	return e.close(e.after(e.pacing().Beat), false, note)

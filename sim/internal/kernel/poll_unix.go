@@ -32,6 +32,28 @@ func WaitReadable(c syscall.Conn) error {
 	})
 }
 
+// Readable reports, without waiting or reading, whether the socket has
+// something to read now (data, a FIN, an RST).
+func Readable(c syscall.Conn) bool {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return false
+	}
+	ready := false
+	_ = rc.Control(func(fd uintptr) {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		for {
+			n, err := unix.Poll(fds, 0)
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			ready = err == nil && n > 0
+			return
+		}
+	})
+	return ready
+}
+
 // DrainQueue accepts and closes every connection waiting on a listening
 // socket, without blocking, and returns the address each came from.
 func DrainQueue(c syscall.Conn) []netip.AddrPort {
