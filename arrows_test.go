@@ -25,7 +25,8 @@ func TestImportArrows(t *testing.T) {
 		}},
 		{"sessionlab/sim/spdu", []string{"sessionlab/lessons", "sessionlab/ui", "github.com/"}, isStd},
 		{"sessionlab/lessons", []string{"sessionlab/ui", "github.com/charmbracelet/"}, nil},
-		{"sessionlab/ui", nil, nil},
+		{"sessionlab/ui", []string{"sessionlab/ui/serve"}, nil},
+		{"sessionlab/ui/serve", nil, nil}, // serve builds on ui, never the other way
 	}
 	for _, r := range rules {
 		deps := importsOf(t, r.pkg, map[string]bool{})

@@ -7,7 +7,8 @@
 // writes a handout (text, Markdown or a Mermaid diagram); "sessionlab
 // lessons export DIR" writes the lesson files for an instructor to edit,
 // which --lessons DIR loads back; "sessionlab listen" and "sessionlab
-// connect HOST:PORT" put SessionLab on the lab bench against any peer.
+// connect HOST:PORT" put SessionLab on the lab bench against any peer;
+// "sessionlab serve" gives a whole room its own SessionLab each, over SSH.
 //
 // This file is the command line only: flags, which mode runs, the order
 // things shut down in, and exit codes. The modes live in their packages:
@@ -26,8 +27,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -40,6 +43,7 @@ import (
 	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 	"sessionlab/ui"
+	"sessionlab/ui/serve"
 )
 
 // Exit codes.
@@ -118,6 +122,12 @@ func run(args []string, e env) int {
 		err = lessons.WriteHandouts(ctx, e.stdout, o.Book, o.lesson, o.format, o.stable)
 	case o.cmd == cmdListen || o.cmd == cmdConnect:
 		err = runBench(ctx, o, e)
+	case o.cmd == cmdServe:
+		o.serve.Book, o.serve.Theme, o.serve.Out = o.Book, o.Theme, e.stdout
+		o.serve.Log = slog.New(slog.NewTextHandler(e.stderr, nil))
+		if err = serve.Run(ctx, o.serve); err == nil {
+			return exitOK // a signal ends a class: not a failure
+		}
 	case o.plain || e.tty == nil:
 		err = runPlain(ctx, o, e)
 	default:
@@ -202,6 +212,7 @@ const (
 	cmdExport     = "lessons export"
 	cmdListen     = "listen"
 	cmdConnect    = "connect"
+	cmdServe      = "serve"
 )
 
 // options are the command line, read once and checked: the lessons and
@@ -213,6 +224,7 @@ type options struct {
 	lesson                       *lessons.Lesson // nil: all lessons
 	plain, resetProgress, stable bool
 	format, exportDir            string
+	serve                        serve.Options
 }
 
 const usage = `SessionLab: watch a real session layer at work.
@@ -223,6 +235,7 @@ Usage:
   sessionlab lessons export DIR
   sessionlab listen [--addr HOST:PORT] [--plain]
   sessionlab connect HOST:PORT [--plain]
+  sessionlab serve [--listen 127.0.0.1:2222] [--max-sessions N] [--idle-timeout D] ...
 
 Flags:
 `
@@ -246,6 +259,8 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		o.Addr = "127.0.0.1:12345"
 	case len(args) > 0 && args[0] == cmdConnect:
 		o.cmd, args, name, intro = cmdConnect, args[1:], "sessionlab connect", "Play the client of the server at HOST:PORT, and show what it speaks.\n\nUsage: sessionlab connect HOST:PORT [--plain]\n\nFlags:\n"
+	case len(args) > 0 && args[0] == cmdServe:
+		o.cmd, args, name, intro = cmdServe, args[1:], "sessionlab serve", "Serve a whole room over SSH: each student runs ssh -p PORT HOST and gets their own SessionLab.\n\nUsage: sessionlab serve [flags]\n\nFlags:\n"
 	case len(args) > 0 && args[0] == "transcript":
 		o.cmd, args, name, intro = cmdTranscript, args[1:], "sessionlab transcript", "Run lessons for real at full speed and write what happened, for a course page.\n\nUsage: sessionlab transcript [flags]\n\nFlags:\n"
 	}
@@ -256,6 +271,19 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		o.Theme = v
 	}
 	switch o.cmd {
+	case cmdServe:
+		fs.StringVar(&o.serve.Listen, "listen", "127.0.0.1:2222", "HOST:PORT to serve SSH on (0.0.0.0:2222 for the room's network)")
+		fs.IntVar(&o.serve.MaxSessions, "max-sessions", 100, "students at once; the next is told the room is full")
+		fs.DurationVar(&o.serve.IdleTimeout, "idle-timeout", 30*time.Minute, "close a session after this long without a key pressed")
+		fs.StringVar(&o.serve.HostKey, "host-key", "", "the SSH host key file (default: made on first run in the config dir)")
+		fs.StringVar(&o.serve.ConfigDir, "config-dir", "", "where the host key and each student's progress are kept (default: your config directory's sessionlab/)")
+		fs.StringVar(&o.serve.PasswordFile, "password-file", "", "a file holding one class password that students must type")
+		fs.StringVar(&o.serve.AuthorizedKeys, "authorized-keys", "", "an authorized_keys file: only these public keys get in")
+		fs.StringVar(&dir, "lessons", "", "load lesson files from this directory")
+		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: each student's terminal decides)", func(v string) error {
+			o.Theme = v
+			return nil
+		})
 	case cmdListen, cmdConnect:
 		fs.BoolVar(&o.plain, "plain", false, "print what happens as lines instead of the terminal UI (the default when output is not a terminal)")
 		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", "), func(v string) error {
@@ -312,6 +340,11 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest [
 		}
 		o.exportDir = rest[0]
 		return nil
+	case cmdServe:
+		if len(rest) > 0 {
+			return fmt.Errorf("unexpected argument %q (see sessionlab serve --help)", rest[0])
+		}
+		return o.checkServe(builtin, dir)
 	case cmdConnect:
 		if len(rest) != 1 {
 			return errors.New("connect takes the server's address: sessionlab connect HOST:PORT")
@@ -365,6 +398,31 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest [
 		return fmt.Errorf("%w (--addr takes HOST:PORT on this machine, e.g. 127.0.0.1:0 for any free port)", err)
 	}
 	return nil
+}
+
+// checkServe checks serve's flags and fills in the config dir.
+func (o *options) checkServe(builtin *lessons.Book, dir string) (err error) {
+	if o.Book = builtin; dir != "" {
+		if o.Book, err = lessons.LoadDir(dir); err != nil {
+			return err
+		}
+	}
+	if _, err := ui.ThemeFor(o.Theme, true); err != nil {
+		return fmt.Errorf("--theme: %v", err)
+	}
+	switch {
+	case o.serve.MaxSessions < 1:
+		return fmt.Errorf("--max-sessions %d: at least 1", o.serve.MaxSessions)
+	case o.serve.IdleTimeout < time.Second:
+		return fmt.Errorf("--idle-timeout %v: at least 1s", o.serve.IdleTimeout)
+	}
+	if o.serve.ConfigDir == "" {
+		if o.serve.ConfigDir, err = progress.DefaultDir(); err != nil {
+			return fmt.Errorf("no config directory (%v): give one with --config-dir", err)
+		}
+	}
+	o.serve.ConfigDir = filepath.Clean(o.serve.ConfigDir)
+	return sim.CheckAddr(o.serve.Listen)
 }
 
 // parseFlags parses args with fs. --help prints intro and the flags on

@@ -99,6 +99,11 @@ func TestBadInput(t *testing.T) {
 		{[]string{"listen", "--addr", busy.Addr().String()}, "address already in use"},
 		{[]string{"listen", "extra"}, `unexpected argument "extra"`},
 		{[]string{"listen", "--theme", "sepia"}, "unknown theme"},
+		{[]string{"serve", "--max-sessions", "0"}, "--max-sessions 0: at least 1"},
+		{[]string{"serve", "--idle-timeout", "0s"}, "--idle-timeout 0s: at least 1s"},
+		{[]string{"serve", "--idle-timeout", "soon"}, "invalid value"},
+		{[]string{"serve", "extra"}, `unexpected argument "extra"`},
+		{[]string{"serve", "--listen", busy.Addr().String()}, "address already in use"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(tt.args, testEnv(&stdout, &stderr))
