@@ -279,6 +279,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		fs.StringVar(&o.serve.ConfigDir, "config-dir", "", "where the host key and each student's progress are kept (default: your config directory's sessionlab/)")
 		fs.StringVar(&o.serve.PasswordFile, "password-file", "", "a file holding one class password that students must type")
 		fs.StringVar(&o.serve.AuthorizedKeys, "authorized-keys", "", "an authorized_keys file: only these public keys get in")
+		fs.IntVar(&o.serve.PerMinute, "attempts-per-minute", 30, "connection attempts one address may make in a minute")
 		fs.StringVar(&dir, "lessons", "", "load lesson files from this directory")
 		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: each student's terminal decides)", func(v string) error {
 			o.Theme = v
@@ -415,6 +416,8 @@ func (o *options) checkServe(builtin *lessons.Book, dir string) (err error) {
 		return fmt.Errorf("--max-sessions %d: at least 1", o.serve.MaxSessions)
 	case o.serve.IdleTimeout < time.Second:
 		return fmt.Errorf("--idle-timeout %v: at least 1s", o.serve.IdleTimeout)
+	case o.serve.PerMinute < 1:
+		return fmt.Errorf("--attempts-per-minute %d: at least 1", o.serve.PerMinute)
 	}
 	if o.serve.ConfigDir == "" {
 		if o.serve.ConfigDir, err = progress.DefaultDir(); err != nil {

@@ -202,6 +202,9 @@ func (m *lessonModel) setPlaying(on bool) {
 // shown, if the cursor was back in a replay) and back.
 func (m lessonModel) togglePlay() (lessonModel, tea.Cmd) {
 	if m.link.session == nil {
+		// The run is still starting (a loaded server takes a moment):
+		// space is not lost, the run plays once it has started.
+		m.autoplay = !m.autoplay
 		return m, nil
 	}
 	if m.playing() {

@@ -900,3 +900,26 @@ func TestExpandedRunKeepsStepNumbers(t *testing.T) {
 		t.Fatalf("after the opened run, step %d:\n%s", l.stepNumber(l.cursor), v)
 	}
 }
+
+// TestSpaceWhileStartingPlays: space pressed while the run is still
+// starting (a loaded server takes a moment) is not lost: the run plays
+// once it has started; pressed twice, it is taken back.
+func TestSpaceWhileStartingPlays(t *testing.T) {
+	for _, tt := range []struct {
+		keys string
+		want stage
+	}{{" ", stagePlaying}, {"  ", stageIntro}} {
+		hs := newHarness(t, 100, 30)
+		hs.send(openMsg{id: "synchronize"})
+		if hs.m.lesson.stage != stageStarting {
+			t.Fatalf("opening: stage %v", hs.m.lesson.stage)
+		}
+		for _, k := range tt.keys {
+			hs.key(string(k))
+		}
+		hs.started()
+		if hs.m.lesson.stage != tt.want {
+			t.Errorf("%q while starting: stage %v, want %v", tt.keys, hs.m.lesson.stage, tt.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -116,17 +117,39 @@ func dial(t *testing.T, addr string, cfg *gossh.ClientConfig) (*gossh.Client, er
 // and a shell, and collects the output.
 func connect(t *testing.T, addr string, cfg *gossh.ClientConfig, w, h int) *terminal {
 	t.Helper()
-	c, err := dial(t, addr, cfg)
+	if cfg == nil {
+		cfg = &gossh.ClientConfig{User: "student"}
+	}
+	term, err := open(addr, cfg, w, h)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(term.close)
+	return term
+}
+
+// tryConnect is connect for a goroutine of its own: a 100×30 PTY, and the
+// error instead of a failed test.
+func tryConnect(addr, user string) (*terminal, error) {
+	return open(addr, &gossh.ClientConfig{User: user}, 100, 30)
+}
+
+func open(addr string, cfg *gossh.ClientConfig, w, h int) (*terminal, error) {
+	cfg.HostKeyCallback = gossh.InsecureIgnoreHostKey()
+	cfg.Timeout = within
+	c, err := gossh.Dial("tcp", addr, cfg)
+	if err != nil {
+		return nil, err
 	}
 	s, err := c.NewSession()
 	if err != nil {
-		t.Fatal(err)
+		c.Close()
+		return nil, err
 	}
 	if w > 0 {
 		if err := s.RequestPty("xterm-256color", h, w, gossh.TerminalModes{}); err != nil {
-			t.Fatal(err)
+			c.Close()
+			return nil, err
 		}
 	}
 	term := &terminal{client: c, session: s, more: make(chan struct{}), ended: make(chan struct{})}
@@ -134,7 +157,8 @@ func connect(t *testing.T, addr string, cfg *gossh.ClientConfig, w, h int) *term
 	out, _ := s.StdoutPipe()
 	errs, _ := s.StderrPipe()
 	if err := s.Shell(); err != nil {
-		t.Fatal(err)
+		c.Close()
+		return nil, err
 	}
 	var readers sync.WaitGroup
 	for _, r := range []io.Reader{out, errs} {
@@ -156,14 +180,34 @@ func connect(t *testing.T, addr string, cfg *gossh.ClientConfig, w, h int) *term
 		}()
 	}
 	go func() { readers.Wait(); close(term.ended) }()
-	t.Cleanup(term.close)
-	return term
+	return term, nil
 }
 
 func (term *terminal) close() {
 	term.session.Close()
 	term.client.Close()
 	<-term.ended
+}
+
+// waitQuiet is waitFor for a goroutine of its own: an error, not a
+// failed test.
+func (term *terminal) waitQuiet(want string, limit time.Duration) error {
+	deadline := time.After(limit)
+	for {
+		term.mu.Lock()
+		more := term.more
+		term.mu.Unlock()
+		if strings.Contains(term.text(), want) {
+			return nil
+		}
+		select {
+		case <-more:
+		case <-term.ended:
+			return fmt.Errorf("the session ended without %q", want)
+		case <-deadline:
+			return fmt.Errorf("no %q in time", want)
+		}
+	}
 }
 
 var ansiSeq = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-B]`)
