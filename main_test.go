@@ -613,3 +613,31 @@ func TestListenAndConnect(t *testing.T) {
 		t.Errorf("connect to nobody: exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// TestServeEndsTheClassOnSIGTERM: serve prints where it listens and its
+// host key's fingerprint, and a signal ends the class with exit 0.
+func TestServeEndsTheClassOnSIGTERM(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "serve", "--listen", "127.0.0.1:0", "--config-dir", t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(out)
+	var head []string
+	for len(head) < 2 && lines.Scan() {
+		head = append(head, lines.Text())
+	}
+	if len(head) < 2 || !strings.Contains(head[0], "ssh -p ") || !strings.Contains(head[1], "SHA256:") {
+		t.Fatalf("serve printed %q", head)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	go io.Copy(io.Discard, out)
+	if err := cmd.Wait(); err != nil || cmd.ProcessState.ExitCode() != 0 {
+		t.Fatalf("serve after SIGTERM: %v, exit %d", err, cmd.ProcessState.ExitCode())
+	}
+}
