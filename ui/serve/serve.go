@@ -147,6 +147,9 @@ func Run(ctx context.Context, o Options) error {
 	defer cancel()
 	_ = srv.Shutdown(shut) // stops listening; waits for the sessions told to end
 	_ = srv.Close()
+	// Serve may not have taken the listener yet when a signal comes at
+	// once: closing it ourselves makes Serve return either way.
+	ln.Close()
 	r.wg.Wait()
 	<-served
 	return nil
