@@ -128,6 +128,10 @@ func run(args []string, e env) int {
 		if err = serve.Run(ctx, o.serve); err == nil {
 			return exitOK // a signal ends a class: not a failure
 		}
+	case o.cmd == cmdClass:
+		if err = runClass(ctx, o, e); err == nil || errors.Is(err, ui.ErrInterrupted) {
+			return exitOK // the teacher ended the class
+		}
 	case o.plain || e.tty == nil:
 		err = runPlain(ctx, o, e)
 	default:
@@ -189,6 +193,29 @@ func runBench(ctx context.Context, o *options, e env) error {
 	return err
 }
 
+// runClass serves the room as a class and runs the teacher's console on
+// this terminal: presenter mode, whose every step the students follow.
+// The server's log goes to a file: the console has the terminal.
+func runClass(ctx context.Context, o *options, e env) error {
+	if e.tty == nil {
+		return errors.New("class needs a terminal for the teacher's console (use serve to let each student go at their own pace)")
+	}
+	logf, err := os.CreateTemp("", "sessionlab-class-*.log")
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	o.serve.Book, o.serve.Theme, o.serve.Out = o.Book, o.Theme, e.stdout
+	o.serve.Log = slog.New(slog.NewTextHandler(logf, nil))
+	fmt.Fprintf(e.stdout, "The class's log: %s\n", logf.Name())
+	return serve.RunClass(ctx, o.serve, func(ctx context.Context, publish func(ui.FollowState),
+		record func(ui.Starter) func(int, sim.Config, bool) (sim.Session, error)) error {
+		o.Out, o.Notes, o.Getenv, o.Present = e.tty, e.stderr, e.getenv, true
+		o.Publish, o.Record = publish, record
+		return ui.Run(ctx, o.Options)
+	})
+}
+
 // printed writes to stdout; a message nobody can read is a failure, not
 // a success.
 func printed(e env, format string, args ...any) error {
@@ -213,6 +240,7 @@ const (
 	cmdListen     = "listen"
 	cmdConnect    = "connect"
 	cmdServe      = "serve"
+	cmdClass      = "class"
 )
 
 // options are the command line, read once and checked: the lessons and
@@ -236,6 +264,7 @@ Usage:
   sessionlab listen [--addr HOST:PORT] [--plain]
   sessionlab connect HOST:PORT [--plain]
   sessionlab serve [--listen 127.0.0.1:2222] [--max-sessions N] [--idle-timeout D] ...
+  sessionlab class [serve's flags]
 
 Flags:
 `
@@ -259,6 +288,8 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		o.Addr = "127.0.0.1:12345"
 	case len(args) > 0 && args[0] == cmdConnect:
 		o.cmd, args, name, intro = cmdConnect, args[1:], "sessionlab connect", "Play the client of the server at HOST:PORT, and show what it speaks.\n\nUsage: sessionlab connect HOST:PORT [--plain]\n\nFlags:\n"
+	case len(args) > 0 && args[0] == cmdClass:
+		o.cmd, args, name, intro = cmdClass, args[1:], "sessionlab class", "Teach a class over SSH: this terminal is your console, and every student who logs in follows your steps.\n\nUsage: sessionlab class [flags]\n\nFlags:\n"
 	case len(args) > 0 && args[0] == cmdServe:
 		o.cmd, args, name, intro = cmdServe, args[1:], "sessionlab serve", "Serve a whole room over SSH: each student runs ssh -p PORT HOST and gets their own SessionLab.\n\nUsage: sessionlab serve [flags]\n\nFlags:\n"
 	case len(args) > 0 && args[0] == "transcript":
@@ -271,7 +302,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		o.Theme = v
 	}
 	switch o.cmd {
-	case cmdServe:
+	case cmdServe, cmdClass:
 		fs.StringVar(&o.serve.Listen, "listen", "127.0.0.1:2222", "HOST:PORT to serve SSH on (0.0.0.0:2222 for the room's network)")
 		fs.IntVar(&o.serve.MaxSessions, "max-sessions", 100, "students at once; the next is told the room is full")
 		fs.DurationVar(&o.serve.IdleTimeout, "idle-timeout", 30*time.Minute, "close a session after this long without a key pressed")
@@ -341,9 +372,9 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest [
 		}
 		o.exportDir = rest[0]
 		return nil
-	case cmdServe:
+	case cmdServe, cmdClass:
 		if len(rest) > 0 {
-			return fmt.Errorf("unexpected argument %q (see sessionlab serve --help)", rest[0])
+			return fmt.Errorf("unexpected argument %q (see sessionlab %s --help)", rest[0], o.cmd)
 		}
 		return o.checkServe(builtin, dir)
 	case cmdConnect:

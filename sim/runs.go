@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -41,11 +42,17 @@ var _ Session = (*Run)(nil)
 // the program can cancel them all and wait until their sockets are closed
 // when it ends. A run is forgotten as soon as it has ended.
 type Runs struct {
-	ctx  context.Context
-	mu   sync.Mutex
-	live map[*Run]struct{}
-	wg   sync.WaitGroup
+	ctx    context.Context
+	mu     sync.Mutex
+	live   map[*Run]struct{}
+	wg     sync.WaitGroup
+	closed bool // Wait has begun: no run starts any more
 }
+
+// ErrRunsClosed is what Start says once Wait has begun: a program that
+// ended can still have a start command on its way, which must not open
+// sockets nobody will close.
+var ErrRunsClosed = errors.New("the program has ended: no new run")
 
 // NewRuns returns Runs whose runs end when ctx does.
 func NewRuns(ctx context.Context) *Runs {
@@ -62,17 +69,26 @@ func (rs *Runs) Start(cfg Config, paused bool) (*Run, error) {
 	if paused {
 		s.Pause()
 	}
+	// Counted before it starts, under the lock Wait takes first: a run
+	// either is waited for or never opens a socket.
+	rs.mu.Lock()
+	if rs.closed {
+		rs.mu.Unlock()
+		return nil, ErrRunsClosed
+	}
+	rs.wg.Add(1)
+	rs.mu.Unlock()
 	ctx, cancel := context.WithCancel(rs.ctx)
 	events, err := s.Start(ctx)
 	if err != nil {
 		cancel()
+		rs.wg.Done()
 		return nil, err
 	}
 	r := &Run{s: s, events: events, cancel: cancel}
 	rs.mu.Lock()
 	rs.live[r] = struct{}{}
 	rs.mu.Unlock()
-	rs.wg.Add(1)
 	go func() {
 		defer rs.wg.Done()
 		s.Wait()
@@ -93,7 +109,12 @@ func (rs *Runs) Live() int {
 
 // Wait waits until every run started so far has ended. Cancel the context
 // given to NewRuns first, or stop each run.
-func (rs *Runs) Wait() { rs.wg.Wait() }
+func (rs *Runs) Wait() {
+	rs.mu.Lock()
+	rs.closed = true
+	rs.mu.Unlock()
+	rs.wg.Wait()
+}
 
 // Run is one started engine: its events and the way to drive and stop
 // it.

@@ -96,7 +96,7 @@ func (m Model) Init() tea.Cmd {
 	if id := m.c.deps.Lesson; id != "" {
 		return func() tea.Msg { return openMsg{id: id} }
 	}
-	return nil
+	return waitFollow(m.c.deps.Follow)
 }
 
 // Update handles a message.
@@ -136,6 +136,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.lesson.say("Your progress could not be saved: " + msg.err.Error())
 		}
 		m.readProgress()
+	case followMsg:
+		cmd = tea.Batch(m.follow(FollowState(msg)), waitFollow(m.c.deps.Follow))
 	case nextLessonMsg:
 		if n, ok := m.lesson.nextLesson(); ok && m.screen == lessonScreen {
 			cmd = m.open(n.ID)
@@ -146,6 +148,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lesson, cmd = m.lesson.update(msg)
 	}
 	m.refreshHelp()
+	m.publish()
 	return m, cmd
 }
 

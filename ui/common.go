@@ -12,4 +12,10 @@ type common struct {
 	actions []action
 	width   int
 	height  int
+	// runs counts the lesson runs this Model started; published is the
+	// last state a teacher published, followRun the teacher's run a
+	// follower mirrors (follow.go).
+	runs      int
+	published FollowState
+	followRun int
 }

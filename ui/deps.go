@@ -65,4 +65,14 @@ type Deps struct {
 	// the shell until the program is resumed (a local terminal; over SSH
 	// there is no shell of the learner's to go back to).
 	Suspend func()
+	// Publish, when set, makes this Model a teacher: it is told where the
+	// Model is each time that changes (sessionlab class).
+	Publish func(FollowState)
+	// StartRun, when set, starts the teacher's runs in place of Start,
+	// told which run each is (from 1), as followers mirror them by it.
+	StartRun func(run int, cfg sim.Config, paused bool) (sim.Session, error)
+	// Follow, when set, makes this Model a follower: it goes where each
+	// state it receives says, mirroring the teacher's runs with Mirror.
+	Follow <-chan FollowState
+	Mirror func(run int) (sim.Session, error)
 }

@@ -50,6 +50,7 @@ type lessonModel struct {
 	gathering int
 	expanded  map[int]bool // runs the learner opened record by record (m), by their first record
 	autoplay  bool         // the run plays once it has started (--live, or a restart while playing)
+	follow    *FollowState // a follower: where the teacher is
 	wrapUp    bool         // guided: → was pressed on the last step, so the quiz or the summary follows
 	// resumeTo is the step of the first part the run is replayed up to,
 	// at once, when the learner continues where they left off (0: none);
@@ -105,7 +106,15 @@ func (m *lessonModel) start() tea.Cmd {
 	cfg := sim.Config{Scenarios: m.lesson.Scenarios[m.first:], Speed: m.speed, Faults: m.faults}
 	m.faults = nil // a restart runs clean
 	m.refreshLog()
-	return m.link.start(m.c.deps, cfg, m.lesson)
+	m.c.runs++
+	deps := m.c.deps
+	switch run := m.c.runs; {
+	case deps.Mirror != nil && m.c.followRun > 0:
+		deps.Start = mirrorStarter(deps.Mirror, m.c.followRun) // a follower mirrors the teacher's run
+	case deps.StartRun != nil:
+		deps.Start = func(cfg sim.Config, paused bool) (sim.Session, error) { return deps.StartRun(run, cfg, paused) }
+	}
+	return m.link.start(deps, cfg, m.lesson)
 }
 
 // stopRun ends the run; the returned command waits for its sockets to
@@ -154,7 +163,7 @@ func (m lessonModel) fromRun(msg tea.Msg) (lessonModel, tea.Cmd) {
 			return m, cmd
 		}
 		m.enter(stageIntro)
-		return m, tea.Batch(cmd, m.fastForward())
+		return m, tea.Batch(cmd, m.fastForward(), m.followTeacher())
 	case planMsg:
 		m.link = m.link.planned(msg)
 		m.restop() // the header's step count
@@ -167,6 +176,9 @@ func (m lessonModel) fromRun(msg tea.Msg) (lessonModel, tea.Cmd) {
 		m.hist.add(ev, m.now)
 		m.settleAnswer(m.hist.len() - 1)
 		m.joinGroup(m.hist.len() - 1)
+		if m.follow != nil {
+			return m, tea.Batch(cmd, m.followTeacher()) // the teacher's step, not this one's, says what shows
+		}
 		return m, tea.Batch(cmd, m.arrived())
 	case doneMsg:
 		if m.link = m.link.ended(msg); m.link.done {

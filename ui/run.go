@@ -31,13 +31,19 @@ type Options struct {
 	NoQuestions bool
 	Theme       string // auto, or a theme's name (ThemeNames)
 	ConfigDir   string // where progress is kept; "": the user's config directory
-	// Out is the terminal.
+	// Out is the terminal; In, its keys (os.Stdin when nil).
 	Out *os.File
+	In  io.Reader
 	// Notes gets the lines said once the screen is given back: a
 	// progress file set aside, where the debug log went.
 	Notes io.Writer
 	// Getenv reads the environment (TERM, COLORFGBG, DEBUG).
 	Getenv func(string) string
+	// Publish and Record make this terminal a class's teacher
+	// (sessionlab class): where it is goes to Publish, and its runs are
+	// started through Record, which keeps them for the followers.
+	Publish func(FollowState)
+	Record  func(Starter) func(run int, cfg sim.Config, paused bool) (sim.Session, error)
 }
 
 // ErrInterrupted is what Run returns when the learner pressed ctrl+c.
@@ -69,6 +75,9 @@ func Run(ctx context.Context, o Options) error {
 			cfg.Addr, cfg.ExactCadence = o.Addr, true // one learner's machine: exact cadence
 			return runs.Start(cfg, paused)
 		}}
+	if o.Record != nil {
+		deps.Publish, deps.StartRun = o.Publish, o.Record(deps.Start)
+	}
 	if !o.Present { // a room's run is nobody's progress
 		store, warning := progress.Open(o.ConfigDir, time.Now())
 		deps.Progress, deps.Notice = store, warning
@@ -93,7 +102,11 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithContext(ctx), tea.WithOutput(o.Out))
+	opts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithContext(ctx), tea.WithOutput(o.Out)}
+	if o.In != nil {
+		opts = append(opts, tea.WithInput(o.In))
+	}
+	p := tea.NewProgram(m, opts...)
 	stopSuspend := suspend.serve(p)
 	defer stopSuspend()
 	_, err = p.Run()

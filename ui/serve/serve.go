@@ -29,6 +29,8 @@ import (
 	"github.com/muesli/termenv"
 
 	"sessionlab/lessons"
+	"sessionlab/sim"
+	"sessionlab/ui"
 )
 
 // Options is how the room is served.
@@ -92,12 +94,48 @@ type room struct {
 	sessions map[*student]struct{}
 	closing  bool
 	wg       sync.WaitGroup // every session handler
+	hub      *hub           // a class: students follow the teacher; nil: each at their own pace
 }
 
 // Run serves the room until ctx ends; then it tells every student that
 // class is over, closes their sessions within a few seconds, and
 // returns nil. A server that cannot start is an error.
-func Run(ctx context.Context, o Options) error {
+func Run(ctx context.Context, o Options) error { return run(ctx, o, nil) }
+
+// RunClass serves the room as a class that follows a teacher: teach runs
+// the teacher's console on the local terminal, told how to publish where
+// it is and how to start its runs so that the students mirror them. The
+// class ends when teach returns or ctx ends: every student is told, and
+// RunClass returns teach's error.
+func RunClass(ctx context.Context, o Options, teach func(ctx context.Context, publish func(ui.FollowState),
+	record func(ui.Starter) func(int, sim.Config, bool) (sim.Session, error)) error) error {
+	h := newHub()
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ready := make(chan struct{})
+	given := o.Ready
+	o.Ready = func(a net.Addr) {
+		if given != nil {
+			given(a)
+		}
+		close(ready)
+	}
+	served := make(chan error, 1)
+	go func() { served <- run(cctx, o, h) }()
+	select {
+	case <-ready:
+	case err := <-served:
+		return err
+	}
+	err := teach(cctx, h.publish, h.startRun)
+	cancel()
+	if serr := <-served; err == nil {
+		err = serr
+	}
+	return err
+}
+
+func run(ctx context.Context, o Options, h *hub) error {
 	o.defaults()
 	key, err := hostKey(o)
 	if err != nil {
@@ -107,7 +145,7 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	r := &room{o: o, access: acc, sessions: map[*student]struct{}{}}
+	r := &room{o: o, access: acc, sessions: map[*student]struct{}{}, hub: h}
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", o.Listen, errors.Unwrap(err))

@@ -183,11 +183,18 @@ func (r *room) program(s ssh.Session) *tea.Program {
 	runsCtx, cancel := context.WithCancel(context.Background())
 	runs := sim.NewRuns(runsCtx)
 	st.stop = func() { cancel(); runs.Wait() }
-	m, err := ui.New(ui.Deps{Book: r.o.Book, Renderer: renderer, Theme: theme, Plan: r.plans.For, Progress: store, Notice: warning,
+	deps := ui.Deps{Book: r.o.Book, Renderer: renderer, Theme: theme, Plan: r.plans.For, Progress: store, Notice: warning,
 		Start: func(cfg sim.Config, paused bool) (sim.Session, error) {
 			cfg.Addr = "127.0.0.1:0" // each student's own sockets, on the server's loopback
 			return runs.Start(cfg, paused)
-		}})
+		}}
+	if r.hub != nil { // a class: the student follows the teacher's runs
+		states, mirror, leave := r.hub.follow()
+		deps.Follow, deps.Mirror = states, mirror
+		stop := st.stop
+		st.stop = func() { leave(); stop() }
+	}
+	m, err := ui.New(deps)
 	if err != nil {
 		wish.Errorln(s, "sessionlab: "+err.Error())
 		return nil
