@@ -208,10 +208,8 @@ func runClass(ctx context.Context, o *options, e env) error {
 	o.serve.Book, o.serve.Theme, o.serve.Out = o.Book, o.Theme, e.stdout
 	o.serve.Log = slog.New(slog.NewTextHandler(logf, nil))
 	fmt.Fprintf(e.stdout, "The class's log: %s\n", logf.Name())
-	return serve.RunClass(ctx, o.serve, func(ctx context.Context, publish func(ui.FollowState),
-		record func(ui.Starter) func(int, sim.Config, bool) (sim.Session, error)) error {
-		o.Out, o.Notes, o.Getenv, o.Present = e.tty, e.stderr, e.getenv, true
-		o.Publish, o.Record = publish, record
+	return serve.RunClass(ctx, o.serve, func(ctx context.Context, class *ui.Class) error {
+		o.Out, o.Notes, o.Getenv, o.Present, o.Class = e.tty, e.stderr, e.getenv, true, class
 		return ui.Run(ctx, o.Options)
 	})
 }

@@ -94,9 +94,9 @@ func New(deps Deps) (Model, error) {
 // Init opens the lesson given in Deps, if any.
 func (m Model) Init() tea.Cmd {
 	if id := m.c.deps.Lesson; id != "" {
-		return func() tea.Msg { return openMsg{id: id} }
+		return tea.Batch(func() tea.Msg { return openMsg{id: id} }, waitRoom(m.c.deps.Room))
 	}
-	return waitFollow(m.c.deps.Follow)
+	return tea.Batch(waitFollow(m.c.deps.Follow), waitRoom(m.c.deps.Room))
 }
 
 // Update handles a message.
@@ -138,6 +138,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.readProgress()
 	case followMsg:
 		cmd = tea.Batch(m.follow(FollowState(msg)), waitFollow(m.c.deps.Follow))
+	case roomMsg:
+		r := Room(msg)
+		m.c.room = &r
+		cmd = waitRoom(m.c.deps.Room)
 	case nextLessonMsg:
 		if n, ok := m.lesson.nextLesson(); ok && m.screen == lessonScreen {
 			cmd = m.open(n.ID)

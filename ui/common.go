@@ -18,4 +18,8 @@ type common struct {
 	runs      int
 	published FollowState
 	followRun int
+	// room is the class as last told (a teacher); chart shows the
+	// answers' distribution, not only how many answered.
+	room  *Room
+	chart bool
 }

@@ -193,7 +193,7 @@ func TestPredictionsGiveNothingAway(t *testing.T) {
 func outsideQuestion(hs *harness) string {
 	lm := &hs.m.lesson
 	q := map[string]bool{}
-	for _, l := range lm.ask.view(lm.c.styles, lm.c.deps.Present, lm.lay.width, lm.lay.narrationRows()+20) {
+	for _, l := range lm.ask.view(lm.c.styles, lm.c.deps.Present, nil, false, lm.lay.width, lm.lay.narrationRows()+20) {
 		if l = strings.TrimSpace(ansi.Strip(l)); l != "" {
 			q[l] = true
 		}

@@ -75,4 +75,9 @@ type Deps struct {
 	// state it receives says, mirroring the teacher's runs with Mirror.
 	Follow <-chan FollowState
 	Mirror func(run int) (sim.Session, error)
+	// Answer, for a follower, reports each prediction answered (its
+	// question, the choice) to the class; Room, for the teacher, brings
+	// the class's state.
+	Answer func(question string, choice int)
+	Room   <-chan Room
 }

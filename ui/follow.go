@@ -26,6 +26,44 @@ type FollowState struct {
 // followMsg is the teacher's newest state.
 type followMsg FollowState
 
+// Room is the class as the teacher's console shows it: how many students
+// are connected, and for each question asked (by its text) how many
+// chose each choice. Students are counted, not named.
+type Room struct {
+	Connected int
+	Answers   map[string][]int
+}
+
+// answered is how many answered question q, and the counts per choice
+// (as many as choices).
+func (r Room) answered(q string, choices int) (n int, counts []int) {
+	counts = make([]int, choices)
+	for i, c := range r.Answers[q] {
+		if i < choices {
+			counts[i] = c
+			n += c
+		}
+	}
+	return n, counts
+}
+
+// roomMsg is the class's newest state, for the teacher.
+type roomMsg Room
+
+// waitRoom waits for the class's next state.
+func waitRoom(ch <-chan Room) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		r, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return roomMsg(r)
+	}
+}
+
 // waitFollow waits for the teacher's next state: the one command that
 // brings them, armed again after each.
 func waitFollow(ch <-chan FollowState) tea.Cmd {

@@ -62,7 +62,7 @@ func (a prediction) update(msg tea.KeyMsg, keys *keyMap) (prediction, answer, in
 }
 
 // view draws the question in width columns and height rows.
-func (a prediction) view(st *Styles, present bool, width, height int) []string {
+func (a prediction) view(st *Styles, present bool, room *Room, chart bool, width, height int) []string {
 	out := []string{" " + st.Title.Render("Predict, then watch")}
 	for _, l := range strings.Split(ansi.Wordwrap(a.p.Question, width-2, ""), "\n") {
 		out = append(out, " "+st.Bold.Render(l))
@@ -84,6 +84,10 @@ func (a prediction) view(st *Styles, present bool, width, height int) []string {
 	hint := "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer; → goes on without an answer."
 	if present {
 		hint = "A question for the room. → goes on; the run will answer it."
+	}
+	if room != nil {
+		out = append(out, a.roomLines(st, *room, chart, width)...)
+		hint = "A question for the class, on every student's screen. c: the answers' chart · → reveals what the run does."
 	}
 	for _, l := range strings.Split(ansi.Wordwrap(hint, width-2, ""), "\n") {
 		out = append(out, " "+st.Muted.Render(l))
@@ -145,6 +149,10 @@ func (m *lessonModel) settleAnswer(i int) {
 
 // askKey answers a key while a prediction is on screen.
 func (m lessonModel) askKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
+	if m.c.room != nil && msg.String() == "c" {
+		m.c.chart = !m.c.chart // the teacher shows the room's answers, or hides them again
+		return m, nil
+	}
 	var got answer
 	var choice int
 	m.ask, got, choice = m.ask.update(msg, &m.c.keys)
@@ -169,6 +177,9 @@ func (m lessonModel) answer(choice int) (lessonModel, tea.Cmd) {
 		m.score.answered++
 	}
 	m.score.pending = append(m.score.pending, verdict{chosen: choice, p: a.p})
+	if choice >= 0 && m.c.deps.Answer != nil {
+		m.c.deps.Answer(a.p.Question, choice) // a student's answer counts in the class
+	}
 	for i := a.rec; i < m.hist.len(); i++ {
 		m.settleAnswer(i) // the event it is about may have come already
 	}
@@ -205,4 +216,23 @@ func (v verdict) title() string {
 		return "✓ Right: " + short(v.right)
 	}
 	return fmt.Sprintf("✗ Not quite: you said %s; the run says %s", short(v.chosen), short(v.right))
+}
+
+// roomLines says how many students answered and, with chart, how many
+// chose each choice, as bars.
+func (a prediction) roomLines(st *Styles, r Room, chart bool, width int) []string {
+	n, counts := r.answered(a.p.Question, len(a.p.Choices))
+	out := []string{" " + st.Bold.Render(fmt.Sprintf("Answered: %d of %d students", n, r.Connected))}
+	if !chart {
+		return append(out, "")
+	}
+	barMax := max(1, width-16)
+	for i, c := range counts {
+		bar := 0
+		if n > 0 {
+			bar = c * barMax / n
+		}
+		out = append(out, fmt.Sprintf("  %d  %s %d", i+1, strings.Repeat("█", bar), c))
+	}
+	return append(out, "")
 }

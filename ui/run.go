@@ -39,11 +39,17 @@ type Options struct {
 	Notes io.Writer
 	// Getenv reads the environment (TERM, COLORFGBG, DEBUG).
 	Getenv func(string) string
-	// Publish and Record make this terminal a class's teacher
-	// (sessionlab class): where it is goes to Publish, and its runs are
-	// started through Record, which keeps them for the followers.
+	// Class makes this terminal a class's teacher (sessionlab class).
+	Class *Class
+}
+
+// Class is how a teacher's console is tied to its class: where it is goes
+// to Publish, its runs are started through Record (which keeps them for
+// the followers), and the class's state comes on Room.
+type Class struct {
 	Publish func(FollowState)
 	Record  func(Starter) func(run int, cfg sim.Config, paused bool) (sim.Session, error)
+	Room    <-chan Room
 }
 
 // ErrInterrupted is what Run returns when the learner pressed ctrl+c.
@@ -75,8 +81,8 @@ func Run(ctx context.Context, o Options) error {
 			cfg.Addr, cfg.ExactCadence = o.Addr, true // one learner's machine: exact cadence
 			return runs.Start(cfg, paused)
 		}}
-	if o.Record != nil {
-		deps.Publish, deps.StartRun = o.Publish, o.Record(deps.Start)
+	if c := o.Class; c != nil {
+		deps.Publish, deps.StartRun, deps.Room = c.Publish, c.Record(deps.Start), c.Room
 	}
 	if !o.Present { // a room's run is nobody's progress
 		store, warning := progress.Open(o.ConfigDir, time.Now())

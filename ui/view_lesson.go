@@ -35,7 +35,7 @@ func (m *lessonModel) view(help string) string {
 		// as it needs; the log and the inspector show what happened up to
 		// it (a prediction is asked before anything gives it away: see
 		// TestPredictionsGiveNothingAway).
-		q := m.ask.view(m.c.styles, m.c.deps.Present, l.width, l.narration+l.bottom)
+		q := m.ask.view(m.c.styles, m.c.deps.Present, m.c.room, m.c.chart, l.width, l.narration+l.bottom)
 		for len(q) > l.narration && strings.TrimSpace(ansi.Strip(q[len(q)-1])) == "" {
 			q = q[:len(q)-1]
 		}
@@ -43,7 +43,7 @@ func (m *lessonModel) view(help string) string {
 		if rest := l.narration + l.bottom - len(q); rest >= 4 {
 			lines = append(append(lines, q...), m.panes(l.width, rest)...)
 		} else {
-			lines = append(lines, m.ask.view(m.c.styles, m.c.deps.Present, l.width, l.narration+l.bottom)...)
+			lines = append(lines, m.ask.view(m.c.styles, m.c.deps.Present, m.c.room, m.c.chart, l.width, l.narration+l.bottom)...)
 		}
 		return strings.Join(append(lines, help), "\n")
 	}
@@ -72,6 +72,8 @@ func (m *lessonModel) header(width int) string {
 		status = st.Bold.Render("■ finished")
 	case m.replaying():
 		status = st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
+	case m.c.deps.Present && m.c.room != nil:
+		status = st.Muted.Render(fmt.Sprintf("class of %d", m.c.room.Connected))
 	case m.c.deps.Present:
 		status = st.Muted.Render("presenting")
 	case m.stage == stagePlaying:

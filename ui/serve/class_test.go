@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -15,7 +16,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sessionlab/lessons"
-	"sessionlab/sim"
 	"sessionlab/ui"
 )
 
@@ -31,17 +31,26 @@ func TestClassFollows(t *testing.T) {
 	// The teacher's terminal: a pseudo-terminal of 100×30, drawn to and
 	// read away; keys are typed on its other end.
 	keys, screen := openPTY(t, 100, 30)
-	go io.Copy(io.Discard, keys)
+	var console syncBuffer // what the teacher's console drew
+	go io.Copy(&console, keys)
+	consoleShows := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for !strings.Contains(ansiSeq.ReplaceAllString(console.String(), " "), want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the teacher's console never showed %q", want)
+			}
+			time.Sleep(20 * time.Millisecond) // polling a terminal the test reads; the wait is bounded
+		}
+	}
 	ready := make(chan net.Addr, 1)
 	o := Options{Listen: "127.0.0.1:0", Book: book, Theme: "dark", ConfigDir: t.TempDir(), Grace: 200 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Ready: func(a net.Addr) { ready <- a }}
 	done := make(chan error, 1)
 	go func() {
-		done <- RunClass(context.Background(), o, func(ctx context.Context, publish func(ui.FollowState),
-			record func(ui.Starter) func(int, sim.Config, bool) (sim.Session, error)) error {
+		done <- RunClass(context.Background(), o, func(ctx context.Context, class *ui.Class) error {
 			return ui.Run(ctx, ui.Options{Book: book, Speed: 1, Addr: "127.0.0.1:0", Theme: "dark", Present: true,
-				Out: screen, In: screen, Notes: io.Discard, Getenv: func(string) string { return "" },
-				Publish: publish, Record: record})
+				Out: screen, In: screen, Notes: io.Discard, Getenv: func(string) string { return "" }, Class: class})
 		})
 	}()
 	defer func() { screen.Close(); keys.Close() }()
@@ -77,6 +86,9 @@ func TestClassFollows(t *testing.T) {
 	amy.waitFor(t, "Predict, then watch")
 	bob.waitFor(t, "Predict, then watch")
 	amy.typ(t, "1")
+	consoleShows("Answered: 1 of 2 students")
+	teacher("c") // the chart of the answers
+	consoleShows("1  █")
 	teacher("\x1b[6~\x1b[6~") // on past the two questions: the first data packet
 	amy.waitFor(t, "step 2 of")
 	bob.waitFor(t, "step 2 of") // bob did not answer: the question passed with the teacher
@@ -91,6 +103,18 @@ func TestClassFollows(t *testing.T) {
 	teacher("\x1b[6~")
 	amy.waitFor(t, "step 4 of")
 	late.waitFor(t, "step 4 of")
+
+	// On to the step the first question was about: amy, who answered,
+	// sees whether she was right.
+	for try := 0; ; try++ {
+		teacher("\x1b[6~")
+		if amy.waitQuiet("Right:", time.Second) == nil || amy.waitQuiet("Not quite", 10*time.Millisecond) == nil {
+			break
+		}
+		if try == 10 {
+			t.Fatalf("amy never saw a verdict; she saw:\n%s", amy.text())
+		}
+	}
 
 	teacher("q")
 	for _, s := range []*terminal{amy, late} {

@@ -15,14 +15,39 @@ import (
 
 // hub is one class.
 type hub struct {
-	mu    sync.Mutex
-	runs  map[int]*record
-	state ui.FollowState
-	subs  map[chan ui.FollowState]struct{}
+	mu      sync.Mutex
+	runs    map[int]*record
+	state   ui.FollowState
+	subs    map[chan ui.FollowState]struct{}
+	answers map[string]map[chan ui.FollowState]int // by question, each follower's choice
+	rooms   chan ui.Room                           // to the teacher: the newest only
 }
 
 func newHub() *hub {
-	return &hub{runs: map[int]*record{}, subs: map[chan ui.FollowState]struct{}{}}
+	return &hub{runs: map[int]*record{}, subs: map[chan ui.FollowState]struct{}{},
+		answers: map[string]map[chan ui.FollowState]int{}, rooms: make(chan ui.Room, 1)}
+}
+
+// room is what the teacher's console reads.
+func (h *hub) room() <-chan ui.Room { return h.rooms }
+
+// tellLocked hands the teacher the class as it is now, in place of a
+// state it has not taken yet. h.mu is held.
+func (h *hub) tellLocked() {
+	r := ui.Room{Connected: len(h.subs), Answers: map[string][]int{}}
+	for q, by := range h.answers {
+		for _, c := range by {
+			for len(r.Answers[q]) <= c {
+				r.Answers[q] = append(r.Answers[q], 0)
+			}
+			r.Answers[q][c]++
+		}
+	}
+	select {
+	case <-h.rooms:
+	default:
+	}
+	h.rooms <- r
 }
 
 // record is one of the teacher's runs: its events so far.
@@ -121,14 +146,28 @@ func (h *hub) publish(st ui.FollowState) {
 // follow subscribes a follower: it gets the current state at once, then
 // each new one, and mirrors the teacher's runs with mirror; leave ends
 // the subscription and lets go of every mirror it made.
-func (h *hub) follow() (states <-chan ui.FollowState, mirror func(run int) (sim.Session, error), leave func()) {
+func (h *hub) follow() (states <-chan ui.FollowState, mirror func(run int) (sim.Session, error),
+	answer func(question string, choice int), leave func()) {
 	ch := make(chan ui.FollowState, 1)
 	h.mu.Lock()
 	h.subs[ch] = struct{}{}
 	if h.state.Lesson != "" {
 		ch <- h.state
 	}
+	h.tellLocked()
 	h.mu.Unlock()
+	answer = func(q string, choice int) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if _, ok := h.subs[ch]; !ok {
+			return
+		}
+		if h.answers[q] == nil {
+			h.answers[q] = map[chan ui.FollowState]int{}
+		}
+		h.answers[q][ch] = choice // a student's last answer counts
+		h.tellLocked()
+	}
 	var mu sync.Mutex
 	var made []*mirrored
 	left := false
@@ -142,11 +181,12 @@ func (h *hub) follow() (states <-chan ui.FollowState, mirror func(run int) (sim.
 		made = append(made, m)
 		return m, nil
 	}
-	return ch, mirror, func() {
+	return ch, mirror, answer, func() {
 		h.mu.Lock()
 		if _, ok := h.subs[ch]; ok {
 			delete(h.subs, ch)
-			close(ch) // the follower's wait for the next state ends
+			close(ch)      // the follower's wait for the next state ends
+			h.tellLocked() // a student who left is no longer counted; their answers stay
 		}
 		h.mu.Unlock()
 		mu.Lock()

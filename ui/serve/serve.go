@@ -29,7 +29,6 @@ import (
 	"github.com/muesli/termenv"
 
 	"sessionlab/lessons"
-	"sessionlab/sim"
 	"sessionlab/ui"
 )
 
@@ -107,8 +106,7 @@ func Run(ctx context.Context, o Options) error { return run(ctx, o, nil) }
 // it is and how to start its runs so that the students mirror them. The
 // class ends when teach returns or ctx ends: every student is told, and
 // RunClass returns teach's error.
-func RunClass(ctx context.Context, o Options, teach func(ctx context.Context, publish func(ui.FollowState),
-	record func(ui.Starter) func(int, sim.Config, bool) (sim.Session, error)) error) error {
+func RunClass(ctx context.Context, o Options, teach func(ctx context.Context, class *ui.Class) error) error {
 	h := newHub()
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -127,7 +125,7 @@ func RunClass(ctx context.Context, o Options, teach func(ctx context.Context, pu
 	case err := <-served:
 		return err
 	}
-	err := teach(cctx, h.publish, h.startRun)
+	err := teach(cctx, &ui.Class{Publish: h.publish, Record: h.startRun, Room: h.room()})
 	cancel()
 	if serr := <-served; err == nil {
 		err = serr
