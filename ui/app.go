@@ -181,6 +181,9 @@ func (m *Model) refreshHelp() {
 func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	k := &m.c.keys
 	m.notice = ""
+	if cmd, ok := m.classKey(msg); ok {
+		return m, cmd
+	}
 	switch {
 	case key.Matches(msg, k.Abort):
 		m.quitting = true

@@ -22,4 +22,10 @@ type common struct {
 	// answers' distribution, not only how many answered.
 	room  *Room
 	chart bool
+	// latest is the teacher's newest state (a follower), exploring
+	// whether the student left it for a run of their own; locked, whether
+	// the teacher keeps the class on their step.
+	latest    FollowState
+	exploring bool
+	locked    bool
 }

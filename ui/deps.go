@@ -80,4 +80,7 @@ type Deps struct {
 	// the class's state.
 	Answer func(question string, choice int)
 	Room   <-chan Room
+	// Exploring, for a follower, tells the class when the student leaves
+	// the teacher's step for a run of their own, and comes back.
+	Exploring func(bool)
 }

@@ -6,6 +6,8 @@ package ui
 // nothing a student presses reaches the teacher's sockets.
 
 import (
+	"fmt"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sessionlab/sim"
@@ -21,6 +23,7 @@ type FollowState struct {
 	Cursor  int
 	Playing bool
 	Asking  bool // the teacher shows the prediction due before the next record
+	Locked  bool // students may not explore on their own
 }
 
 // followMsg is the teacher's newest state.
@@ -30,8 +33,8 @@ type followMsg FollowState
 // are connected, and for each question asked (by its text) how many
 // chose each choice. Students are counted, not named.
 type Room struct {
-	Connected int
-	Answers   map[string][]int
+	Connected, Exploring int
+	Answers              map[string][]int
 }
 
 // answered is how many answered question q, and the counts per choice
@@ -85,7 +88,7 @@ func (m Model) followState() FollowState {
 		return FollowState{}
 	}
 	return FollowState{Lesson: m.lesson.lesson.ID, First: m.lesson.first, Run: m.c.runs,
-		Cursor: m.lesson.cursor, Playing: m.lesson.playing(), Asking: m.lesson.stage == stageAsking}
+		Cursor: m.lesson.cursor, Playing: m.lesson.playing(), Asking: m.lesson.stage == stageAsking, Locked: m.c.locked}
 }
 
 // publish tells the followers where this teacher is, when that changed.
@@ -99,10 +102,57 @@ func (m Model) publish() {
 	}
 }
 
+// classKey handles the keys of a class: a student's e (explore on their
+// own, or come back to the teacher's step), the teacher's L (lock the
+// room to the teacher's step, or unlock it). ok is false for any other.
+func (m *Model) classKey(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
+	switch {
+	case m.c.deps.Follow != nil && msg.String() == "e":
+		return m.explore(!m.c.exploring), true
+	case m.c.deps.Publish != nil && msg.String() == "L":
+		m.c.locked = !m.c.locked
+		return nil, true
+	}
+	return nil, false
+}
+
+// explore leaves the teacher for a run of the student's own, of the
+// lesson and part the teacher has open, or comes back to the teacher's
+// step; a locked class keeps everyone with the teacher.
+func (m *Model) explore(on bool) tea.Cmd {
+	st := m.c.latest
+	switch {
+	case on && st.Locked:
+		m.lesson.say("The teacher keeps the class together on their step for now.")
+		return nil
+	case on == m.c.exploring || st.Lesson == "":
+		return nil
+	}
+	m.c.exploring = on
+	if m.c.deps.Exploring != nil {
+		m.c.deps.Exploring(on)
+	}
+	m.c.followRun = 0 // reopens: a run of the student's own, or the teacher's again
+	if on {
+		cmd := m.openAt(st.Lesson, st.First)
+		m.lesson.follow = nil
+		m.lesson.say("Exploring on your own: a run of your own. e: back to the teacher's step.")
+		return cmd
+	}
+	return m.follow(st)
+}
+
 // follow goes where the teacher is: to the teacher's run (opening its
 // lesson and part again when the teacher started another run), then to
 // its record.
 func (m *Model) follow(st FollowState) tea.Cmd {
+	m.c.latest = st
+	if m.c.exploring {
+		if !st.Locked {
+			return nil // on their own until they come back
+		}
+		return m.explore(false) // the teacher locked the class: everyone back
+	}
 	if st.Lesson == "" || st.Run == 0 {
 		return nil
 	}
@@ -163,4 +213,16 @@ func (m *lessonModel) followTeacher() tea.Cmd {
 // number run, mirrored.
 func mirrorStarter(mirror func(run int) (sim.Session, error), run int) Starter {
 	return func(sim.Config, bool) (sim.Session, error) { return mirror(run) }
+}
+
+// classStatus is the teacher's one-line roster.
+func (c *common) classStatus() string {
+	s := fmt.Sprintf("class of %d", c.room.Connected)
+	if c.room.Exploring > 0 {
+		s += fmt.Sprintf(", %d exploring", c.room.Exploring)
+	}
+	if c.locked {
+		s += " · locked"
+	}
+	return s
 }

@@ -73,7 +73,7 @@ func (m *lessonModel) header(width int) string {
 	case m.replaying():
 		status = st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
 	case m.c.deps.Present && m.c.room != nil:
-		status = st.Muted.Render(fmt.Sprintf("class of %d", m.c.room.Connected))
+		status = st.Muted.Render(m.c.classStatus())
 	case m.c.deps.Present:
 		status = st.Muted.Render("presenting")
 	case m.stage == stagePlaying:

@@ -33,10 +33,11 @@ func TestClassFollows(t *testing.T) {
 	keys, screen := openPTY(t, 100, 30)
 	var console syncBuffer // what the teacher's console drew
 	go io.Copy(&console, keys)
+	consoleFrom := 0 // where the console's output is read from: what came since the last step
 	consoleShows := func(want string) {
 		t.Helper()
 		deadline := time.Now().Add(within)
-		for !strings.Contains(ansiSeq.ReplaceAllString(console.String(), " "), want) {
+		for !strings.Contains(strings.Join(strings.Fields(ansiSeq.ReplaceAllString(console.String()[consoleFrom:], " ")), " "), want) {
 			if time.Now().After(deadline) {
 				t.Fatalf("the teacher's console never showed %q", want)
 			}
@@ -88,7 +89,7 @@ func TestClassFollows(t *testing.T) {
 	amy.typ(t, "1")
 	consoleShows("Answered: 1 of 2 students")
 	teacher("c") // the chart of the answers
-	consoleShows("1  █")
+	consoleShows("1 █")
 	teacher("\x1b[6~\x1b[6~") // on past the two questions: the first data packet
 	amy.waitFor(t, "step 2 of")
 	bob.waitFor(t, "step 2 of") // bob did not answer: the question passed with the teacher
@@ -116,7 +117,24 @@ func TestClassFollows(t *testing.T) {
 		}
 	}
 
+	// amy explores on her own, and comes back to the teacher's step.
+	amy.typ(t, "e")
+	amy.waitFor(t, "Exploring on your own")
+	consoleShows("1 exploring")
+	mark := amy.mark()
+	amy.typ(t, "e")
+	amy.waitAfter(t, mark, "paused: no socket calls") // her screen again: the teacher's run
+	// Locked, nobody leaves.
+	teacher("L")
+	consoleShows("locked")
+	amy.typ(t, "e")
+	amy.waitFor(t, "keeps the class together")
+	consoleFrom = len(console.String())
+	teacher("L")
+	consoleShows("class of 2 · 1x") // unlocked; and keys typed at once could come as one
+
 	teacher("q")
+
 	for _, s := range []*terminal{amy, late} {
 		s.waitEnd(t)
 		s.waitFor(t, "class is over")

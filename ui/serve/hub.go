@@ -20,12 +20,13 @@ type hub struct {
 	state   ui.FollowState
 	subs    map[chan ui.FollowState]struct{}
 	answers map[string]map[chan ui.FollowState]int // by question, each follower's choice
+	away    map[chan ui.FollowState]bool           // followers exploring on their own
 	rooms   chan ui.Room                           // to the teacher: the newest only
 }
 
 func newHub() *hub {
 	return &hub{runs: map[int]*record{}, subs: map[chan ui.FollowState]struct{}{},
-		answers: map[string]map[chan ui.FollowState]int{}, rooms: make(chan ui.Room, 1)}
+		answers: map[string]map[chan ui.FollowState]int{}, away: map[chan ui.FollowState]bool{}, rooms: make(chan ui.Room, 1)}
 }
 
 // room is what the teacher's console reads.
@@ -34,7 +35,7 @@ func (h *hub) room() <-chan ui.Room { return h.rooms }
 // tellLocked hands the teacher the class as it is now, in place of a
 // state it has not taken yet. h.mu is held.
 func (h *hub) tellLocked() {
-	r := ui.Room{Connected: len(h.subs), Answers: map[string][]int{}}
+	r := ui.Room{Connected: len(h.subs), Exploring: len(h.away), Answers: map[string][]int{}}
 	for q, by := range h.answers {
 		for _, c := range by {
 			for len(r.Answers[q]) <= c {
@@ -147,7 +148,7 @@ func (h *hub) publish(st ui.FollowState) {
 // each new one, and mirrors the teacher's runs with mirror; leave ends
 // the subscription and lets go of every mirror it made.
 func (h *hub) follow() (states <-chan ui.FollowState, mirror func(run int) (sim.Session, error),
-	answer func(question string, choice int), leave func()) {
+	answer func(question string, choice int), exploring func(bool), leave func()) {
 	ch := make(chan ui.FollowState, 1)
 	h.mu.Lock()
 	h.subs[ch] = struct{}{}
@@ -181,10 +182,24 @@ func (h *hub) follow() (states <-chan ui.FollowState, mirror func(run int) (sim.
 		made = append(made, m)
 		return m, nil
 	}
-	return ch, mirror, answer, func() {
+	exploring = func(on bool) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if _, ok := h.subs[ch]; !ok {
+			return
+		}
+		if on {
+			h.away[ch] = true
+		} else {
+			delete(h.away, ch)
+		}
+		h.tellLocked()
+	}
+	return ch, mirror, answer, exploring, func() {
 		h.mu.Lock()
 		if _, ok := h.subs[ch]; ok {
 			delete(h.subs, ch)
+			delete(h.away, ch)
 			close(ch)      // the follower's wait for the next state ends
 			h.tellLocked() // a student who left is no longer counted; their answers stay
 		}

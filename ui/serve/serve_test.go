@@ -189,6 +189,35 @@ func (term *terminal) close() {
 	<-term.ended
 }
 
+// mark is how much output there is now, for waitAfter.
+func (term *terminal) mark() int {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return term.out.Len()
+}
+
+// waitAfter waits until the output after mark holds want.
+func (term *terminal) waitAfter(t *testing.T, mark int, want string) {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		term.mu.Lock()
+		more := term.more
+		after := string(term.out.Bytes()[mark:])
+		term.mu.Unlock()
+		if strings.Contains(strings.Join(strings.Fields(ansiSeq.ReplaceAllString(after, " ")), " "), want) {
+			return
+		}
+		select {
+		case <-more:
+		case <-term.ended:
+			t.Fatalf("the session ended without %q after the mark", want)
+		case <-deadline:
+			t.Fatalf("no %q after the mark in time", want)
+		}
+	}
+}
+
 // waitQuiet is waitFor for a goroutine of its own: an error, not a
 // failed test.
 func (term *terminal) waitQuiet(want string, limit time.Duration) error {

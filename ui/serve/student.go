@@ -189,8 +189,8 @@ func (r *room) program(s ssh.Session) *tea.Program {
 			return runs.Start(cfg, paused)
 		}}
 	if r.hub != nil { // a class: the student follows the teacher's runs
-		states, mirror, answer, leave := r.hub.follow()
-		deps.Follow, deps.Mirror, deps.Answer = states, mirror, answer
+		states, mirror, answer, exploring, leave := r.hub.follow()
+		deps.Follow, deps.Mirror, deps.Answer, deps.Exploring = states, mirror, answer, exploring
 		stop := st.stop
 		st.stop = func() { leave(); stop() }
 	}
