@@ -301,6 +301,12 @@ func (m Model) helpView(width int) string {
 	if m.screen == pickerScreen {
 		short = pickerKeys{&m.c.keys}.ShortHelp()
 	}
+	switch { // in a class, its own key comes first: a student's e, the teacher's L
+	case m.c.deps.Follow != nil:
+		short = append([]key.Binding{m.c.keys.Explore}, short...)
+	case m.c.deps.Publish != nil:
+		short = append([]key.Binding{m.c.keys.Lock}, short...)
+	}
 	if m.help.ShowAll {
 		return m.c.styles.Muted.Render("any key closes the help · ctrl+c quits")
 	}

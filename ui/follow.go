@@ -8,6 +8,7 @@ package ui
 import (
 	"fmt"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"sessionlab/sim"
@@ -106,10 +107,10 @@ func (m Model) publish() {
 // own, or come back to the teacher's step), the teacher's L (lock the
 // room to the teacher's step, or unlock it). ok is false for any other.
 func (m *Model) classKey(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
-	switch {
-	case m.c.deps.Follow != nil && msg.String() == "e":
+	switch k := &m.c.keys; {
+	case m.c.deps.Follow != nil && key.Matches(msg, k.Explore):
 		return m.explore(!m.c.exploring), true
-	case m.c.deps.Publish != nil && msg.String() == "L":
+	case m.c.deps.Publish != nil && key.Matches(msg, k.Lock):
 		m.c.locked = !m.c.locked
 		return nil, true
 	}

@@ -12,8 +12,10 @@ import (
 // PgDn and PgUp (some also . or b to blank the screen): those alone step
 // through a whole lesson and on to the next one.
 type keyMap struct {
-	Forward key.Binding
-	Back    key.Binding
+	// A class's keys: a student's Explore, the teacher's Lock and Chart.
+	Explore, Lock, Chart key.Binding
+	Forward              key.Binding
+	Back                 key.Binding
 	// A step number typed, then enter, goes to that step of the part.
 	StepDigit, GoToStep, Unstep key.Binding
 	Play                        key.Binding
@@ -104,6 +106,9 @@ func newKeyMap() keyMap {
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Abort:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
+		Explore:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "explore on your own / back to the teacher")),
+		Lock:      key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lock the room to your step")),
+		Chart:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "the answers' chart")),
 	}
 }
 

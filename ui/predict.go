@@ -149,7 +149,7 @@ func (m *lessonModel) settleAnswer(i int) {
 
 // askKey answers a key while a prediction is on screen.
 func (m lessonModel) askKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
-	if m.c.room != nil && msg.String() == "c" {
+	if m.c.room != nil && key.Matches(msg, m.c.keys.Chart) {
 		m.c.chart = !m.c.chart // the teacher shows the room's answers, or hides them again
 		return m, nil
 	}
