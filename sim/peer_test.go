@@ -17,7 +17,13 @@ import (
 // then speaks to the server directly.
 func badPeer(t *testing.T) (net.Conn, *Sim, <-chan Event) {
 	t.Helper()
-	s, err := New(AnyPeer(Config{Scenarios: []Scenario{Establish}, Unpaced: true}))
+	return peerOf(t, Config{Scenarios: []Scenario{Establish}, Unpaced: true})
+}
+
+// peerOf is badPeer for cfg. On a ManualClock, the test drives the clock.
+func peerOf(t *testing.T, cfg Config) (net.Conn, *Sim, <-chan Event) {
+	t.Helper()
+	s, err := New(AnyPeer(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +37,19 @@ func badPeer(t *testing.T) (net.Conn, *Sim, <-chan Event) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	driven := make(chan struct{})
+	go func() {
+		defer close(driven)
+		if clk, ok := cfg.Clock.(*ManualClock); ok {
+			clk.Drive(ctx)
+		}
+	}()
 	t.Cleanup(func() {
 		c.Close()
 		cancel()
 		for range ch {
 		}
+		<-driven
 		s.Wait()
 	})
 	s.Resume()
@@ -114,32 +128,7 @@ func TestBrokenSPDUGetsAB(t *testing.T) {
 // when nothing else is due.
 func pacedPeer(t *testing.T, sc Scenario) (net.Conn, <-chan Event) {
 	t.Helper()
-	clk := NewManualClock(simtest.T0())
-	s, err := New(AnyPeer(Config{Scenarios: []Scenario{sc}, Clock: clk}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Pause()
-	ctx, cancel := context.WithTimeout(context.Background(), simtest.Within)
-	ch, err := s.Start(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := net.Dial("tcp", s.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	driven := make(chan struct{})
-	go func() { defer close(driven); clk.Drive(ctx) }()
-	t.Cleanup(func() {
-		c.Close()
-		cancel()
-		for range ch {
-		}
-		<-driven
-		s.Wait()
-	})
-	s.Resume()
+	c, _, ch := peerOf(t, Config{Scenarios: []Scenario{sc}, Clock: NewManualClock(simtest.T0())})
 	return c, ch
 }
 

@@ -211,9 +211,15 @@ func (term *terminal) waitAfter(t *testing.T, mark int, want string) {
 		select {
 		case <-more:
 		case <-term.ended:
-			t.Fatalf("the session ended without %q after the mark", want)
+			term.mu.Lock()
+			after = string(term.out.Bytes()[mark:])
+			term.mu.Unlock()
+			if !strings.Contains(strings.Join(strings.Fields(ansiSeq.ReplaceAllString(after, " ")), " "), want) {
+				t.Fatalf("the session ended without %q; it showed:\n%s", want, term.text())
+			}
+			return
 		case <-deadline:
-			t.Fatalf("no %q after the mark in time", want)
+			t.Fatalf("no %q in time; it showed:\n%s", want, term.text())
 		}
 	}
 }
@@ -252,25 +258,7 @@ func (term *terminal) text() string {
 // waitFor waits until the output holds want, seeing all of it.
 func (term *terminal) waitFor(t *testing.T, want string) {
 	t.Helper()
-	deadline := time.After(within)
-	for {
-		term.mu.Lock()
-		more := term.more
-		term.mu.Unlock()
-		if strings.Contains(term.text(), want) {
-			return
-		}
-		select {
-		case <-more:
-		case <-term.ended:
-			if !strings.Contains(term.text(), want) {
-				t.Fatalf("the session ended without %q; it showed:\n%s", want, term.text())
-			}
-			return
-		case <-deadline:
-			t.Fatalf("no %q in time; it showed:\n%s", want, term.text())
-		}
-	}
+	term.waitAfter(t, 0, want)
 }
 
 func (term *terminal) waitEnd(t *testing.T) {
