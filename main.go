@@ -309,6 +309,9 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		fs.StringVar(&o.serve.PasswordFile, "password-file", "", "a file holding one class password that students must type")
 		fs.StringVar(&o.serve.AuthorizedKeys, "authorized-keys", "", "an authorized_keys file: only these public keys get in")
 		fs.IntVar(&o.serve.PerMinute, "attempts-per-minute", 30, "connection attempts one address may make in a minute")
+		if o.cmd == cmdClass {
+			fs.BoolVar(&o.NoQuestions, "no-questions", false, "teach without predictions and quizzes")
+		}
 		fs.StringVar(&dir, "lessons", "", "load lesson files from this directory")
 		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: each student's terminal decides)", func(v string) error {
 			o.Theme = v

@@ -191,3 +191,78 @@ func TestClassLoad(t *testing.T) {
 		t.Error("the class did not end")
 	}
 }
+
+// TestClassLoadOutside is TestClassLoad against a class already running
+// (SESSIONLAB_CLASS_ADDR), whose teacher someone else drives: it connects
+// SESSIONLAB_CLASS_LOAD students, waits until every screen has shown DT
+// 0-4, and reports, for each data packet, how far apart the students'
+// screens showed it (the spread from first to last), and how far the
+// gaps on their screens strayed from one second. Measured so, the server
+// is its own process, and its CPU and memory are its own.
+func TestClassLoadOutside(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("SESSIONLAB_CLASS_LOAD"))
+	addr := os.Getenv("SESSIONLAB_CLASS_ADDR")
+	if n <= 0 || addr == "" {
+		t.Skip("a load measurement: set SESSIONLAB_CLASS_LOAD=N and SESSIONLAB_CLASS_ADDR to a running class")
+	}
+	seen := make([]*firstSeen, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		seen[i] = &firstSeen{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			term, err := open(addr, &gossh.ClientConfig{User: fmt.Sprintf("o%03d", i)}, 100, 30)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer term.close()
+			deadline := time.After(2 * time.Minute)
+			for len(seen[i].all()) < 5 {
+				term.mu.Lock()
+				raw, more := term.out.Bytes(), term.more
+				seen[i].scan(raw)
+				term.mu.Unlock()
+				select {
+				case <-more:
+				case <-term.ended:
+					return
+				case <-deadline:
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var spread, stray []time.Duration
+	for k := 0; k < 5; k++ {
+		var first, last time.Time
+		for i := range n {
+			at, ok := seen[i].all()[k]
+			if !ok {
+				continue
+			}
+			if first.IsZero() || at.Before(first) {
+				first = at
+			}
+			if at.After(last) {
+				last = at
+			}
+			if prev, ok := seen[i].all()[k-1]; ok && k > 0 {
+				d := at.Sub(prev) - time.Second
+				stray = append(stray, max(d, -d))
+			}
+		}
+		spread = append(spread, last.Sub(first))
+	}
+	slices.Sort(stray)
+	pct := func(p float64) time.Duration {
+		if len(stray) == 0 {
+			return 0
+		}
+		return stray[min(len(stray)-1, int(p*float64(len(stray))))]
+	}
+	t.Logf("%d students: spread from the first screen to the last, DT 0-4: %v; cadence stray p50 %v p99 %v max %v",
+		n, spread, pct(.5), pct(.99), pct(1))
+}
