@@ -18,8 +18,8 @@ import (
 
 // NoSessionLayer is why a program that writes plain text on a socket has
 // no session layer of its own: said once, when the bench meets one.
-const NoSessionLayer = "A program that writes text on a TCP socket, like the article's Python " +
-	"server and client, has no session layer of its own: no CN to agree on a session, no sync " +
+const NoSessionLayer = "A program that writes text on a TCP socket, like a plain Python socket " +
+	"server or client, has no session layer of its own: no CN to agree on a session, no sync " +
 	"points to confirm work, no FN to agree it is done. TCP carries its bytes; what they mean, " +
 	"and when the work is over, is left to the program."
 

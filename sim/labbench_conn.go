@@ -44,6 +44,9 @@ func (bc *benchConn) emit(ev BenchEvent) {
 var (
 	errStop     = errors.New("connection over")
 	errProtocol = errors.New("protocol error")
+	// errBeforeSession is a protocol error before any CN: X.225 has no
+	// session to abort then, so ISO 8073's ER answers it.
+	errBeforeSession = errors.New("protocol error before the session")
 )
 
 // fill reads what the peer sends next, waiting at most the read

@@ -27,7 +27,10 @@ func (bc *benchConn) serve() {
 		}
 		return
 	}
-	if err := bc.answerSession(); err == errProtocol {
+	switch err := bc.answerSession(); err {
+	case errBeforeSession: // no CN yet: no session to abort, the transport's ER answers
+		bc.protocolError(false, peerRef)
+	case errProtocol:
 		bc.protocolError(true, peerRef)
 	}
 }
@@ -81,7 +84,7 @@ func (bc *benchConn) answerSession() error {
 	cn := mainOf(f)
 	if cn.Kind != spdu.CN {
 		_ = bc.wrong(raw, spdu.TPKTHeaderLen+3, fmt.Sprintf("expected CN (SI 13), got %v: after CC the session protocol starts with CONNECT", f.Kinds()))
-		return errProtocol
+		return errBeforeSession
 	}
 	ref := refs{calling: cn.CallingRef, called: []byte("sessionlab-bench"), common: cn.CommonRef}
 	if cn.Versions&version == 0 {

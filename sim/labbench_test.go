@@ -261,6 +261,31 @@ func TestBenchConformanceBothWays(t *testing.T) {
 	}
 }
 
+// TestBenchProtocolErrorBeforeCN: data where the CN should be is answered
+// with COTP's ER, not AB: before a CN there is no session to abort.
+func TestBenchProtocolErrorBeforeCN(t *testing.T) {
+	b, l := startListen(t)
+	c := dialBench(t, b)
+	r := spdu.NewReader(c)
+	if _, err := c.Write(unhexT(t, rawSession[0].send)); err != nil { // CR
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(simtest.Within))
+	if _, _, err := r.ReadFrame(); err != nil { // CC
+		t.Fatal(err)
+	}
+	if _, err := c.Write(unhexT(t, rawSession[2].send)); err != nil { // GT+DT
+		t.Fatal(err)
+	}
+	f, _, err := r.ReadFrame()
+	if err != nil || f.TPDU.Code != spdu.CodeER {
+		t.Fatalf("answered %v (%v), want ER", f.Kinds(), err)
+	}
+	if w := l.await(t, 1, kind(BenchWrong)); !strings.Contains(w.Note, "expected CN") {
+		t.Fatalf("explained %q", w.Note)
+	}
+}
+
 // TestBenchHostilePeers: garbage, an oversized length, a frame cut in
 // half that stalls, a flood, a reset and a crowd of connections each get
 // a clear event, their connection closed, and the bench goes on serving.

@@ -8,7 +8,7 @@ releases (FN). Run it against `sessionlab listen`:
     python3 testdata/peer.py 127.0.0.1 12345
 
 It prints each message it sends and receives, and exits 0 only if every
-answer is the one X.225 prescribes.
+answer is the one RFC 1006, ISO 8073 and X.225 prescribe.
 """
 import socket
 import sys
@@ -58,11 +58,14 @@ def exchange(s, name, msg, want=None):
 
 
 def main():
+    if len(sys.argv) != 3 or not sys.argv[2].isdigit():
+        raise SystemExit("usage: peer.py HOST PORT (a sessionlab listen)")
     host, port = sys.argv[1], int(sys.argv[2])
     with socket.create_connection((host, port), timeout=10) as s:
         # CR: LI 6, code E0, destination reference 0, our reference 7, class 0.
-        print("-> CR")
-        s.sendall(tpkt(bytes([0x06, 0xE0, 0, 0, 0, 7, 0])))
+        cr = tpkt(bytes([0x06, 0xE0, 0, 0, 0, 7, 0]))
+        print("-> CR", cr.hex(" "))
+        s.sendall(cr)
         cc = recv_tpkt(s)
         print("<-", cc.hex(" "))
         if cc[5] != 0xD0:

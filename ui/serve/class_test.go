@@ -174,3 +174,38 @@ func openPTY(t *testing.T, w, h int) (master, slave *os.File) {
 	}
 	return master, slave
 }
+
+// TestTeacherStepsKeepWatchersIn: in a class, a student who only watches
+// is not closed for idleness while the teacher steps; once the teacher
+// stops too, the idle timeout applies.
+func TestTeacherStepsKeepWatchersIn(t *testing.T) {
+	h := newHub()
+	r := &room{o: Options{IdleTimeout: 200 * time.Millisecond}, hub: h}
+	st := &student{}
+	st.lastKey.Store(time.Now().Add(-time.Hour).UnixNano())
+	stop := r.watchIdle(st)
+	defer stop()
+	for range 8 { // 400 ms of steps, twice the timeout
+		h.publish(ui.FollowState{Lesson: "synchronize", Run: 1})
+		time.Sleep(50 * time.Millisecond) // the teacher's pace; the watchdog runs on its own ticker
+		st.mu.Lock()
+		why := st.reason
+		st.mu.Unlock()
+		if why != "" {
+			t.Fatalf("closed while the teacher stepped: %s", why)
+		}
+	}
+	deadline := time.Now().Add(within)
+	for {
+		st.mu.Lock()
+		why := st.reason
+		st.mu.Unlock()
+		if strings.Contains(why, "without a key pressed") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("never closed after the teacher stopped")
+		}
+		time.Sleep(20 * time.Millisecond) // polling a field the watchdog sets; bounded
+	}
+}

@@ -8,6 +8,8 @@ package serve
 
 import (
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"sessionlab/sim"
 	"sessionlab/ui"
@@ -15,6 +17,7 @@ import (
 
 // hub is one class.
 type hub struct {
+	stepped atomic.Int64 // unix nanoseconds of the teacher's last step: a watching student is active
 	mu      sync.Mutex
 	runs    map[int]*record
 	state   ui.FollowState
@@ -132,6 +135,7 @@ func (t *teed) Stop() {
 // publish is the teacher's Deps.Publish: every follower gets the newest
 // state in place of one it has not taken yet.
 func (h *hub) publish(st ui.FollowState) {
+	h.stepped.Store(time.Now().UnixNano())
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.state = st

@@ -144,7 +144,11 @@ func (r *room) watchIdle(st *student) (stop func()) {
 			case <-done:
 				return
 			case <-tick.C:
-				if time.Since(time.Unix(0, st.lastKey.Load())) >= r.o.IdleTimeout {
+				last := st.lastKey.Load()
+				if r.hub != nil { // in a class, the teacher's steps keep a watching student
+					last = max(last, r.hub.stepped.Load())
+				}
+				if time.Since(time.Unix(0, last)) >= r.o.IdleTimeout {
 					st.end(fmt.Sprintf("closed after %v without a key pressed", r.o.IdleTimeout))
 					return
 				}
