@@ -30,7 +30,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -301,22 +300,15 @@ func parseCommandLine(args []string, e env) (*options, int) {
 	}
 	switch o.cmd {
 	case cmdServe, cmdClass:
-		fs.StringVar(&o.serve.Listen, "listen", "127.0.0.1:2222", "HOST:PORT to serve SSH on (0.0.0.0:2222 for the room's network)")
-		fs.IntVar(&o.serve.MaxSessions, "max-sessions", 100, "students at once; the next is told the room is full")
-		fs.DurationVar(&o.serve.IdleTimeout, "idle-timeout", 30*time.Minute, "close a session after this long without a key pressed")
-		fs.StringVar(&o.serve.HostKey, "host-key", "", "the SSH host key file (default: made on first run in the config dir)")
-		fs.StringVar(&o.serve.ConfigDir, "config-dir", "", "where the host key and each student's progress are kept (default: your config directory's sessionlab/)")
-		fs.StringVar(&o.serve.PasswordFile, "password-file", "", "a file holding one class password that students must type")
-		fs.StringVar(&o.serve.AuthorizedKeys, "authorized-keys", "", "an authorized_keys file: only these public keys get in")
-		fs.IntVar(&o.serve.PerMinute, "attempts-per-minute", 30, "connection attempts one address may make in a minute")
-		if o.cmd == cmdClass {
-			fs.BoolVar(&o.NoQuestions, "no-questions", false, "teach without predictions and quizzes")
-		}
+		o.serve.Flags(fs)
 		fs.StringVar(&dir, "lessons", "", "load lesson files from this directory")
 		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: each student's terminal decides)", func(v string) error {
 			o.Theme = v
 			return nil
 		})
+		if o.cmd == cmdClass {
+			fs.BoolVar(&o.NoQuestions, "no-questions", false, "teach without predictions and quizzes")
+		}
 	case cmdListen, cmdConnect:
 		fs.BoolVar(&o.plain, "plain", false, "print what happens as lines instead of the terminal UI (the default when output is not a terminal)")
 		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", "), func(v string) error {
@@ -443,21 +435,7 @@ func (o *options) checkServe(builtin *lessons.Book, dir string) (err error) {
 	if _, err := ui.ThemeFor(o.Theme, true); err != nil {
 		return fmt.Errorf("--theme: %v", err)
 	}
-	switch {
-	case o.serve.MaxSessions < 1:
-		return fmt.Errorf("--max-sessions %d: at least 1", o.serve.MaxSessions)
-	case o.serve.IdleTimeout < time.Second:
-		return fmt.Errorf("--idle-timeout %v: at least 1s", o.serve.IdleTimeout)
-	case o.serve.PerMinute < 1:
-		return fmt.Errorf("--attempts-per-minute %d: at least 1", o.serve.PerMinute)
-	}
-	if o.serve.ConfigDir == "" {
-		if o.serve.ConfigDir, err = progress.DefaultDir(); err != nil {
-			return fmt.Errorf("no config directory (%v): give one with --config-dir", err)
-		}
-	}
-	o.serve.ConfigDir = filepath.Clean(o.serve.ConfigDir)
-	return sim.CheckAddr(o.serve.Listen)
+	return o.serve.Check()
 }
 
 // parseFlags parses args with fs. --help prints intro and the flags on
