@@ -10,7 +10,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"sessionlab/sim"
 	"sessionlab/sim/spdu"
@@ -102,10 +101,7 @@ func Quote(b []byte) string {
 	if len(s) > 60 {
 		s = s[:60]
 	}
-	q := strconv.Quote(string(s))
-	if !utf8.Valid(s) {
-		q = fmt.Sprintf("%q", s)
-	}
+	q := strconv.Quote(string(s)) // escapes what is not valid UTF-8 too
 	if len(b) > 60 {
 		q += fmt.Sprintf("… (%d bytes)", len(b))
 	}

@@ -36,6 +36,30 @@ func startListen(t *testing.T) (*Bench, *benchLog) {
 	return b, l
 }
 
+// connectTo runs connect against addr to its end.
+func connectTo(t *testing.T, addr string) (*Bench, *benchLog) {
+	t.Helper()
+	cfg := benchCfg
+	cfg.Addr = addr
+	b, err := Connect(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := collect(b)
+	<-l.done
+	b.Wait()
+	return b, l
+}
+
+// connectToListen runs a whole session of connect against listen and
+// returns both ends' events.
+func connectToListen(t *testing.T) (client, server *benchLog) {
+	t.Helper()
+	srv, sl := startListen(t)
+	_, cl := connectTo(t, srv.Addr().String())
+	return cl, sl
+}
+
 // benchLog keeps every event of a bench, and lets a test wait for one.
 type benchLog struct {
 	mu   sync.Mutex
@@ -396,15 +420,7 @@ func plainServer(t *testing.T) string {
 // first; a server that answers with text speaks no RFC 1006, so the
 // bench connects again and greets it as the article's client does.
 func TestBenchConnectToAPlainServer(t *testing.T) {
-	cfg := benchCfg
-	cfg.Addr = plainServer(t)
-	b, err := Connect(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := collect(b)
-	<-l.done
-	b.Wait()
+	b, l := connectTo(t, plainServer(t))
 	if w := l.await(t, 1, kind(BenchWrong)); !strings.Contains(w.Note, "looks like text") {
 		t.Fatalf("the CR's answer was explained as %q", w.Note)
 	}
@@ -422,16 +438,7 @@ func TestBenchConnectToAPlainServer(t *testing.T) {
 // TestBenchConnectToListen: connect against listen is a whole session,
 // seen from both ends, with nothing wrong on either.
 func TestBenchConnectToListen(t *testing.T) {
-	srv, sl := startListen(t)
-	cfg := benchCfg
-	cfg.Addr = srv.Addr().String()
-	b, err := Connect(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl := collect(b)
-	<-cl.done
-	b.Wait()
+	cl, sl := connectToListen(t)
 	var names []string
 	for _, ev := range cl.all() {
 		switch ev.Kind {
@@ -455,14 +462,7 @@ func TestBenchConnectRefused(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	cfg := benchCfg
-	cfg.Addr = addr
-	b, err := Connect(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	<-collect(b).done
-	b.Wait()
+	b, _ := connectTo(t, addr)
 	if err := b.Err(); err == nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("err = %v", err)
 	}

@@ -4,7 +4,6 @@ package sim_test
 
 import (
 	"bytes"
-	"context"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -23,16 +22,7 @@ func TestWiresharkReadsTheBench(t *testing.T) {
 	}
 	pcap := filepath.Join(t.TempDir(), "bench.pcapng")
 	stop := startCapture(t, pcap)
-	srv, sl := startListen(t)
-	cfg := benchCfg
-	cfg.Addr = srv.Addr().String()
-	b, err := Connect(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl := collect(b)
-	<-cl.done
-	b.Wait()
+	cl, sl := connectToListen(t)
 	sl.await(t, 1, kind(BenchClosed))
 	stop()
 

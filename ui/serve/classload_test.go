@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"regexp"
@@ -53,15 +54,36 @@ func (f *firstSeen) scan(raw []byte) {
 func (f *firstSeen) all() map[int]time.Time {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return maps(f.at)
+	return maps.Clone(f.at)
 }
 
-func maps(m map[int]time.Time) map[int]time.Time {
-	out := map[int]time.Time{}
-	for k, v := range m {
-		out[k] = v
+// watch scans term's output as it comes, until all five data packets
+// were seen, the session ends, or until (nil: never) fires.
+func (f *firstSeen) watch(term *terminal, until <-chan time.Time) {
+	for len(f.all()) < 5 {
+		term.mu.Lock()
+		raw, more := term.out.Bytes(), term.more
+		f.scan(raw)
+		term.mu.Unlock()
+		select {
+		case <-more:
+		case <-term.ended:
+			return
+		case <-until:
+			return
+		}
 	}
-	return out
+}
+
+// percentiles says p50, p99 and the largest of ds.
+func percentiles(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "none measured"
+	}
+	ds = slices.Clone(ds)
+	slices.Sort(ds)
+	at := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	return fmt.Sprintf("p50 %v, p99 %v, max %v", at(.5), at(.99), at(1))
 }
 
 // TestClassLoad: SESSIONLAB_CLASS_LOAD=N students follow a teacher who
@@ -130,19 +152,7 @@ func TestClassLoad(t *testing.T) {
 			t.FailNow()
 		}
 		defer term.close()
-		go func() {
-			for {
-				term.mu.Lock()
-				raw, more := term.out.Bytes(), term.more
-				seen[i].scan(raw)
-				term.mu.Unlock()
-				select {
-				case <-more:
-				case <-term.ended:
-					return
-				}
-			}
-		}()
+		go seen[i].watch(term, nil)
 	}
 	for _, term := range students {
 		if err := term.waitQuiet("1. Establish", within); err != nil {
@@ -175,15 +185,8 @@ func TestClassLoad(t *testing.T) {
 			}
 		}
 	}
-	pct := func(ds []time.Duration, p float64) time.Duration {
-		if len(ds) == 0 {
-			return 0
-		}
-		slices.Sort(ds)
-		return ds[min(len(ds)-1, int(p*float64(len(ds))))]
-	}
-	t.Logf("%d students, teacher saw %d DTs: step to student screen p50 %v p99 %v max %v; cadence stray on students' screens p50 %v p99 %v max %v; %d DT lines missed",
-		n, len(teacher), pct(lag, .5), pct(lag, .99), pct(lag, 1), pct(stray, .5), pct(stray, .99), pct(stray, 1), missed)
+	t.Logf("%d students, teacher saw %d DTs: step to student screen %s; cadence stray on students' screens %s; %d DT lines missed",
+		n, len(teacher), percentiles(lag), percentiles(stray), missed)
 	keys.Write([]byte("q"))
 	select {
 	case <-done:
@@ -218,20 +221,7 @@ func TestClassLoadOutside(t *testing.T) {
 				return
 			}
 			defer term.close()
-			deadline := time.After(2 * time.Minute)
-			for len(seen[i].all()) < 5 {
-				term.mu.Lock()
-				raw, more := term.out.Bytes(), term.more
-				seen[i].scan(raw)
-				term.mu.Unlock()
-				select {
-				case <-more:
-				case <-term.ended:
-					return
-				case <-deadline:
-					return
-				}
-			}
+			seen[i].watch(term, time.After(2*time.Minute))
 		}()
 	}
 	wg.Wait()
@@ -256,13 +246,5 @@ func TestClassLoadOutside(t *testing.T) {
 		}
 		spread = append(spread, last.Sub(first))
 	}
-	slices.Sort(stray)
-	pct := func(p float64) time.Duration {
-		if len(stray) == 0 {
-			return 0
-		}
-		return stray[min(len(stray)-1, int(p*float64(len(stray))))]
-	}
-	t.Logf("%d students: spread from the first screen to the last, DT 0-4: %v; cadence stray p50 %v p99 %v max %v",
-		n, spread, pct(.5), pct(.99), pct(1))
+	t.Logf("%d students: spread from the first screen to the last, DT 0-4: %v; cadence stray %s", n, spread, percentiles(stray))
 }
