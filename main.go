@@ -196,19 +196,27 @@ func runBench(ctx context.Context, o *options, e env) error {
 // this terminal: presenter mode, whose every step the students follow.
 // The server's log goes to a file: the console has the terminal.
 func runClass(ctx context.Context, o *options, e env) error {
+	o.serve.Book, o.serve.Theme, o.serve.Out = o.Book, o.Theme, e.stdout
+	if o.serve.TeacherKey != "" { // the teacher logs in over SSH; this terminal shows the log
+		o.serve.Log = slog.New(slog.NewTextHandler(e.stderr, nil))
+		return serve.RunClass(ctx, o.serve, func(ctx context.Context, _ *ui.Class) error {
+			fmt.Fprintf(e.stdout, "The teacher's console: ssh with a key from %s. Ctrl+C here ends the class.\n", o.serve.TeacherKey)
+			<-ctx.Done()
+			return nil
+		})
+	}
 	if e.tty == nil {
-		return errors.New("class needs a terminal for the teacher's console (use serve to let each student go at their own pace)")
+		return errors.New("class needs a terminal for the teacher's console, or --teacher-key to teach over SSH")
 	}
 	logf, err := os.CreateTemp("", "sessionlab-class-*.log")
 	if err != nil {
 		return err
 	}
 	defer logf.Close()
-	o.serve.Book, o.serve.Theme, o.serve.Out = o.Book, o.Theme, e.stdout
 	o.serve.Log = slog.New(slog.NewTextHandler(logf, nil))
 	fmt.Fprintf(e.stdout, "The class's log: %s\n", logf.Name())
 	return serve.RunClass(ctx, o.serve, func(ctx context.Context, class *ui.Class) error {
-		o.Out, o.Notes, o.Getenv, o.Present, o.Class = e.tty, e.stderr, e.getenv, true, class
+		o.Out, o.Notes, o.Getenv, o.Present, o.NoQuestions, o.Class = e.tty, e.stderr, e.getenv, true, o.serve.NoQuestions, class
 		return ui.Run(ctx, o.Options)
 	})
 }
@@ -261,7 +269,7 @@ Usage:
   sessionlab listen [--addr HOST:PORT] [--plain]
   sessionlab connect HOST:PORT [--plain]
   sessionlab serve [--listen 127.0.0.1:2222] [--max-sessions N] [--idle-timeout D] ...
-  sessionlab class [serve's flags]
+  sessionlab class [serve's flags] [--teacher-key FILE] [--named] [--no-questions]
 
 Flags:
 `
@@ -307,7 +315,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 			return nil
 		})
 		if o.cmd == cmdClass {
-			fs.BoolVar(&o.NoQuestions, "no-questions", false, "teach without predictions and quizzes")
+			o.serve.ClassFlags(fs)
 		}
 	case cmdListen, cmdConnect:
 		fs.BoolVar(&o.plain, "plain", false, "print what happens as lines instead of the terminal UI (the default when output is not a terminal)")

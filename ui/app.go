@@ -57,6 +57,7 @@ type helpKey struct {
 	all    bool
 	gloss  bool
 	mode   helpMode
+	follow bool
 }
 
 // New returns a Model showing the picker, or deps.Lesson if set. Book,
@@ -170,7 +171,7 @@ func (m Model) lastSave() tea.Cmd {
 // refreshHelp renders the help bar again when what it depends on changed.
 func (m *Model) refreshHelp() {
 	w, _ := m.size()
-	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil, mode: m.lesson.helpMode()}
+	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil, mode: m.lesson.helpMode(), follow: m.following()}
 	if key == m.helpFor && m.helpLine != "" {
 		return
 	}
@@ -297,7 +298,7 @@ func (m Model) helpView(width int) string {
 	if m.gloss != nil {
 		return m.c.styles.Muted.Render("esc closes the glossary · ctrl+c quits")
 	}
-	short := shortHelp(m.c.actions, m.lesson.helpMode())
+	short := shortHelp(m.c.actions, m.lesson.helpMode(), m.following())
 	if m.screen == pickerScreen {
 		short = pickerKeys{&m.c.keys}.ShortHelp()
 	}

@@ -16,15 +16,23 @@ import (
 
 // FollowState is where a teacher is: the lesson and part open, which of
 // the teacher's runs it shows (runs count from 1, one per start), the
-// record under the cursor, and whether it plays in real time.
+// record under the cursor, whether it plays in real time, and the
+// question it asks the class, if any.
 type FollowState struct {
 	Lesson  string // "": the picker
 	First   int
 	Run     int
 	Cursor  int
 	Playing bool
-	Asking  bool // the teacher shows the prediction due before the next record
-	Locked  bool // students may not explore on their own
+	// Question is the prediction or quiz question the teacher asks now
+	// ("": none); Quiz, the quiz's question on screen, from 1 (0: not in
+	// the quiz), and Revealed whether its answer shows. Over: the
+	// lesson's summary card.
+	Question string
+	Quiz     int
+	Revealed bool
+	Over     bool
+	Locked   bool // students may not explore on their own
 }
 
 // followMsg is the teacher's newest state.
@@ -32,10 +40,12 @@ type followMsg FollowState
 
 // Room is the class as the teacher's console shows it: how many students
 // are connected, and for each question asked (by its text) how many
-// chose each choice. Students are counted, not named.
+// chose each choice. Students are counted, not named, unless the class
+// is named (--named): then Names holds, per question and choice, who.
 type Room struct {
 	Connected, Exploring int
 	Answers              map[string][]int
+	Names                map[string][][]string
 }
 
 // answered is how many answered question q, and the counts per choice
@@ -88,8 +98,16 @@ func (m Model) followState() FollowState {
 	if m.screen != lessonScreen || m.lesson.lesson == nil {
 		return FollowState{}
 	}
-	return FollowState{Lesson: m.lesson.lesson.ID, First: m.lesson.first, Run: m.c.runs,
-		Cursor: m.lesson.cursor, Playing: m.lesson.playing(), Asking: m.lesson.stage == stageAsking, Locked: m.c.locked}
+	l := &m.lesson
+	st := FollowState{Lesson: l.lesson.ID, First: l.first, Run: m.c.runs, Cursor: l.cursor, Playing: l.playing(),
+		Over: l.stage == stageSummary, Locked: m.c.locked}
+	switch l.stage {
+	case stageAsking:
+		st.Question = l.ask.p.Question
+	case stageQuiz:
+		st.Question, st.Quiz, st.Revealed = l.quiz.qs[l.quiz.at].Ask, l.quiz.at+1, l.quiz.chosen[l.quiz.at] != -1
+	}
+	return st
 }
 
 // publish tells the followers where this teacher is, when that changed.
@@ -170,8 +188,9 @@ func (m *Model) follow(st FollowState) tea.Cmd {
 
 // followTeacher moves to the teacher's record, as far as the mirrored
 // run has come: forward a step at a time (so that each prediction is
-// asked on the student's own screen), back at once. A question the
-// student did not answer before the teacher moved past it is passed.
+// asked on the student's own screen), back at once. A question stays on
+// the student's screen while the teacher asks it; once the teacher goes
+// on, the student's answer (or none) stands and the run shows its own.
 func (m *lessonModel) followTeacher() tea.Cmd {
 	st := m.follow
 	if st == nil || m.link.session == nil {
@@ -185,29 +204,63 @@ func (m *lessonModel) followTeacher() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	for m.cursor < st.Cursor {
+	for {
 		before := [4]int{m.cursor, m.shown, int(m.stage), m.score.put}
 		switch {
-		case m.stage == stageAsking && st.Asking && st.Cursor <= m.cursor:
-			return tea.Batch(cmds...) // the teacher still asks the room
+		case m.stage == stageAsking && st.Question == m.ask.p.Question:
+			return tea.Batch(cmds...) // the teacher still asks the class
 		case m.stage == stageAsking:
 			var cmd tea.Cmd
-			*m, cmd = m.answer(-1) // passed: the teacher went on
+			*m, cmd = m.answer(m.ask.picked) // revealed: the student's answer stands
 			cmds = append(cmds, cmd)
+		case m.cursor >= st.Cursor:
 		case m.shown > m.cursor:
 			m.moveTo(m.cursor + 1)
 		case m.shown < m.hist.len()-1:
 			cmds = append(cmds, m.showNext())
 		}
 		if [4]int{m.cursor, m.shown, int(m.stage), m.score.put} == before {
-			break // the mirrored run has not come that far yet
+			break // at the teacher's record, or the mirrored run has not come that far yet
 		}
 	}
-	// The teacher asks the room: each student is asked on their own screen.
-	if st.Asking && m.cursor == st.Cursor && m.shown == m.cursor && m.stage != stageAsking && m.shown < m.hist.len()-1 {
-		cmds = append(cmds, m.showNext())
+	if m.cursor != st.Cursor || m.shown != m.cursor {
+		return tea.Batch(cmds...)
+	}
+	switch {
+	case st.Question != "" && st.Quiz == 0 && m.shown < m.hist.len()-1:
+		cmds = append(cmds, m.showNext()) // the teacher asks the class: each student on their own screen
+	case st.Quiz > 0 || st.Over:
+		cmds = append(cmds, m.followQuiz(st))
+	case m.stage == stageQuiz || m.stage == stageSummary:
+		m.wrapUp = false // the teacher went back from the quiz to the last step
+		m.settle()
 	}
 	return tea.Batch(cmds...)
+}
+
+// followQuiz takes a following student to the teacher's quiz question,
+// or to the summary card once the teacher's lesson is over.
+func (m *lessonModel) followQuiz(st *FollowState) tea.Cmd {
+	if !m.atEnd() {
+		return nil // the mirrored run has not ended yet
+	}
+	was := m.stage
+	m.wrapUp = true
+	m.settle()
+	if m.stage == stageQuiz {
+		if st.Quiz > 0 {
+			m.quiz = m.quiz.follow(st.Quiz-1, st.Revealed)
+		}
+		if st.Over {
+			m.quiz = m.quiz.follow(len(m.quiz.qs)-1, true)
+			m.quiz.done = true
+			m.enter(stageSummary)
+		}
+	}
+	if m.stage == stageSummary && was != stageSummary {
+		return m.saveProgress() // the student's answers go to their own progress
+	}
+	return nil
 }
 
 // mirrorStarter is the Starter of a follower's run: the teacher's run
@@ -216,14 +269,29 @@ func mirrorStarter(mirror func(run int) (sim.Session, error), run int) Starter {
 	return func(sim.Config, bool) (sim.Session, error) { return mirror(run) }
 }
 
-// classStatus is the teacher's one-line roster.
-func (c *common) classStatus() string {
-	s := fmt.Sprintf("class of %d", c.room.Connected)
-	if c.room.Exploring > 0 {
-		s += fmt.Sprintf(", %d exploring", c.room.Exploring)
+// classStatus is the teacher's one-line roster: students connected,
+// following, exploring, and how many answered the question on screen.
+func (m *lessonModel) classStatus() string {
+	r := m.c.room
+	s := fmt.Sprintf("class of %d", r.Connected)
+	if r.Connected > 0 {
+		s += fmt.Sprintf(": %d following", r.Connected-r.Exploring)
 	}
-	if c.locked {
+	if r.Exploring > 0 {
+		s += fmt.Sprintf(", %d exploring", r.Exploring)
+	}
+	if q := m.c.published.Question; q != "" {
+		n, _ := r.answered(q, len(r.Answers[q]))
+		s += fmt.Sprintf(" · %d answered", n)
+	}
+	if m.c.locked {
 		s += " · locked"
 	}
 	return s
 }
+
+// teacherSteps is what a following student's steering key says.
+const teacherSteps = "The teacher steps for the class. e: explore on your own."
+
+// following reports whether this Model follows a teacher's step now.
+func (m Model) following() bool { return m.screen == lessonScreen && m.lesson.follow != nil }

@@ -25,6 +25,9 @@ type action struct {
 	present int    // place in presenter mode's short help (0: not there)
 	details int    // place in the short help of presenter mode's full screen (0: not there)
 	card    string // the intro card's words for it ("": not there)
+	// steers: the key moves the run or the screen's place in it; a
+	// student following the teacher does not press it (follow.go).
+	steers bool
 }
 
 // helpMode is which short help the lesson screen shows.
@@ -71,18 +74,18 @@ func actions(k *keyMap) []action {
 	backKey := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "presenter view"))
 	typing := func(m *lessonModel) bool { return m.jump != "" }
 	rows := []action{
-		{binding: &k.GoToStep, when: typing, do: lessonModel.jumpToStep},
-		{binding: &k.Unstep, when: typing, do: lessonModel.untypeStep},
-		{binding: &k.Forward, do: keyless(lessonModel.forward), group: groupMove, short: 1, present: 1, details: 1, card: "→ or PgDn: next step"},
-		{binding: &k.Next, when: finished, do: keyless(lessonModel.forward)},
-		{binding: &k.Retry, when: func(m *lessonModel) bool { return m.finished() && m.hasQuiz() }, do: lessonModel.retryQuiz},
-		{binding: &k.Back, do: keyless(lessonModel.back), group: groupMove, short: 2, present: 2, details: 2, card: "← or PgUp: back"},
-		{binding: &k.Play, do: keyless(lessonModel.togglePlay), group: groupMove, short: 3, present: 3, details: 4, card: "space: play"},
+		{binding: &k.GoToStep, steers: true, when: typing, do: lessonModel.jumpToStep},
+		{binding: &k.Unstep, steers: true, when: typing, do: lessonModel.untypeStep},
+		{binding: &k.Forward, steers: true, do: keyless(lessonModel.forward), group: groupMove, short: 1, present: 1, details: 1, card: "→ or PgDn: next step"},
+		{binding: &k.Next, steers: true, when: finished, do: keyless(lessonModel.forward)},
+		{binding: &k.Retry, steers: true, when: func(m *lessonModel) bool { return m.finished() && m.hasQuiz() }, do: lessonModel.retryQuiz},
+		{binding: &k.Back, steers: true, do: keyless(lessonModel.back), group: groupMove, short: 2, present: 2, details: 2, card: "← or PgUp: back"},
+		{binding: &k.Play, steers: true, do: keyless(lessonModel.togglePlay), group: groupMove, short: 3, present: 3, details: 4, card: "space: play"},
 		{binding: &k.More, do: lessonModel.toggleMore, group: groupLook, short: 4, details: 5, card: "m: more"},
-		{binding: &k.NextPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(+1) }, group: groupMove},
-		{binding: &k.PrevPart, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(-1) }, group: groupMove},
-		{binding: &k.StepDigit, do: lessonModel.typeStep, group: groupMove},
-		{binding: &k.Restart, do: lessonModel.restart, group: groupMove},
+		{binding: &k.NextPart, steers: true, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(+1) }, group: groupMove},
+		{binding: &k.PrevPart, steers: true, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(-1) }, group: groupMove},
+		{binding: &k.StepDigit, steers: true, do: lessonModel.typeStep, group: groupMove},
+		{binding: &k.Restart, steers: true, do: lessonModel.restart, group: groupMove},
 		{binding: &k.Next, group: groupMove},
 		{binding: &k.View, do: lessonModel.switchPicture, group: groupLook, short: 8},
 		{binding: &detailsKey, when: presenting, do: lessonModel.showDetails, present: 4},
@@ -90,19 +93,19 @@ func actions(k *keyMap) []action {
 		{binding: &k.Focus, do: lessonModel.switchFocus, group: groupLook},
 		{binding: &k.Up, do: lessonModel.scroll, group: groupLook},
 		{binding: &k.Down, do: lessonModel.scroll, group: groupLook},
-		{binding: &k.Faster, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(+1) }, group: groupLook},
-		{binding: &k.Slower, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(-1) }, group: groupLook},
+		{binding: &k.Faster, steers: true, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(+1) }, group: groupLook},
+		{binding: &k.Slower, steers: true, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.setSpeed(-1) }, group: groupLook},
 		{binding: &k.Glossary, group: groupLearn, short: 6, present: 8, details: 7, card: "g: glossary"},
-		{binding: &k.Faults, do: lessonModel.openMenu, group: groupLearn, short: 9},
+		{binding: &k.Faults, steers: true, do: lessonModel.openMenu, group: groupLearn, short: 9},
 	}
 	for i := range k.FaultKeys {
 		f := &k.FaultKeys[i]
-		rows = append(rows, action{binding: &f.Binding, group: groupLearn,
+		rows = append(rows, action{binding: &f.Binding, group: groupLearn, steers: true,
 			do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.inject(f.kind) }})
 	}
 	return append(rows,
 		action{binding: &k.Blank, group: groupLeave, short: 5, present: 6, details: 6},
-		action{binding: &k.Lessons, do: lessonModel.leave, group: groupLeave, short: 10, present: 5, details: 9},
+		action{binding: &k.Lessons, steers: true, do: lessonModel.leave, group: groupLeave, short: 10, present: 5, details: 9},
 		action{binding: &k.Help, group: groupLeave, short: 7, present: 7, details: 8},
 		action{binding: &k.Quit, group: groupLeave, short: 11, present: 9, details: 10},
 		action{binding: &k.Abort, group: groupLeave},
@@ -141,6 +144,10 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	}
 	for _, a := range m.c.actions {
 		if a.do != nil && key.Matches(msg, *a.binding) && (a.when == nil || a.when(&m)) {
+			if a.steers && m.follow != nil {
+				m.say(teacherSteps)
+				return m, nil
+			}
 			return a.do(m, msg)
 		}
 	}
@@ -242,13 +249,16 @@ func (m lessonModel) scroll(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 
 // shortHelp is the lesson screen's short help, in order of need (fitHelp
 // drops from the end, but always keeps ?).
-func shortHelp(rows []action, mode helpMode) []key.Binding {
+func shortHelp(rows []action, mode helpMode, following bool) []key.Binding {
 	var out []key.Binding
 	for n := 1; ; n++ {
 		found := false
 		for _, a := range rows {
 			if place := [...]int{a.short, a.present, a.details}[mode]; place == n {
-				out, found = append(out, *a.binding), true
+				found = true
+				if !following || !a.steers {
+					out = append(out, *a.binding)
+				}
 			}
 		}
 		if !found {

@@ -24,10 +24,14 @@ type prediction struct {
 	rec     int  // the record it is asked before
 	sel     int  // the choice ↑/↓ point at
 	playing bool // it stopped a played run, which goes on once it is answered
+	// following: a student asked by the teacher, whose answer waits for
+	// the teacher's reveal; picked is it (-1: none yet).
+	following bool
+	picked    int
 }
 
-func newPrediction(p *lessons.Prediction, rec int, playing bool) prediction {
-	return prediction{p: p, rec: rec, playing: playing}
+func newPrediction(p *lessons.Prediction, rec int, playing, following bool) prediction {
+	return prediction{p: p, rec: rec, playing: playing, following: following, picked: -1}
 }
 
 // answer is what a key did to a prediction.
@@ -70,7 +74,10 @@ func (a prediction) view(st *Styles, present bool, room *Room, chart bool, width
 	out = append(out, "")
 	for i, c := range a.p.Choices {
 		lead := fmt.Sprintf("  %d  ", i+1)
-		if i == a.sel {
+		switch {
+		case i == a.picked:
+			lead = st.Cursor.Render(fmt.Sprintf("● %d  ", i+1))
+		case i == a.sel && a.picked < 0:
 			lead = st.Cursor.Render(fmt.Sprintf("▸ %d  ", i+1))
 		}
 		for k, l := range strings.Split(ansi.Wordwrap(c.Text, width-7, ""), "\n") {
@@ -82,12 +89,16 @@ func (a prediction) view(st *Styles, present bool, room *Room, chart bool, width
 	}
 	out = append(out, "")
 	hint := "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer; → goes on without an answer."
-	if present {
-		hint = "A question for the room. → goes on; the run will answer it."
-	}
-	if room != nil {
-		out = append(out, a.roomLines(st, *room, chart, width)...)
+	switch {
+	case room != nil:
+		out = append(out, roomLines(st, *room, a.p.Question, len(a.p.Choices), chart, width)...)
 		hint = "A question for the class, on every student's screen. c: the answers' chart · → reveals what the run does."
+	case present:
+		hint = "A question for the room. → goes on; the run will answer it."
+	case a.following && a.picked >= 0:
+		hint = fmt.Sprintf("Your answer: %d. The teacher reveals what the run does; until then you may change it.", a.picked+1)
+	case a.following:
+		hint = "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer. The teacher reveals what the run does."
 	}
 	for _, l := range strings.Split(ansi.Wordwrap(hint, width-2, ""), "\n") {
 		out = append(out, " "+st.Muted.Render(l))
@@ -156,6 +167,9 @@ func (m lessonModel) askKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	var got answer
 	var choice int
 	m.ask, got, choice = m.ask.update(msg, &m.c.keys)
+	if m.ask.following {
+		return m.pick(got, choice)
+	}
 	switch got {
 	case answerChosen:
 		return m.answer(choice)
@@ -177,9 +191,6 @@ func (m lessonModel) answer(choice int) (lessonModel, tea.Cmd) {
 		m.score.answered++
 	}
 	m.score.pending = append(m.score.pending, verdict{chosen: choice, p: a.p})
-	if choice >= 0 && m.c.deps.Answer != nil {
-		m.c.deps.Answer(a.p.Question, choice) // a student's answer counts in the class
-	}
 	for i := a.rec; i < m.hist.len(); i++ {
 		m.settleAnswer(i) // the event it is about may have come already
 	}
@@ -189,6 +200,22 @@ func (m lessonModel) answer(choice int) (lessonModel, tea.Cmd) {
 	}
 	m.enter(m.guided())
 	return m, tea.Batch(m.showNext(), m.saveProgress())
+}
+
+// pick takes a following student's answer: it counts in the class at
+// once, and the event is shown when the teacher reveals it
+// (followTeacher answers with it then).
+func (m lessonModel) pick(got answer, choice int) (lessonModel, tea.Cmd) {
+	switch {
+	case got == answerChosen && choice >= 0:
+		m.ask.picked = choice
+		if m.c.deps.Answer != nil {
+			m.c.deps.Answer(m.ask.p.Question, choice)
+		}
+	case got != answerNone:
+		m.say(teacherSteps)
+	}
+	return m, nil
 }
 
 // verdict is what the learner said about a record, and what the run said.
@@ -218,21 +245,29 @@ func (v verdict) title() string {
 	return fmt.Sprintf("✗ Not quite: you said %s; the run says %s", short(v.chosen), short(v.right))
 }
 
-// roomLines says how many students answered and, with chart, how many
-// chose each choice, as bars.
-func (a prediction) roomLines(st *Styles, r Room, chart bool, width int) []string {
-	n, counts := r.answered(a.p.Question, len(a.p.Choices))
+// roomLines says how many students answered question q and, with chart,
+// how many chose each of its choices, as bars (and who, in a named
+// class).
+func roomLines(st *Styles, r Room, q string, choices int, chart bool, width int) []string {
+	n, counts := r.answered(q, choices)
 	out := []string{" " + st.Bold.Render(fmt.Sprintf("Answered: %d of %d students", n, r.Connected))}
 	if !chart {
 		return append(out, "")
 	}
 	barMax := max(1, width-16)
+	if r.Names != nil {
+		barMax = max(1, barMax/2) // room for the names
+	}
 	for i, c := range counts {
 		bar := 0
 		if n > 0 {
 			bar = c * barMax / n
 		}
-		out = append(out, fmt.Sprintf("  %d  %s %d", i+1, strings.Repeat("█", bar), c))
+		line := fmt.Sprintf("  %d  %s %d", i+1, strings.Repeat("█", bar), c)
+		if names := r.Names[q]; i < len(names) && len(names[i]) > 0 {
+			line = ansi.Truncate(line+"  "+strings.Join(names[i], ", "), width-1, "…")
+		}
+		out = append(out, line)
 	}
 	return append(out, "")
 }

@@ -31,6 +31,9 @@ type quiz struct {
 	sel    int
 	done   bool
 	unmet  []bool // per question: this run never had the event it takes for granted
+	// picked is, per question, a following student's answer (-1: none),
+	// which waits for the teacher's reveal before it is scored.
+	picked []int
 }
 
 // against notes which questions take for granted an event this run never
@@ -43,9 +46,9 @@ func (q *quiz) against(h *history) {
 }
 
 func newQuiz(qs []lessons.Question) quiz {
-	q := quiz{qs: qs, chosen: make([]int, len(qs))}
+	q := quiz{qs: qs, chosen: make([]int, len(qs)), picked: make([]int, len(qs))}
 	for i := range q.chosen {
-		q.chosen[i] = -1
+		q.chosen[i], q.picked[i] = -1, -1
 	}
 	return q
 }
@@ -115,10 +118,62 @@ func (q quiz) update(msg tea.KeyMsg, keys *keyMap, present bool) (quiz, quizEnd)
 	return q, quizOn
 }
 
-// view draws the question on screen in width columns and height rows.
-func (q quiz) view(st *Styles, width, height int) []string {
+// follow moves a following student's quiz to the teacher's question at,
+// revealing every question the teacher revealed or went past: the
+// student's answer is scored then (none given: shown without a score).
+func (q quiz) follow(at int, revealed bool) quiz {
+	q.chosen = slices.Clone(q.chosen)
+	at = min(at, len(q.qs)-1)
+	for i := 0; i < len(q.qs) && (i < at || i == at && revealed); i++ {
+		if q.chosen[i] == -1 {
+			q.chosen[i] = max(q.picked[i], -2)
+		}
+	}
+	if at != q.at {
+		q.at, q.sel = at, 0
+	}
+	return q
+}
+
+// pick takes a following student's key: their answer counts in the
+// class at once (answer), and is scored when the teacher reveals it.
+func (q quiz) pick(msg tea.KeyMsg, keys *keyMap, answer func(question string, choice int)) (quiz, bool) {
+	cur := q.qs[q.at]
+	if q.chosen[q.at] != -1 {
+		return q, false // revealed: the teacher goes on
+	}
+	choice := -1
+	switch {
+	case key.Matches(msg, keys.Up):
+		q.sel = max(q.sel-1, 0)
+	case key.Matches(msg, keys.Down):
+		q.sel = min(q.sel+1, len(cur.Choices)-1)
+	case msg.Type == tea.KeyEnter:
+		choice = q.sel
+	default:
+		n, err := strconv.Atoi(msg.String())
+		if err != nil || n < 1 || n > len(cur.Choices) {
+			return q, false
+		}
+		choice = n - 1
+	}
+	if choice >= 0 {
+		q.picked = slices.Clone(q.picked)
+		q.picked[q.at] = choice
+		if answer != nil {
+			answer(cur.Ask, choice)
+		}
+	}
+	return q, true
+}
+
+// view draws the question on screen in width columns and height rows;
+// a teacher's (room) with how the class answered, a following student's
+// with their answer waiting for the reveal.
+func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height int) []string {
 	cur := q.qs[q.at]
 	chosen := q.chosen[q.at]
+	picked := q.picked[q.at]
 	out := []string{" " + st.Title.Render(fmt.Sprintf("Quiz: question %d of %d", q.at+1, len(q.qs)))}
 	wrap := func(s string, indent string, style func(...string) string) {
 		for _, l := range strings.Split(ansi.Wordwrap(s, width-len(indent)-1, ""), "\n") {
@@ -137,7 +192,9 @@ func (q quiz) view(st *Styles, width, height int) []string {
 			mark = fmt.Sprintf("✓ %d  ", i+1)
 		case chosen >= 0 && i == chosen:
 			mark = fmt.Sprintf("✗ %d  ", i+1)
-		case chosen == -1 && i == q.sel:
+		case chosen == -1 && i == picked:
+			mark = fmt.Sprintf("● %d  ", i+1)
+		case chosen == -1 && i == q.sel && picked < 0:
 			mark = fmt.Sprintf("▸ %d  ", i+1)
 		}
 		for k, l := range strings.Split(ansi.Wordwrap(c, width-7, ""), "\n") {
@@ -148,7 +205,16 @@ func (q quiz) view(st *Styles, width, height int) []string {
 		}
 	}
 	out = append(out, "")
+	if room != nil {
+		out = append(out, roomLines(st, *room, cur.Ask, len(cur.Choices), chart, width)...)
+	}
 	switch {
+	case chosen == -1 && room != nil:
+		wrap("A question for the class, on every student's screen. c: the answers' chart · → reveals the answer.", "", st.Muted.Render)
+	case chosen == -1 && following && picked >= 0:
+		wrap(fmt.Sprintf("Your answer: %d. The teacher reveals the right one; until then you may change it.", picked+1), "", st.Muted.Render)
+	case chosen == -1 && following:
+		wrap(fmt.Sprintf("Press 1–%d (or ↑/↓ and enter) to answer. The teacher reveals the right one.", len(cur.Choices)), "", st.Muted.Render)
 	case chosen == -1:
 		wrap(fmt.Sprintf("Press 1–%d (or ↑/↓ and enter); → shows the answer without a score.", len(cur.Choices)), "", st.Muted.Render)
 	default:
@@ -160,7 +226,11 @@ func (q quiz) view(st *Styles, width, height int) []string {
 		}
 		wrap(verdict+" "+lessons.Plain(cur.Explain), "", func(s ...string) string { return strings.Join(s, "") })
 		out = append(out, "")
-		wrap("→ or PgDn: next question", "", st.Muted.Render)
+		if following {
+			wrap("The teacher goes on to the next question.", "", st.Muted.Render)
+		} else {
+			wrap("→ or PgDn: next question", "", st.Muted.Render)
+		}
 	}
 	if len(out) > height {
 		out = append(out[:height-1], " "+st.Muted.Render("…"))
@@ -173,6 +243,17 @@ func (q quiz) view(st *Styles, width, height int) []string {
 
 // quizKey answers a key during the quiz.
 func (m lessonModel) quizKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
+	if m.c.room != nil && key.Matches(msg, m.c.keys.Chart) {
+		m.c.chart = !m.c.chart // the teacher shows the class's answers, or hides them again
+		return m, nil
+	}
+	if m.follow != nil {
+		var ok bool
+		if m.quiz, ok = m.quiz.pick(msg, &m.c.keys, m.c.deps.Answer); !ok {
+			m.say(teacherSteps)
+		}
+		return m, nil
+	}
 	var end quizEnd
 	m.quiz, end = m.quiz.update(msg, &m.c.keys, m.c.deps.Present)
 	switch end {

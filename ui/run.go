@@ -52,6 +52,13 @@ type Class struct {
 	Room    <-chan Room
 }
 
+// Teach makes d a teacher's: presenter mode, where it is published, its
+// runs recorded for the followers, the class's state brought to it.
+func (c *Class) Teach(d Deps) Deps {
+	d.Present, d.Publish, d.StartRun, d.Room = true, c.Publish, c.Record(d.Start), c.Room
+	return d
+}
+
 // ErrInterrupted is what Run returns when the learner pressed ctrl+c.
 var ErrInterrupted = tea.ErrInterrupted
 
@@ -82,7 +89,7 @@ func Run(ctx context.Context, o Options) error {
 			return runs.Start(cfg, paused)
 		}}
 	if c := o.Class; c != nil {
-		deps.Publish, deps.StartRun, deps.Room = c.Publish, c.Record(deps.Start), c.Room
+		deps = c.Teach(deps)
 	}
 	if !o.Present { // a room's run is nobody's progress
 		store, warning := progress.Open(o.ConfigDir, time.Now())

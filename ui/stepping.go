@@ -141,7 +141,7 @@ func (m *lessonModel) showNext() tea.Cmd {
 	} else if p != nil {
 		// Ask before showing: the run waits, and so does playing.
 		m.want = 0
-		m.ask = newPrediction(p, m.shown+1, m.playing())
+		m.ask = newPrediction(p, m.shown+1, m.playing(), m.follow != nil)
 		m.enter(stageAsking)
 		return nil
 	}

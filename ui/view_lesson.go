@@ -23,7 +23,7 @@ func (m *lessonModel) view(help string) string {
 		lines = append(lines, m.sum.view(m.c.styles, l.width, body)...)
 		return strings.Join(append(lines, help), "\n")
 	case m.stage == stageQuiz:
-		lines = append(lines, m.quiz.view(m.c.styles, l.width, body)...)
+		lines = append(lines, m.quiz.view(m.c.styles, m.c.room, m.c.chart, m.follow != nil, l.width, body)...)
 		return strings.Join(append(lines, help), "\n")
 	}
 	lines = append(lines, m.endpointLines(l.width, l.height)...)
@@ -73,7 +73,16 @@ func (m *lessonModel) header(width int) string {
 	case m.replaying():
 		status = st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
 	case m.c.deps.Present && m.c.room != nil:
-		status = st.Muted.Render(m.c.classStatus())
+		status = st.Muted.Render(m.classStatus())
+	case m.follow != nil:
+		with := "following the teacher"
+		if m.follow.Locked {
+			with += " · locked"
+		}
+		status = st.Muted.Render(with)
+		if m.playing() {
+			status = st.Live.Render("▶ playing") + st.Muted.Render(" · "+with)
+		}
 	case m.c.deps.Present:
 		status = st.Muted.Render("presenting")
 	case m.stage == stagePlaying:

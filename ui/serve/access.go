@@ -9,17 +9,20 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // access decides who may connect and log in.
 type access struct {
-	password []byte // the class password; nil: none asked
-	keysFile string // authorized_keys; "": none asked
+	password []byte          // the class password; nil: none asked
+	keysFile string          // authorized_keys; "": none asked
+	teacher  []ssh.PublicKey // the keys that log in as a class's teacher (--teacher-key)
 	perMin   int
 	mu       sync.Mutex
 	attempts map[string][]time.Time // by remote IP: the attempts of the last minute
@@ -43,7 +46,42 @@ func newAccess(o Options) (*access, error) {
 			return nil, fmt.Errorf("--authorized-keys: %w", err)
 		}
 	}
+	if o.TeacherKey != "" {
+		var err error
+		if a.teacher, err = readKeys(o.TeacherKey); err != nil {
+			return nil, fmt.Errorf("--teacher-key: %w", err)
+		}
+	}
 	return a, nil
+}
+
+// readKeys reads the public keys of an authorized_keys file (one key per
+// line, # comments); a file without one is an error.
+func readKeys(path string) ([]ssh.PublicKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var keys []ssh.PublicKey
+	for n, line := range bytes.Split(b, []byte("\n")) {
+		if line = bytes.TrimSpace(line); len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		k, _, _, _, err := ssh.ParseAuthorizedKey(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: not a public key (%v)", path, n+1, err)
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%s holds no public key", path)
+	}
+	return keys, nil
+}
+
+// isTeacher reports whether k is one of the teacher's keys.
+func (a *access) isTeacher(k ssh.PublicKey) bool {
+	return k != nil && slices.ContainsFunc(a.teacher, func(t ssh.PublicKey) bool { return ssh.KeysEqual(k, t) })
 }
 
 // auth is the server's authentication: none (anyone who reaches the
@@ -55,8 +93,27 @@ func (a *access) auth() []ssh.Option {
 			return subtle.ConstantTimeCompare([]byte(pass), a.password) == 1
 		}))
 	}
-	if a.keysFile != "" {
+	switch {
+	case a.teacher == nil && a.keysFile != "":
 		opts = append(opts, wish.WithAuthorizedKeys(a.keysFile))
+	case a.teacher != nil:
+		// The teacher is known by their key, so keys are asked for. In an
+		// open room only the teacher's is taken (a student's key taken
+		// first would make the teacher a student) and everyone else gets
+		// in with nothing to type; else a listed key is a student's.
+		var listed ssh.PublicKeyHandler
+		if a.keysFile != "" {
+			srv := &ssh.Server{} // wish's reading of an authorized_keys file, reused
+			if err := wish.WithAuthorizedKeys(a.keysFile)(srv); err == nil {
+				listed = srv.PublicKeyHandler
+			}
+		}
+		opts = append(opts, wish.WithPublicKeyAuth(func(ctx ssh.Context, k ssh.PublicKey) bool {
+			return a.isTeacher(k) || listed != nil && listed(ctx, k)
+		}))
+		if a.password == nil && a.keysFile == "" {
+			opts = append(opts, wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }))
+		}
 	}
 	return opts
 }

@@ -2,11 +2,15 @@ package serve
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,6 +32,7 @@ func TestClassFollows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := sockets(t)
 	// The teacher's terminal: a pseudo-terminal of 100×30, drawn to and
 	// read away; keys are typed on its other end.
 	keys, screen := openPTY(t, 100, 30)
@@ -82,38 +87,45 @@ func TestClassFollows(t *testing.T) {
 		}
 	}
 	// The teacher's next step is a question for the room: each student is
-	// asked it on their own screen, and answers there.
+	// asked it on their own screen, and answers there; nothing is
+	// revealed before the teacher goes on.
 	teacher("\x1b[6~")
 	amy.waitFor(t, "Predict, then watch")
 	bob.waitFor(t, "Predict, then watch")
 	amy.typ(t, "1")
+	bob.typ(t, "2")
+	amy.waitFor(t, "Your answer: 1.")
+	bob.waitFor(t, "Your answer: 2.")
+	consoleShows("Answered: 2 of 2 students")
+	teacher("c") // the chart of the answers: one each
+	consoleShows("1 " + strings.Repeat("█", 42) + " 1")
+	consoleShows("2 " + strings.Repeat("█", 42) + " 1")
+	// Revealed, the run goes on to the next question, about V(A); bob
+	// leaves in the middle of it, which changes nothing for the others.
+	teacher("\x1b[6~")
+	amy.waitFor(t, "what will the client's V(A) be?")
+	amy.typ(t, "2")
 	consoleShows("Answered: 1 of 2 students")
-	teacher("c") // the chart of the answers
-	consoleShows("1 █")
-	teacher("\x1b[6~\x1b[6~") // on past the two questions: the first data packet
+	bob.close()
+	consoleShows("class of 1: 1 following · 1 answered")
+	teacher("\x1b[6~") // revealed: the first data packet
 	amy.waitFor(t, "step 2 of")
-	bob.waitFor(t, "step 2 of") // bob did not answer: the question passed with the teacher
 	teacher("\x1b[6~")
 	amy.waitFor(t, "step 3 of")
-	bob.waitFor(t, "step 3 of")
 
 	late := connect(t, addr, &gossh.ClientConfig{User: "cleo"}, 100, 30)
 	late.waitFor(t, "step 3 of")
-
-	bob.close()
 	teacher("\x1b[6~")
 	amy.waitFor(t, "step 4 of")
 	late.waitFor(t, "step 4 of")
 
-	// On to the step the first question was about: amy, who answered,
-	// sees whether she was right.
-	for try := 0; ; try++ {
-		teacher("\x1b[6~")
-		if amy.waitQuiet("Right:", time.Second) == nil || amy.waitQuiet("Not quite", 10*time.Millisecond) == nil {
-			break
-		}
-		if try == 10 {
-			t.Fatalf("amy never saw a verdict; she saw:\n%s", amy.text())
+	// On to the steps the questions were about: amy sees she was right.
+	for _, verdict := range []string{"✓ Right: None", "✓ Right: 2"} {
+		for try := 0; amy.waitQuiet(verdict, time.Second) != nil; try++ {
+			if try == 10 {
+				t.Fatalf("amy never saw %q; she saw:\n%s", verdict, amy.text())
+			}
+			teacher("\x1b[6~")
 		}
 	}
 
@@ -123,15 +135,41 @@ func TestClassFollows(t *testing.T) {
 	consoleShows("1 exploring")
 	mark := amy.mark()
 	amy.typ(t, "e")
-	amy.waitAfter(t, mark, "paused: no socket calls") // her screen again: the teacher's run
+	amy.waitAfter(t, mark, "following the teacher") // her screen again: the teacher's run
+	amy.waitAfter(t, mark, "The answer: 2")         // at the teacher's step
 	// Locked, nobody leaves.
+	mark = amy.mark()
 	teacher("L")
 	consoleShows("locked")
+	amy.waitAfter(t, mark, "following the teacher · locked")
 	amy.typ(t, "e")
 	amy.waitFor(t, "keeps the class together")
 	consoleFrom = len(console.String())
 	teacher("L")
-	consoleShows("class of 2 · 1x") // unlocked; and keys typed at once could come as one
+	consoleShows("class of 2: 2 following · 1x") // unlocked; and keys typed at once could come as one
+
+	// The quiz at the end is asked the same way: amy answers, the
+	// teacher reveals, amy sees she was right.
+	for try := 0; ; try++ {
+		teacher("\x1b[6~")
+		if amy.waitQuiet("Quiz: question 1 of 2", 300*time.Millisecond) == nil {
+			break
+		}
+		if try == 60 {
+			t.Fatalf("the quiz never came; amy saw:\n%s", amy.text())
+		}
+	}
+	late.waitFor(t, "Quiz: question 1 of 2")
+	right := regexp.MustCompile(`(\d) No: it is pacing`).FindStringSubmatch(amy.text()) // choices come shuffled
+	if right == nil {
+		t.Fatalf("no right choice in amy's quiz:\n%s", amy.text())
+	}
+	amy.typ(t, right[1])
+	consoleShows("Answered: 1 of 2 students")
+	mark = amy.mark()
+	teacher("\x1b[6~")
+	amy.waitAfter(t, mark, "✓ Right.")
+	late.waitFor(t, "The answer:") // cleo did not answer: shown without a score
 
 	teacher("q")
 
@@ -147,6 +185,33 @@ func TestClassFollows(t *testing.T) {
 	case <-time.After(within):
 		t.Fatal("the class did not end")
 	}
+	// No socket is left: the teacher's runs, the mirrors, the SSH
+	// sessions (goleak checks the goroutines when the tests end).
+	amy.close()
+	late.close()
+	deadline := time.Now().Add(within)
+	for n := sockets(t); n > before; n = sockets(t) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d sockets open after the class, %d before", n, before)
+		}
+		time.Sleep(20 * time.Millisecond) // polling the process's descriptors; bounded
+	}
+}
+
+// sockets counts the sockets this process has open.
+func sockets(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("cannot count open sockets here: %v", err)
+	}
+	n := 0
+	for _, fd := range fds {
+		if l, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); err == nil && strings.HasPrefix(l, "socket:") {
+			n++
+		}
+	}
+	return n
 }
 
 // openPTY opens a pseudo-terminal of w×h: its master (what a terminal
@@ -179,7 +244,7 @@ func openPTY(t *testing.T, w, h int) (master, slave *os.File) {
 // is not closed for idleness while the teacher steps; once the teacher
 // stops too, the idle timeout applies.
 func TestTeacherStepsKeepWatchersIn(t *testing.T) {
-	h := newHub()
+	h := newHub(false)
 	r := &room{o: Options{IdleTimeout: 200 * time.Millisecond}, hub: h}
 	st := &student{}
 	st.lastKey.Store(time.Now().Add(-time.Hour).UnixNano())
@@ -207,5 +272,71 @@ func TestTeacherStepsKeepWatchersIn(t *testing.T) {
 			t.Fatal("never closed after the teacher stopped")
 		}
 		time.Sleep(20 * time.Millisecond) // polling a field the watchdog sets; bounded
+	}
+}
+
+// TestTeacherKey: with a teacher's key the console is an SSH login; in
+// the open room, students get in with nothing to type, a second login
+// with the teacher's key while the console is open is a student, a
+// named class shows the teacher who answered what, and the console
+// quitting ends the class for everyone.
+func TestTeacherKey(t *testing.T) {
+	book, err := lessons.Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	signer, _ := gossh.NewSignerFromKey(priv)
+	keyFile := filepath.Join(dir, "teacher.pub")
+	os.WriteFile(keyFile, append([]byte("# the instructor\n"), gossh.MarshalAuthorizedKey(signer.PublicKey())...), 0o600)
+	ready := make(chan net.Addr, 1)
+	o := Options{Listen: "127.0.0.1:0", Book: book, Theme: "dark", ConfigDir: dir, Grace: 200 * time.Millisecond, TeacherKey: keyFile, Named: true,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Ready: func(a net.Addr) { ready <- a }}
+	done := make(chan error, 1)
+	go func() {
+		done <- RunClass(context.Background(), o, func(ctx context.Context, _ *ui.Class) error {
+			<-ctx.Done() // the local terminal only waits: the console is the SSH login
+			return nil
+		})
+	}()
+	addr := (<-ready).String()
+	withKey := []gossh.AuthMethod{gossh.PublicKeys(signer)}
+	nothing := []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}
+
+	teacher := connect(t, addr, &gossh.ClientConfig{User: "prof", Auth: withKey}, 100, 30)
+	teacher.waitFor(t, "L lock the room") // the teacher's console
+	amy := connect(t, addr, &gossh.ClientConfig{User: "amy", Auth: nothing}, 100, 30)
+	twin := connect(t, addr, &gossh.ClientConfig{User: "prof", Auth: withKey}, 80, 24)
+	amy.waitFor(t, "1. Establish")
+	twin.waitFor(t, "1. Establish")
+	teacher.typ(t, "2\r")
+	amy.waitFor(t, "Synchronize · introduction")
+	twin.waitFor(t, "Synchronize · introduction") // the second login with the key follows, as a student
+	for try := 0; amy.waitQuiet("Predict, then watch", time.Second) != nil; try++ {
+		if try == 10 {
+			t.Fatalf("the question never came; amy saw:\n%s", amy.text())
+		}
+		teacher.typ(t, "\x1b[6~")
+	}
+	teacher.waitFor(t, "Answered: 0 of 2 students")
+	amy.typ(t, "1")
+	teacher.waitFor(t, "Answered: 1 of 2 students")
+	teacher.typ(t, "c")
+	teacher.waitFor(t, " 1 amy") // named: who chose what
+
+	teacher.typ(t, "q")
+	for _, s := range []*terminal{amy, twin} {
+		s.waitEnd(t)
+		s.waitFor(t, "class is over")
+	}
+	teacher.waitEnd(t)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("RunClass: %v", err)
+		}
+	case <-time.After(within):
+		t.Fatal("the class did not end with the teacher's console")
 	}
 }

@@ -25,6 +25,13 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 	fs.IntVar(&o.PerMinute, "attempts-per-minute", 30, "connection attempts one address may make in a minute")
 }
 
+// ClassFlags defines the flags only a class has, filling in o.
+func (o *Options) ClassFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.TeacherKey, "teacher-key", "", "an authorized_keys file: an SSH login with one of its keys is the teacher's console (then this terminal shows the log)")
+	fs.BoolVar(&o.Named, "named", false, "show the teacher who answered what (default: counts only)")
+	fs.BoolVar(&o.NoQuestions, "no-questions", false, "teach without predictions and quizzes")
+}
+
 // Check refuses flags that cannot be used, in one line each, and fills in
 // the config dir.
 func (o *Options) Check() (err error) {

@@ -7,6 +7,7 @@ package serve
 // the teacher or anyone else.
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,12 +25,18 @@ type hub struct {
 	subs    map[chan ui.FollowState]struct{}
 	answers map[string]map[chan ui.FollowState]int // by question, each follower's choice
 	away    map[chan ui.FollowState]bool           // followers exploring on their own
+	names   map[chan ui.FollowState]string         // a named class (--named): who each follower is
 	rooms   chan ui.Room                           // to the teacher: the newest only
 }
 
-func newHub() *hub {
-	return &hub{runs: map[int]*record{}, subs: map[chan ui.FollowState]struct{}{},
+// newHub makes a class's hub; named, the teacher sees who answered what.
+func newHub(named bool) *hub {
+	h := &hub{runs: map[int]*record{}, subs: map[chan ui.FollowState]struct{}{},
 		answers: map[string]map[chan ui.FollowState]int{}, away: map[chan ui.FollowState]bool{}, rooms: make(chan ui.Room, 1)}
+	if named {
+		h.names = map[chan ui.FollowState]string{}
+	}
+	return h
 }
 
 // room is what the teacher's console reads.
@@ -39,12 +46,26 @@ func (h *hub) room() <-chan ui.Room { return h.rooms }
 // state it has not taken yet. h.mu is held.
 func (h *hub) tellLocked() {
 	r := ui.Room{Connected: len(h.subs), Exploring: len(h.away), Answers: map[string][]int{}}
+	if h.names != nil {
+		r.Names = map[string][][]string{}
+	}
 	for q, by := range h.answers {
-		for _, c := range by {
+		for ch, c := range by {
 			for len(r.Answers[q]) <= c {
 				r.Answers[q] = append(r.Answers[q], 0)
 			}
 			r.Answers[q][c]++
+			if r.Names != nil {
+				for len(r.Names[q]) <= c {
+					r.Names[q] = append(r.Names[q], nil)
+				}
+				r.Names[q][c] = append(r.Names[q][c], h.names[ch])
+			}
+		}
+	}
+	for _, by := range r.Names {
+		for _, names := range by {
+			slices.Sort(names)
 		}
 	}
 	select {
@@ -148,14 +169,18 @@ func (h *hub) publish(st ui.FollowState) {
 	}
 }
 
-// follow subscribes a follower: it gets the current state at once, then
-// each new one, and mirrors the teacher's runs with mirror; leave ends
-// the subscription and lets go of every mirror it made.
-func (h *hub) follow() (states <-chan ui.FollowState, mirror func(run int) (sim.Session, error),
+// follow subscribes a follower, who: it gets the current state at once,
+// then each new one, and mirrors the teacher's runs with mirror; leave
+// ends the subscription (their answers no longer count) and lets go of
+// every mirror it made.
+func (h *hub) follow(who string) (states <-chan ui.FollowState, mirror func(run int) (sim.Session, error),
 	answer func(question string, choice int), exploring func(bool), leave func()) {
 	ch := make(chan ui.FollowState, 1)
 	h.mu.Lock()
 	h.subs[ch] = struct{}{}
+	if h.names != nil {
+		h.names[ch] = who
+	}
 	if h.state.Lesson != "" {
 		ch <- h.state
 	}
@@ -204,8 +229,12 @@ func (h *hub) follow() (states <-chan ui.FollowState, mirror func(run int) (sim.
 		if _, ok := h.subs[ch]; ok {
 			delete(h.subs, ch)
 			delete(h.away, ch)
+			delete(h.names, ch)
+			for _, by := range h.answers {
+				delete(by, ch)
+			}
 			close(ch)      // the follower's wait for the next state ends
-			h.tellLocked() // a student who left is no longer counted; their answers stay
+			h.tellLocked() // a student who left is no longer counted, nor are their answers
 		}
 		h.mu.Unlock()
 		mu.Lock()

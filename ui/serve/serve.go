@@ -58,6 +58,13 @@ type Options struct {
 	// Grace is how long students are given to read "class is over"
 	// before their connections close; 2 s by default.
 	Grace time.Duration
+	// A class's (sessionlab class): TeacherKey, an authorized_keys file
+	// whose keys log in as the teacher's console (none: only the local
+	// terminal teaches); Named, the teacher sees who answered what;
+	// NoQuestions, no predictions or quizzes.
+	TeacherKey  string
+	Named       bool
+	NoQuestions bool
 }
 
 func (o *Options) defaults() {
@@ -94,22 +101,28 @@ type room struct {
 	closing  bool
 	wg       sync.WaitGroup // every session handler
 	hub      *hub           // a class: students follow the teacher; nil: each at their own pace
+	class    *ui.Class      // the class a teacher's console logging in over SSH teaches
+	endClass func()         // what the SSH teacher's console ending does
+	teacher  *student       // the teacher's console over SSH, while it is open
 }
 
 // Run serves the room until ctx ends; then it tells every student that
 // class is over, closes their sessions within a few seconds, and
 // returns nil. A server that cannot start is an error.
-func Run(ctx context.Context, o Options) error { return run(ctx, o, nil) }
+func Run(ctx context.Context, o Options) error { return run(ctx, o, nil, nil, nil) }
 
 // RunClass serves the room as a class that follows a teacher: teach runs
 // the teacher's console on the local terminal, told how to publish where
 // it is and how to start its runs so that the students mirror them. The
 // class ends when teach returns or ctx ends: every student is told, and
-// RunClass returns teach's error.
+// RunClass returns teach's error. With o.TeacherKey the console is the
+// SSH login with that key instead, and teach only waits: the class also
+// ends when that console does.
 func RunClass(ctx context.Context, o Options, teach func(ctx context.Context, class *ui.Class) error) error {
-	h := newHub()
+	h := newHub(o.Named)
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	class := &ui.Class{Publish: h.publish, Record: h.startRun, Room: h.room()}
 	ready := make(chan struct{})
 	given := o.Ready
 	o.Ready = func(a net.Addr) {
@@ -119,13 +132,13 @@ func RunClass(ctx context.Context, o Options, teach func(ctx context.Context, cl
 		close(ready)
 	}
 	served := make(chan error, 1)
-	go func() { served <- run(cctx, o, h) }()
+	go func() { served <- run(cctx, o, h, class, cancel) }()
 	select {
 	case <-ready:
 	case err := <-served:
 		return err
 	}
-	err := teach(cctx, &ui.Class{Publish: h.publish, Record: h.startRun, Room: h.room()})
+	err := teach(cctx, class)
 	cancel()
 	if serr := <-served; err == nil {
 		err = serr
@@ -133,7 +146,7 @@ func RunClass(ctx context.Context, o Options, teach func(ctx context.Context, cl
 	return err
 }
 
-func run(ctx context.Context, o Options, h *hub) error {
+func run(ctx context.Context, o Options, h *hub, class *ui.Class, endClass func()) error {
 	o.defaults()
 	key, err := hostKey(o)
 	if err != nil {
@@ -143,7 +156,7 @@ func run(ctx context.Context, o Options, h *hub) error {
 	if err != nil {
 		return err
 	}
-	r := &room{o: o, access: acc, sessions: map[*student]struct{}{}, hub: h}
+	r := &room{o: o, access: acc, sessions: map[*student]struct{}{}, hub: h, class: class, endClass: endClass}
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", o.Listen, errors.Unwrap(err))

@@ -36,6 +36,7 @@ type student struct {
 	program *tea.Program
 	reason  string // why the server ended the session; "": the student left
 	stop    func() // cancels the student's engine and waits for it
+	teacher bool   // the class's teacher, logged in with their key
 }
 
 type studentKey struct{}
@@ -192,9 +193,22 @@ func (r *room) program(s ssh.Session) *tea.Program {
 			cfg.Addr = "127.0.0.1:0" // each student's own sockets, on the server's loopback
 			return runs.Start(cfg, paused)
 		}}
-	if r.hub != nil { // a class: the student follows the teacher's runs
-		states, mirror, answer, exploring, leave := r.hub.follow()
+	switch {
+	case r.takeSeat(st):
+		deps.Progress, deps.Notice = nil, "" // a room's run is nobody's progress
+		deps.NoQuestions = r.o.NoQuestions
+		start := deps.Start
+		deps.Start = func(cfg sim.Config, paused bool) (sim.Session, error) {
+			cfg.ExactCadence = true // the one run the whole room watches keeps its cadence exactly
+			return start(cfg, paused)
+		}
+		deps = r.class.Teach(deps)
+		stop := st.stop
+		st.stop = func() { stop(); r.endClass() } // the teacher's console ends the class
+	case r.hub != nil: // a class: the student follows the teacher's runs
+		states, mirror, answer, exploring, leave := r.hub.follow(s.User())
 		deps.Follow, deps.Mirror, deps.Answer, deps.Exploring = states, mirror, answer, exploring
+		deps.NoQuestions = r.o.NoQuestions
 		stop := st.stop
 		st.stop = func() { leave(); stop() }
 	}
@@ -215,6 +229,21 @@ func (r *room) program(s ssh.Session) *tea.Program {
 		go p.Send(tea.WindowSizeMsg{Width: pty.Window.Width, Height: pty.Window.Height})
 	}
 	return p
+}
+
+// takeSeat makes st the class's teacher when they logged in with a
+// teacher's key and no other teacher's console is open.
+func (r *room) takeSeat(st *student) bool {
+	if r.hub == nil || !r.access.isTeacher(st.s.PublicKey()) {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.teacher != nil {
+		return false
+	}
+	r.teacher, st.teacher = st, true
+	return true
 }
 
 // rendererFor makes the renderer of one student's terminal: its colour
