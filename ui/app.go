@@ -340,7 +340,7 @@ func (m Model) View() string {
 		return trimRight(clip(padTo(s, h), h))
 	}
 	if m.screen == pickerScreen {
-		s = m.picker.view(m.c.styles, m.prog, m.notice, w, h, help)
+		s = m.picker.view(m.c.styles, m.prog, m.notice, m.classLine(), w, h, help)
 	} else {
 		s = m.lesson.view(help)
 	}

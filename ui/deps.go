@@ -80,6 +80,9 @@ type Deps struct {
 	// the class's state.
 	Answer func(question string, choice int)
 	Room   <-chan Room
+	// Join, for the teacher, says how students join the class; the
+	// picker shows it.
+	Join string
 	// Exploring, for a follower, tells the class when the student leaves
 	// the teacher's step for a run of their own, and comes back.
 	Exploring func(bool)

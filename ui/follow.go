@@ -295,3 +295,20 @@ const teacherSteps = "The teacher steps for the class. e: explore on your own."
 
 // following reports whether this Model follows a teacher's step now.
 func (m Model) following() bool { return m.screen == lessonScreen && m.lesson.follow != nil }
+
+// classLine is what the picker says of the class: to the teacher, how
+// many are in and how students join; to a student, that the teacher
+// opens the lessons.
+func (m Model) classLine() string {
+	switch {
+	case m.c.deps.Publish != nil:
+		n := 0
+		if m.c.room != nil {
+			n = m.c.room.Connected
+		}
+		return fmt.Sprintf("Class of %d. Students join with: %s", n, m.c.deps.Join)
+	case m.c.deps.Follow != nil && !m.c.exploring:
+		return "In class: your screen follows the teacher's once they open a lesson."
+	}
+	return ""
+}

@@ -101,10 +101,15 @@ func courseLine(all []*lessons.Lesson, prog *progress.Progress) string {
 // went wrong before it showed (if any), the lessons with
 // what the learner has done in each, where to continue, the highlighted
 // lesson's introduction, and help at the bottom.
-func (p picker) view(st *Styles, prog *progress.Progress, notice string, width, height int, help string) string {
+func (p picker) view(st *Styles, prog *progress.Progress, notice, class string, width, height int, help string) string {
 	head := []string{
 		" " + st.Title.Render("SessionLab") + st.Muted.Render(" · the OSI session layer, live"),
 		" " + ansi.Truncate("A real server and client on loopback, speaking X.225 (a subset) over RFC 1006.", width-2, "…"),
+	}
+	if class != "" {
+		for _, l := range strings.Split(ansi.Wordwrap(class, width-2, ""), "\n") {
+			head = append(head, " "+st.Bold.Render(l))
+		}
 	}
 	if notice != "" {
 		for k, l := range strings.Split(ansi.Wordwrap(notice, width-4, ""), "\n") {

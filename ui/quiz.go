@@ -126,7 +126,10 @@ func (q quiz) follow(at int, revealed bool) quiz {
 	at = min(at, len(q.qs)-1)
 	for i := 0; i < len(q.qs) && (i < at || i == at && revealed); i++ {
 		if q.chosen[i] == -1 {
-			q.chosen[i] = max(q.picked[i], -2)
+			q.chosen[i] = q.picked[i]
+			if q.chosen[i] < 0 {
+				q.chosen[i] = -2 // not answered: shown without a score
+			}
 		}
 	}
 	if at != q.at {
@@ -226,8 +229,10 @@ func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height 
 		}
 		wrap(verdict+" "+lessons.Plain(cur.Explain), "", func(s ...string) string { return strings.Join(s, "") })
 		out = append(out, "")
-		if following {
+		if following && q.at < len(q.qs)-1 {
 			wrap("The teacher goes on to the next question.", "", st.Muted.Render)
+		} else if following {
+			wrap("The teacher goes on to the summary.", "", st.Muted.Render)
 		} else {
 			wrap("→ or PgDn: next question", "", st.Muted.Render)
 		}

@@ -50,12 +50,13 @@ type Class struct {
 	Publish func(FollowState)
 	Record  func(Starter) func(run int, cfg sim.Config, paused bool) (sim.Session, error)
 	Room    <-chan Room
+	Join    string // how students join: the ssh command and the host key's fingerprint
 }
 
 // Teach makes d a teacher's: presenter mode, where it is published, its
 // runs recorded for the followers, the class's state brought to it.
 func (c *Class) Teach(d Deps) Deps {
-	d.Present, d.Publish, d.StartRun, d.Room = true, c.Publish, c.Record(d.Start), c.Room
+	d.Present, d.Publish, d.StartRun, d.Room, d.Join = true, c.Publish, c.Record(d.Start), c.Room, c.Join
 	return d
 }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -22,15 +23,22 @@ type summary struct {
 	title     string
 	takeaways []string
 	answers   []string
-	facts     []string
-	faults    []string
-	next      string // the way on, rendered
+	// answersTitle heads them: the learner's, or a class's for its teacher.
+	answersTitle string
+	facts        []string
+	faults       []string
+	next         string // the way on, rendered
 }
 
 func newSummary(m *lessonModel) summary {
 	st := m.c.styles
 	s := summary{title: "What to take away from " + m.lesson.Title, takeaways: m.lesson.Takeaways,
-		answers: m.answers(), facts: m.runFacts(), faults: m.faultFacts()}
+		answers: m.answers(), answersTitle: "Your answers", facts: m.runFacts(), faults: m.faultFacts()}
+	if m.c.room != nil {
+		s.answers, s.answersTitle = m.classAnswers(), "The class's answers"
+	} else if m.c.deps.Present {
+		s.answers = nil // a room's run is nobody's score
+	}
 	s.next = " " + st.Bold.Render("This was the last lesson.") + st.Muted.Render(" r: run it again · esc: lessons")
 	if n, ok := m.nextLesson(); ok {
 		s.next = " " + st.Bold.Render("Next: "+n.Title) + " (enter or PgDn)" + st.Muted.Render(" · r: run it again · esc: lessons")
@@ -59,7 +67,7 @@ func (s summary) view(st *Styles, width, height int) []string {
 	lay := func(facts []string) []string {
 		out := append([]string{" " + st.Bold.Render(s.title)}, bullets(s.takeaways)...)
 		if len(s.answers) > 0 {
-			out = append(out, "", " "+st.Bold.Render("Your answers"))
+			out = append(out, "", " "+st.Bold.Render(s.answersTitle))
 			out = append(out, bullets(s.answers)...)
 		}
 		out = append(out, "", " "+st.Bold.Render("What happened on the real sockets in this run"))
@@ -103,6 +111,26 @@ func (m *lessonModel) answers() []string {
 		} else if q.Asked > 0 {
 			out = append(out, tally("quiz", q)+" · t: take it again")
 		}
+	}
+	return out
+}
+
+// classAnswers sums up, for a teacher, each question the class answered:
+// how many answered it, and how many of them were right by the run (a
+// prediction) or the quiz's key.
+func (m *lessonModel) classAnswers() []string {
+	var out []string
+	line := func(q string, right, choices int) {
+		if n, counts := m.c.room.answered(q, choices); n > 0 && right >= 0 && right < choices {
+			out = append(out, fmt.Sprintf("%s %d of %d right", ansi.Truncate(q, 70, "…"), counts[right], n))
+		}
+	}
+	for _, i := range slices.Sorted(maps.Keys(m.score.verdicts)) {
+		v := m.score.verdicts[i]
+		line(v.p.Question, v.right, len(v.p.Choices))
+	}
+	for _, q := range m.quiz.qs {
+		line(q.Ask, q.Right, len(q.Choices))
 	}
 	return out
 }

@@ -170,6 +170,16 @@ func TestClassFollows(t *testing.T) {
 	teacher("\x1b[6~")
 	amy.waitAfter(t, mark, "✓ Right.")
 	late.waitFor(t, "The answer:") // cleo did not answer: shown without a score
+	// On through the last question to the summary: the teacher's says how
+	// the class answered, each student's how they did.
+	teacher("\x1b[6~")
+	amy.waitFor(t, "Quiz: question 2 of 2")
+	teacher("\x1b[6~")
+	amy.waitFor(t, "The teacher goes on to the summary.")
+	teacher("\x1b[6~")
+	consoleShows("The class's answers")
+	consoleShows("Is the gap between data packets synchronization? 1 of 1 right")
+	amy.waitFor(t, "quiz: 1 of 2 answered, 1 right")
 
 	teacher("q")
 

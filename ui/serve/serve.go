@@ -65,6 +65,8 @@ type Options struct {
 	TeacherKey  string
 	Named       bool
 	NoQuestions bool
+
+	joinLine func(string) // a class's: told how students join, once the server listens
 }
 
 func (o *Options) defaults() {
@@ -123,6 +125,7 @@ func RunClass(ctx context.Context, o Options, teach func(ctx context.Context, cl
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	class := &ui.Class{Publish: h.publish, Record: h.startRun, Room: h.room()}
+	o.joinLine = func(j string) { class.Join = j } // before Ready: teach reads it after
 	ready := make(chan struct{})
 	given := o.Ready
 	o.Ready = func(a net.Addr) {
@@ -175,6 +178,9 @@ func run(ctx context.Context, o Options, h *hub, class *ui.Class, endClass func(
 	}
 	fmt.Fprintf(o.Out, "SessionLab serves the room on %s (ssh -p %s %s)\n", ln.Addr(), portOf(ln.Addr()), hostOf(ln.Addr()))
 	fmt.Fprintf(o.Out, "Host key fingerprint, for students to check: %s\n", key.fingerprint)
+	if o.joinLine != nil {
+		o.joinLine(fmt.Sprintf("ssh -p %s %s · host key %s", portOf(ln.Addr()), hostOf(ln.Addr()), key.fingerprint))
+	}
 	if ip := addrIP(ln.Addr()); ip != nil && !ip.IsLoopback() {
 		fmt.Fprintf(o.Out, "Warning: listening on %s, reachable from other machines: anyone who can reach it %s.\n", ln.Addr(), acc.who())
 	}
