@@ -226,7 +226,7 @@ func (m benchModel) logLine(i, width int) string {
 	}
 	text := fmt.Sprintf("%s %s %s", ev.At.Format("15:04:05.000"), conn, lessons.BenchLine(ev))
 	text = ansi.Truncate(text, width-3, "…")
-	style := lipgloss.NewStyle()
+	style := Style{Style: lipgloss.NewStyle()}
 	switch ev.Kind {
 	case sim.BenchWrong, sim.BenchReset, sim.BenchFailed, sim.BenchTurnedAway:
 		style = st.Error
