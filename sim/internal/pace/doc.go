@@ -29,7 +29,10 @@
 //     poster counts the waiting receiver in before waking it;
 //   - Quiet is how an action from outside the scenario (a fault) waits
 //     for a moment between two actions: every other goroutine at rest, and
-//     kept there until it is done.
+//     kept there until it is done;
+//   - the Pacer itself counts a waiter in before it wakes it to look
+//     again (a step granted, the end of a Quiet, pause, resume, a change
+//     of speed): until it has looked, it may be due before anything else.
 //
 // Writers announce a write, close or reset on a Flow (Writing) before
 // the socket operation, so that a step is held back until the reader that

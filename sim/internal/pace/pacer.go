@@ -87,12 +87,28 @@ func (p *Pacer) rebaseLocked() {
 	p.rBase = p.clock.Now()
 }
 
-// pokeAllLocked makes every waiter look again: after pause, resume or a
-// change of speed.
+// pokeAllLocked makes every waiter look again: after pause, resume, a
+// change of speed, or an outside action's release (Quiet). The caller
+// then calls dispatchLocked, which tells a manual clock they are at work.
 func (p *Pacer) pokeAllLocked() {
-	for _, w := range p.waiting {
-		poke(w)
+	for _, w := range slices.Clone(p.waiting) {
+		p.wakeLocked(w)
 	}
+}
+
+// wakeLocked makes waiter w look again, counted at work from this moment:
+// a goroutine woken by another is at work until it blocks again (see the
+// package documentation). Until it has run it may act before anything
+// else, so neither a step nor a manual clock may move on, nor an outside
+// action begin (Quiet), in between. Were it left uncounted, the one that
+// woke it could bring the count to zero as it went to rest, and a
+// ManualClock would jump to the next timer armed (a watchdog's, seconds
+// ahead) before w had even looked at the time again.
+func (p *Pacer) wakeLocked(w *waiter) {
+	p.removeLocked(w)
+	w.woken = true
+	p.active++
+	poke(w)
 }
 
 func poke(w *waiter) {
@@ -115,7 +131,9 @@ func (p *Pacer) dispatchLocked() {
 	// action due first, so nothing moves until it has left.
 	waking := slices.ContainsFunc(p.waiting, func(w *waiter) bool { return w.ctx.Err() != nil })
 	if p.manual != nil {
-		p.manual.setBusy(p.active > 0 || holding || waking)
+		// Told last: a step granted below, or a waiter woken to arm the
+		// hold's timer, is at work too.
+		defer func() { p.manual.setBusy(p.active > 0 || holding || waking) }()
 	}
 	if p.outside > 0 && p.active <= p.outside {
 		for _, q := range p.quiet {
@@ -130,7 +148,7 @@ func (p *Pacer) dispatchLocked() {
 		if p.holdSince.IsZero() {
 			p.holdSince = p.clock.Now()
 			if w := p.firstLocked(); w != nil {
-				poke(w) // it arms a timer for maxHold
+				p.wakeLocked(w) // it arms a timer for maxHold
 			}
 		}
 		if p.clock.Now().Sub(p.holdSince) < maxHold {
@@ -142,16 +160,14 @@ func (p *Pacer) dispatchLocked() {
 	if w == nil {
 		return
 	}
-	p.removeLocked(w)
 	w.granted = true
 	p.steps--
 	p.used++
-	p.active++ // it is at work from this moment, so no second step goes out
 	if w.due > p.vBase {
 		p.pBase += Scaled(w.due-p.vBase, p.speed)
 		p.vBase = w.due
 	}
-	poke(w)
+	p.wakeLocked(w) // at work from this moment, so no second step goes out
 }
 
 // firstLocked returns the waiter due first; among equals, the first to
@@ -216,6 +232,7 @@ func (p *Pacer) SetSpeed(x float64) {
 	p.rebaseLocked()
 	p.speed = x
 	p.pokeAllLocked()
+	p.dispatchLocked()
 }
 
 // Speed returns how fast the timeline runs against the clock.

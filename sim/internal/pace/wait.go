@@ -14,6 +14,7 @@ type waiter struct {
 	ctx     context.Context // a cancelled waiter is never given a step
 	wake    chan struct{}   // poked when the waiter should look again
 	granted bool            // a step released it
+	woken   bool            // wakeLocked counted it at work before poking it
 }
 
 // Wait blocks until the action due at virtual time due may happen: when
@@ -92,8 +93,12 @@ func (p *Pacer) waitLocked(ctx context.Context, due time.Duration, exact bool) e
 			}
 			return nil
 		}
-		p.removeLocked(w)
-		p.active++
+		if w.woken {
+			w.woken = false // wakeLocked took it out and counted it in
+		} else {
+			p.removeLocked(w)
+			p.active++
+		}
 		p.dispatchLocked()
 		// Only now, counted as at work, tell a manual clock the timer is
 		// dealt with; the other order would let it advance in between.
