@@ -1,25 +1,21 @@
 package serve
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"maps"
-	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
-
-	"sessionlab/lessons"
-	"sessionlab/ui"
 )
 
 // dtOnScreen finds a data packet's line in a screen's event log.
@@ -86,20 +82,39 @@ func percentiles(ds []time.Duration) string {
 	return fmt.Sprintf("p50 %v, p99 %v, max %v", at(.5), at(.99), at(1))
 }
 
-// TestClassLoad: SESSIONLAB_CLASS_LOAD=N students follow a teacher who
-// plays Synchronize in real time at 1x. For each data packet it reports
-// how long after the teacher's console drew it each student's screen did
-// (p50, p99, max), and how far the gaps between data packets on the
-// students' screens strayed from one second.
+// TestClassLoad measures a class under load, the class as its
+// own process: it builds sessionlab, runs "sessionlab class" on a terminal of
+// its own (a pseudo-terminal the test types into and reads, as the
+// teacher), logs SESSIONLAB_CLASS_LOAD students in over SSH, and has the
+// teacher play Synchronize at 1x. It reports, on one clock, how long
+// after the teacher's console showed each data packet every student's
+// screen did (p50, p99, max), how far the gaps between data packets on
+// the students' screens strayed from one second, and the class process's
+// CPU while playing and its peak memory. The students' SSH clients run in
+// this test's process, on the same cores.
 //
 //	SESSIONLAB_CLASS_LOAD=100 go test ./ui/serve -run TestClassLoad -v
 func TestClassLoad(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("SESSIONLAB_CLASS_LOAD"))
 	if n <= 0 {
-		t.Skip("a load measurement: set SESSIONLAB_CLASS_LOAD=N to have N students follow")
+		t.Skip("a load measurement: set SESSIONLAB_CLASS_LOAD=N to have N students follow a class running as its own process")
 	}
-	book, _ := lessons.Builtin()
+	bin := filepath.Join(t.TempDir(), "sessionlab")
+	if out, err := exec.Command("go", "build", "-o", bin, "sessionlab").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
 	keys, screen := openPTY(t, 120, 35)
+	defer func() { screen.Close(); keys.Close() }()
+	cmd := exec.Command(bin, "class", "--listen", "127.0.0.1:0", "--config-dir", t.TempDir(), "--no-questions",
+		"--max-sessions", strconv.Itoa(n+5), "--attempts-per-minute", strconv.Itoa(n+50))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = screen, screen, screen
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill() // after a failure; a class that ended is gone already
 	var teacherSeen firstSeen
 	var console syncBuffer
 	go func() {
@@ -108,107 +123,30 @@ func TestClassLoad(t *testing.T) {
 			k, err := keys.Read(buf)
 			console.Write(buf[:k])
 			console.mu.Lock()
-			raw := console.b.Bytes()
-			teacherSeen.scan(raw)
+			teacherSeen.scan(console.b.Bytes())
 			console.mu.Unlock()
 			if err != nil {
 				return
 			}
 		}
 	}()
-	ready := make(chan net.Addr, 1)
-	o := Options{Listen: "127.0.0.1:0", Book: book, Theme: "dark", ConfigDir: t.TempDir(), Grace: 200 * time.Millisecond,
-		MaxSessions: n + 5, PerMinute: n + 50, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Ready: func(a net.Addr) { ready <- a }}
-	done := make(chan error, 1)
-	go func() {
-		done <- RunClass(context.Background(), o, func(ctx context.Context, class *ui.Class) error {
-			// No questions: the cadence is measured, not the room's answers.
-			return ui.Run(ctx, ui.Options{Book: book, Speed: 1, Addr: "127.0.0.1:0", Theme: "dark", Present: true, NoQuestions: true,
-				Out: screen, In: screen, Notes: io.Discard, Getenv: func(string) string { return "" }, Class: class})
-		})
-	}()
-	defer func() { screen.Close(); keys.Close() }()
-	addr := (<-ready).String()
+	consoleShows := func(re *regexp.Regexp) []string {
+		t.Helper()
+		deadline := time.Now().Add(within)
+		for {
+			if m := re.FindStringSubmatch(strings.Join(strings.Fields(ansiSeq.ReplaceAllString(console.String(), " ")), " ")); m != nil {
+				return m
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the console never showed %v:\n%s", re, console.String())
+			}
+			time.Sleep(50 * time.Millisecond) // polling the console the test reads; bounded
+		}
+	}
+	addr := consoleShows(regexp.MustCompile(`serves the room on (127\.0\.0\.1:\d+)`))[1]
 
+	seen := make([]*firstSeen, n)
 	students := make([]*terminal, n)
-	seen := make([]*firstSeen, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			term, err := open(addr, &gossh.ClientConfig{User: fmt.Sprintf("s%03d", i)}, 100, 30)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			students[i], seen[i] = term, &firstSeen{}
-		}()
-	}
-	wg.Wait()
-	for i, term := range students {
-		if term == nil {
-			t.FailNow()
-		}
-		defer term.close()
-		go seen[i].watch(term, nil)
-	}
-	for _, term := range students {
-		if err := term.waitQuiet("1. Establish", within); err != nil {
-			t.Fatal(err)
-		}
-	}
-	keys.Write([]byte("2\r"))
-	time.Sleep(2 * time.Second) // the teacher's run starting; a human would wait for the intro card too
-	keys.Write([]byte(" "))     // play in real time
-	deadline := time.Now().Add(within)
-	for len(teacherSeen.all()) < 5 && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond) // polling the console the test reads; bounded
-	}
-	time.Sleep(2 * time.Second) // the last screens catch up
-	teacher := teacherSeen.all()
-	var lag, stray []time.Duration
-	missed := 0
-	for i := range n {
-		at := seen[i].all()
-		for k := 0; k < 5; k++ {
-			got, ok := at[k]
-			if !ok {
-				missed++
-				continue
-			}
-			lag = append(lag, got.Sub(teacher[k]))
-			if prev, ok := at[k-1]; ok && k > 0 {
-				d := got.Sub(prev) - time.Second
-				stray = append(stray, max(d, -d))
-			}
-		}
-	}
-	t.Logf("%d students, teacher saw %d DTs: step to student screen %s; cadence stray on students' screens %s; %d DT lines missed",
-		n, len(teacher), percentiles(lag), percentiles(stray), missed)
-	keys.Write([]byte("q"))
-	select {
-	case <-done:
-	case <-time.After(within):
-		t.Error("the class did not end")
-	}
-}
-
-// TestClassLoadOutside is TestClassLoad against a class already running
-// (SESSIONLAB_CLASS_ADDR), whose teacher someone else drives: it connects
-// SESSIONLAB_CLASS_LOAD students, waits until every screen has shown DT
-// 0-4, and reports, for each data packet, how far apart the students'
-// screens showed it (the spread from first to last), and how far the
-// gaps on their screens strayed from one second. Measured so, the server
-// is its own process, and its CPU and memory are its own.
-func TestClassLoadOutside(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv("SESSIONLAB_CLASS_LOAD"))
-	addr := os.Getenv("SESSIONLAB_CLASS_ADDR")
-	if n <= 0 || addr == "" {
-		t.Skip("a load measurement: set SESSIONLAB_CLASS_LOAD=N and SESSIONLAB_CLASS_ADDR to a running class")
-	}
-	seen := make([]*firstSeen, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		seen[i] = &firstSeen{}
@@ -220,31 +158,68 @@ func TestClassLoadOutside(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			defer term.close()
-			seen[i].watch(term, time.After(2*time.Minute))
+			students[i] = term
 		}()
 	}
 	wg.Wait()
-	var spread, stray []time.Duration
-	for k := 0; k < 5; k++ {
-		var first, last time.Time
-		for i := range n {
-			at, ok := seen[i].all()[k]
-			if !ok {
-				continue
+	for i, term := range students {
+		if term == nil {
+			t.FailNow()
+		}
+		defer term.close()
+		go seen[i].watch(term, nil)
+	}
+	consoleShows(regexp.MustCompile(fmt.Sprintf(`Class of %d\.`, n)))
+	keys.Write([]byte("2\r"))
+	consoleShows(regexp.MustCompile(`Synchronize · introduction`))
+	cpu0, wall0 := cpuTicks(t, cmd.Process.Pid), time.Now()
+	keys.Write([]byte(" ")) // play in real time
+	deadline := time.Now().Add(within)
+	for len(teacherSeen.all()) < 5 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond) // polling the console the test reads; bounded
+	}
+	for i := range n {
+		if err := students[i].waitQuiet("Sending data packet 4", 10*time.Second); err != nil {
+			t.Errorf("student %d: %v", i, err)
+		}
+	}
+	cpu := float64(cpuTicks(t, cmd.Process.Pid)-cpu0) / 100 / time.Since(wall0).Seconds()
+	teacher := teacherSeen.all()
+	var lag, stray []time.Duration
+	for i := range n {
+		at := seen[i].all()
+		for k := 0; k < 5; k++ {
+			if got, ok := at[k]; ok {
+				lag = append(lag, got.Sub(teacher[k]))
 			}
-			if first.IsZero() || at.Before(first) {
-				first = at
-			}
-			if at.After(last) {
-				last = at
-			}
-			if prev, ok := seen[i].all()[k-1]; ok && k > 0 {
-				d := at.Sub(prev) - time.Second
-				stray = append(stray, max(d, -d))
+			if got, ok := at[k]; ok && k > 0 {
+				if prev, ok := at[k-1]; ok {
+					d := got.Sub(prev) - time.Second
+					stray = append(stray, max(d, -d))
+				}
 			}
 		}
-		spread = append(spread, last.Sub(first))
 	}
-	t.Logf("%d students: spread from the first screen to the last, DT 0-4: %v; cadence stray %s", n, spread, percentiles(stray))
+	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	peak := regexp.MustCompile(`VmHWM:\s+(\d+ kB)`).FindSubmatch(status)
+	t.Logf("%d students, the class its own process: teacher's step to student screen %s; cadence stray on students' screens %s; class process %.2f cores while playing, peak RSS %s",
+		n, percentiles(lag), percentiles(stray), cpu, peak[1])
+	keys.Write([]byte("q"))
+	for _, term := range students {
+		term.waitEnd(t)
+	}
+}
+
+// cpuTicks is the CPU time process pid has used, in clock ticks
+// (utime+stime in /proc/PID/stat; 100 a second on Linux).
+func cpuTicks(t *testing.T, pid int) int {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	u, _ := strconv.Atoi(f[11])
+	s, _ := strconv.Atoi(f[12])
+	return u + s
 }
