@@ -42,7 +42,11 @@ func BenchLine(ev sim.BenchEvent) string {
 		if m, ok := ev.Frame.Main(); ok && m.Kind == spdu.DT && len(m.Info) > 0 {
 			data = " " + Quote(m.Info)
 		}
-		return fmt.Sprintf("%s %s%s (%d bytes)", arrow, ev.Name, data, len(ev.Raw))
+		line := fmt.Sprintf("%s %s%s (%d bytes)", arrow, ev.Name, data, len(ev.Raw))
+		if ev.Note != "" {
+			line += ": " + ev.Note
+		}
+		return line
 	case sim.BenchTextIn:
 		return fmt.Sprintf("← %d bytes that are no frame: %s", len(ev.Raw), Quote(ev.Raw))
 	case sim.BenchTextOut:

@@ -132,7 +132,10 @@ func (bc *benchConn) wrong(raw []byte, offset int, why string) error {
 }
 
 // send writes f and reports it.
-func (bc *benchConn) send(f spdu.Frame) error {
+func (bc *benchConn) send(f spdu.Frame) error { return bc.sendNoted(f, "") }
+
+// sendNoted writes f and reports it with a line on why it was sent.
+func (bc *benchConn) sendNoted(f spdu.Frame, note string) error {
 	raw, err := spdu.AppendFrame(nil, &f)
 	if err != nil {
 		return err
@@ -141,7 +144,7 @@ func (bc *benchConn) send(f spdu.Frame) error {
 		bc.emit(BenchEvent{Kind: BenchFailed, Err: err, Note: "the write failed"})
 		return errStop
 	}
-	bc.emit(BenchEvent{Kind: BenchFrameOut, Frame: f, Name: nameOf(f).String(), Raw: raw})
+	bc.emit(BenchEvent{Kind: BenchFrameOut, Frame: f, Name: nameOf(f).String(), Raw: raw, Note: note})
 	return nil
 }
 

@@ -95,6 +95,17 @@ func (bc *benchConn) answerSession() error {
 		return nil
 	}
 	units := cn.Units & serverUnits
+	if units&(spdu.HalfDuplex|spdu.Duplex) == 0 {
+		// X.225 §9: a session is the kernel and a way to send data, half-
+		// or full duplex. None in common: refused, as the PICS allows.
+		rf := spdu.NewFrame(spdu.SPDU{Kind: spdu.RF, CalledRef: ref.called, Disconnect: spdu.ReleaseTransport,
+			Versions: version, Reason: spdu.ReasonRestriction}.With(spdu.PCalledRef, spdu.PDisconnect, spdu.PVersion, spdu.PReason))
+		if err := bc.sendNoted(rf, fmt.Sprintf("refused: the CN proposes %v, and a session needs Half-duplex or Duplex in common; the bench does Duplex (X.225 §9)", cn.Units)); err != nil {
+			return err
+		}
+		bc.awaitRelease()
+		return nil
+	}
 	if err := bc.send(acceptFrame(ref, units)); err != nil {
 		return err
 	}

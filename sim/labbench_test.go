@@ -310,6 +310,39 @@ func TestBenchProtocolErrorBeforeCN(t *testing.T) {
 	}
 }
 
+// TestBenchRefusesNoDuplexInCommon: a CN that proposes neither duplex
+// nor half-duplex the bench speaks is refused (RF, reason 134), with why.
+func TestBenchRefusesNoDuplexInCommon(t *testing.T) {
+	b, l := startListen(t)
+	c := dialBench(t, b)
+	r := spdu.NewReader(c)
+	if _, err := c.Write(unhexT(t, rawSession[0].send)); err != nil { // CR
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(simtest.Within))
+	if _, _, err := r.ReadFrame(); err != nil { // CC
+		t.Fatal(err)
+	}
+	cn := spdu.NewFrame(spdu.SPDU{Kind: spdu.CN, Versions: spdu.Version2, Units: spdu.HalfDuplex | spdu.MinorSync}.
+		With(spdu.POptions, spdu.PVersion, spdu.PRequirements))
+	raw, err := spdu.AppendFrame(nil, &cn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Write(raw); err != nil {
+		t.Fatal(err)
+	}
+	f, _, err := r.ReadFrame()
+	if m, ok := f.Main(); err != nil || !ok || m.Kind != spdu.RF || m.Reason != spdu.ReasonRestriction {
+		t.Fatalf("answered %v (%v), want RF with reason 134", f.Kinds(), err)
+	}
+	sent := l.await(t, 1, func(ev BenchEvent) bool { return ev.Kind == BenchFrameOut && ev.Name == "RF" })
+	if !strings.Contains(sent.Note, "Half-duplex or Duplex") {
+		t.Fatalf("the RF says %q", sent.Note)
+	}
+	c.Close()
+}
+
 // TestBenchHostilePeers: garbage, an oversized length, a frame cut in
 // half that stalls, a flood, a reset and a crowd of connections each get
 // a clear event, their connection closed, and the bench goes on serving.
