@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sessionlab/lessons"
+	"sessionlab/sim"
 	"sessionlab/ui"
 )
 
@@ -113,6 +114,16 @@ func TestClassFollows(t *testing.T) {
 	teacher("\x1b[6~")
 	amy.waitFor(t, "step 3 of")
 
+	// A student's keys never drive the teacher's run: → and space are
+	// refused, and the teacher's console stays where it was.
+	mark := amy.mark()
+	consoleFrom = len(console.String())
+	amy.typ(t, "\x1b[6~ ")
+	amy.waitAfter(t, mark, "The teacher steps for the class.")
+	if strings.Contains(console.String()[consoleFrom:], "step 4 of") {
+		t.Fatal("a student's → moved the teacher's run")
+	}
+
 	late := connect(t, addr, &gossh.ClientConfig{User: "cleo"}, 100, 30)
 	late.waitFor(t, "step 3 of")
 	teacher("\x1b[6~")
@@ -133,7 +144,7 @@ func TestClassFollows(t *testing.T) {
 	amy.typ(t, "e")
 	amy.waitFor(t, "Exploring on your own")
 	consoleShows("1 exploring")
-	mark := amy.mark()
+	mark = amy.mark()
 	amy.typ(t, "e")
 	amy.waitAfter(t, mark, "following the teacher") // her screen again: the teacher's run
 	amy.waitAfter(t, mark, "The answer: 2")         // at the teacher's step
@@ -350,3 +361,63 @@ func TestTeacherKey(t *testing.T) {
 		t.Fatal("the class did not end with the teacher's console")
 	}
 }
+
+// TestSlowFollowerHoldsNobodyBack: a follower that takes no state and
+// reads no event (a frozen terminal) holds back neither the teacher's
+// publishing nor the teacher's run, nor another follower.
+func TestSlowFollowerHoldsNobodyBack(t *testing.T) {
+	h := newHub(false)
+	states, mirror, _, _, leave := h.follow("frozen")
+	defer leave()
+	if _, err := mirror(1); err != nil { // a mirror nobody reads
+		t.Fatal(err)
+	}
+	quick, quickMirror, _, _, quickLeave := h.follow("quick")
+	defer quickLeave()
+	run := &fakeRun{events: make(chan sim.Event)}
+	teed, err := h.startRun(func(sim.Config, bool) (sim.Session, error) { return run, nil })(1, sim.Config{}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := quickMirror(1)
+	const n = 1000
+	go func() {
+		defer close(run.events)
+		for i := range n {
+			run.events <- sim.ScenarioEnded{Header: sim.Header{ID: i}}
+		}
+	}()
+	for i := range n {
+		h.publish(ui.FollowState{Lesson: "synchronize", Run: 1, Cursor: i}) // never blocks: one slot, the newest
+		select {
+		case <-teed.Events(): // the teacher's screen reads every event as it comes
+		case <-time.After(within):
+			t.Fatalf("the teacher's run stalled at event %d behind a frozen follower", i)
+		}
+	}
+	for i := range n {
+		select {
+		case ev := <-m.Events():
+			if ev.Head().ID != i {
+				t.Fatalf("the quick follower's event %d is %d", i, ev.Head().ID)
+			}
+		case <-time.After(within):
+			t.Fatalf("the quick follower got %d events of %d", i, n)
+		}
+	}
+	if st := <-quick; st.Cursor != n-1 {
+		t.Fatalf("the quick follower's state is step %d, not the newest (%d)", st.Cursor, n-1)
+	}
+	if len(states) != 1 {
+		t.Fatalf("the frozen follower holds %d states; one, the newest, is all it should", len(states))
+	}
+}
+
+// fakeRun is a teacher's run whose events the test sends.
+type fakeRun struct {
+	sim.Session
+	events chan sim.Event
+}
+
+func (f *fakeRun) Events() <-chan sim.Event { return f.events }
+func (f *fakeRun) Port() uint16             { return 1 }
