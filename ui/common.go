@@ -16,6 +16,7 @@ type common struct {
 	// last state a teacher published, followRun the teacher's run a
 	// follower mirrors (follow.go).
 	runs      int
+	gens      int // the lesson screens' run generations (runLink.gens)
 	published FollowState
 	followRun int
 	// room is the class as last told (a teacher); chart shows the

@@ -142,7 +142,7 @@ func (m *Model) explore(on bool) tea.Cmd {
 	st := m.c.latest
 	switch {
 	case on && st.Locked:
-		m.lesson.say("The teacher keeps the class together on their step for now.")
+		m.lesson.nudge = "The teacher keeps the class together on their step for now."
 		return nil
 	case on == m.c.exploring || st.Lesson == "":
 		return nil
@@ -154,8 +154,7 @@ func (m *Model) explore(on bool) tea.Cmd {
 	m.c.followRun = 0 // reopens: a run of the student's own, or the teacher's again
 	if on {
 		cmd := m.openAt(st.Lesson, st.First)
-		m.lesson.follow = nil
-		m.lesson.say("Exploring on your own: a run of your own. e: back to the teacher's step.")
+		m.lesson.follow = nil // the header says so: exploring on your own
 		return cmd
 	}
 	return m.follow(st)
@@ -291,7 +290,7 @@ func (m *lessonModel) classStatus() string {
 }
 
 // teacherSteps is what a following student's steering key says.
-const teacherSteps = "The teacher steps for the class. e: explore on your own."
+const teacherSteps = "The teacher steps for the class. e: explore on your own"
 
 // following reports whether this Model follows a teacher's step now.
 func (m Model) following() bool { return m.screen == lessonScreen && m.lesson.follow != nil }

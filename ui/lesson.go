@@ -51,6 +51,7 @@ type lessonModel struct {
 	expanded  map[int]bool // runs the learner opened record by record (m), by their first record
 	autoplay  bool         // the run plays once it has started (--live, or a restart while playing)
 	follow    *FollowState // a follower: where the teacher is
+	nudge     string       // a follower's: why the last key did nothing, in the header until the next key or step
 	wrapUp    bool         // guided: → was pressed on the last step, so the quiz or the summary follows
 	// resumeTo is the step of the first part the run is replayed up to,
 	// at once, when the learner continues where they left off (0: none);
@@ -84,7 +85,8 @@ type lessonModel struct {
 }
 
 func newLessonModel(c *common, l *lessons.Lesson, speed float64) lessonModel {
-	return lessonModel{lesson: l, c: c, cursor: -1, shown: -1, gathering: -1, speed: speed, autoplay: c.deps.Live, log: newEventLog(), menu: newFaultMenu()}
+	return lessonModel{lesson: l, c: c, cursor: -1, shown: -1, gathering: -1, speed: speed, autoplay: c.deps.Live, log: newEventLog(), menu: newFaultMenu(),
+		link: runLink{gens: &c.gens}}
 }
 
 // playing reports whether the run plays on its own.

@@ -139,13 +139,14 @@ func (m lessonModel) key(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	if m.hint != "" {
 		m.say("")
 	}
+	m.nudge = ""
 	if !key.Matches(msg, k.StepDigit, k.GoToStep, k.Unstep) {
 		m.jump = "" // any other key cancels a step number being typed
 	}
 	for _, a := range m.c.actions {
 		if a.do != nil && key.Matches(msg, *a.binding) && (a.when == nil || a.when(&m)) {
 			if a.steers && m.follow != nil {
-				m.say(teacherSteps)
+				m.nudge = teacherSteps
 				return m, nil
 			}
 			return a.do(m, msg)

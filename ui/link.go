@@ -13,7 +13,12 @@ import (
 // from a run that is no longer wanted (each message carries its run's
 // generation). It also keeps the run paused or going, once each.
 type runLink struct {
-	gen      int // generation of the current run; messages of older runs are dropped
+	gen int // generation of the current run; messages of older runs are dropped
+	// gens counts generations across every lesson screen of one Model
+	// (common.gens): a new screen's first run must not take the
+	// generation of the screen before's, whose last messages may still
+	// come (its end, once stopped, would end the new run).
+	gens     *int
 	session  sim.Session
 	starting bool
 	err      error // the run could not start
@@ -27,7 +32,7 @@ type runLink struct {
 // first time, counts the lesson's steps (Deps.Plan).
 func (k *runLink) start(deps Deps, cfg sim.Config, l *lessons.Lesson) tea.Cmd {
 	old := k.session
-	k.gen++
+	k.next()
 	k.session, k.err, k.done, k.starting, k.unfired, k.paused = nil, nil, false, true, nil, true
 	cmds := []tea.Cmd{stopCmd(old), startCmd(deps.Start, k.gen, cfg, true)}
 	if k.plan == nil && deps.Plan != nil {
@@ -40,8 +45,17 @@ func (k *runLink) start(deps Deps, cfg sim.Config, l *lessons.Lesson) tea.Cmd {
 func (k *runLink) stop() tea.Cmd {
 	old := k.session
 	k.session = nil
-	k.gen++
+	k.next()
 	return stopCmd(old)
+}
+
+// next moves to a new generation, never used before by this Model.
+func (k *runLink) next() {
+	if k.gens == nil {
+		k.gens = new(int)
+	}
+	*k.gens++
+	k.gen = *k.gens
 }
 
 // started takes the run's start. ok is false for a run nobody wants any

@@ -213,7 +213,7 @@ func (m lessonModel) pick(got answer, choice int) (lessonModel, tea.Cmd) {
 			m.c.deps.Answer(m.ask.p.Question, choice)
 		}
 	case got != answerNone:
-		m.say(teacherSteps)
+		m.nudge = teacherSteps
 	}
 	return m, nil
 }
@@ -250,7 +250,11 @@ func (v verdict) title() string {
 // class).
 func roomLines(st *Styles, r Room, q string, choices int, chart bool, width int) []string {
 	n, counts := r.answered(q, choices)
-	out := []string{" " + st.Bold.Render(fmt.Sprintf("Answered: %d of %d students", n, r.Connected))}
+	students := "students"
+	if r.Connected == 1 {
+		students = "student"
+	}
+	out := []string{" " + st.Bold.Render(fmt.Sprintf("Answered: %d of %d %s", n, r.Connected, students))}
 	if !chart {
 		return append(out, "")
 	}

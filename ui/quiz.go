@@ -255,7 +255,7 @@ func (m lessonModel) quizKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	if m.follow != nil {
 		var ok bool
 		if m.quiz, ok = m.quiz.pick(msg, &m.c.keys, m.c.deps.Answer); !ok {
-			m.say(teacherSteps)
+			m.nudge = teacherSteps
 		}
 		return m, nil
 	}

@@ -171,7 +171,7 @@ func (m *lessonModel) landed() tea.Cmd {
 // and works out what the screen says there.
 func (m *lessonModel) moveTo(i int) {
 	m.cursor, m.shownAt = i, m.now
-	m.hint, m.wrapUp, m.resumed, m.moreTop = "", false, "", 0
+	m.hint, m.wrapUp, m.resumed, m.moreTop, m.nudge = "", false, "", 0, ""
 	m.refreshLog()
 	switch m.stage {
 	case stageIntro, stageStepping:

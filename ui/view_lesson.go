@@ -74,6 +74,11 @@ func (m *lessonModel) header(width int) string {
 		status = st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
 	case m.c.deps.Present && m.c.room != nil:
 		status = st.Muted.Render(m.classStatus())
+		if m.playing() {
+			status = st.Live.Render("▶ playing") + st.Muted.Render(" · "+m.classStatus())
+		}
+	case m.follow != nil && m.nudge != "":
+		status = st.Bold.Render(m.nudge)
 	case m.follow != nil:
 		with := "following the teacher"
 		if m.follow.Locked {
@@ -83,6 +88,8 @@ func (m *lessonModel) header(width int) string {
 		if m.playing() {
 			status = st.Live.Render("▶ playing") + st.Muted.Render(" · "+with)
 		}
+	case m.c.exploring:
+		status = st.Bold.Render("exploring on your own") + st.Muted.Render(" · e: back to the teacher")
 	case m.c.deps.Present:
 		status = st.Muted.Render("presenting")
 	case m.stage == stagePlaying:

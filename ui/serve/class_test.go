@@ -119,7 +119,7 @@ func TestClassFollows(t *testing.T) {
 	mark := amy.mark()
 	consoleFrom = len(console.String())
 	amy.typ(t, "\x1b[6~ ")
-	amy.waitAfter(t, mark, "The teacher steps for the class.")
+	amy.waitAfter(t, mark, "The teacher steps for the class")
 	if strings.Contains(console.String()[consoleFrom:], "step 4 of") {
 		t.Fatal("a student's → moved the teacher's run")
 	}
@@ -141,9 +141,12 @@ func TestClassFollows(t *testing.T) {
 	}
 
 	// amy explores on her own, and comes back to the teacher's step.
+	mark = amy.mark()
 	amy.typ(t, "e")
-	amy.waitFor(t, "Exploring on your own")
+	amy.waitAfter(t, mark, "exploring on your own")
 	consoleShows("1 exploring")
+	amy.typ(t, "\x1b[6~") // her own run answers her own →
+	amy.waitAfter(t, mark, "step 1 of")
 	mark = amy.mark()
 	amy.typ(t, "e")
 	amy.waitAfter(t, mark, "following the teacher") // her screen again: the teacher's run

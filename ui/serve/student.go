@@ -195,6 +195,7 @@ func (r *room) program(s ssh.Session) *tea.Program {
 		}}
 	switch {
 	case r.takeSeat(st):
+		r.o.Log.Info("teacher", "remote", s.RemoteAddr().String(), "user", s.User(), "why", "logged in with a teacher's key")
 		deps.Progress, deps.Notice = nil, "" // a room's run is nobody's progress
 		deps.NoQuestions = r.o.NoQuestions
 		start := deps.Start
@@ -204,7 +205,7 @@ func (r *room) program(s ssh.Session) *tea.Program {
 		}
 		deps = r.class.Teach(deps)
 		stop := st.stop
-		st.stop = func() { stop(); r.endClass() } // the teacher's console ends the class
+		st.stop = func() { stop(); st.reason = "the teacher ended the class"; r.endClass() } // the teacher's console ends the class
 	case r.hub != nil: // a class: the student follows the teacher's runs
 		states, mirror, answer, exploring, leave := r.hub.follow(s.User())
 		deps.Follow, deps.Mirror, deps.Answer, deps.Exploring = states, mirror, answer, exploring
