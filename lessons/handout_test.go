@@ -75,7 +75,7 @@ func TestMarkdownHandout(t *testing.T) {
 	for _, want := range []string{"# Synchronize\n", "| time | side | frame | what happened |", "| client | GT+DT 0 | Sending data packet 0 |",
 		"```mermaid\nsequenceDiagram", "C->>S: +T GT+MIP 1", "Note right of S: commits 0 1", "Note left of C: confirmed 0 1",
 		"## Predict, then watch", "## Quiz", "   - [ ] No: it is pacing", "## Answer key: Synchronize",
-		"- Prediction 2: 2: point 1 is confirmed", "- Quiz 1: No: it is pacing"} {
+		"- Prediction 2: V(A) = 2: point 1 is confirmed", "- Quiz 1: No: it is pacing"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the handout lacks %q", want)
 		}

@@ -58,6 +58,7 @@ type helpKey struct {
 	gloss  bool
 	mode   helpMode
 	follow bool
+	locked bool
 }
 
 // New returns a Model showing the picker, or deps.Lesson if set. Book,
@@ -83,6 +84,9 @@ func New(deps Deps) (Model, error) {
 		deps.Theme, _ = ThemeFor("auto", deps.Renderer.HasDarkBackground())
 	}
 	c := &common{deps: deps, styles: NewStyles(deps.Renderer, deps.Theme), keys: newKeyMap()}
+	if deps.Publish != nil {
+		c.keys.Quit.SetHelp("q", "end the class (twice)")
+	}
 	c.actions = actions(&c.keys)
 	h := help.New()
 	h.Styles = c.styles.Help
@@ -171,7 +175,7 @@ func (m Model) lastSave() tea.Cmd {
 // refreshHelp renders the help bar again when what it depends on changed.
 func (m *Model) refreshHelp() {
 	w, _ := m.size()
-	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil, mode: m.lesson.helpMode(), follow: m.following()}
+	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil, mode: m.lesson.helpMode(), follow: m.following(), locked: m.c.locked}
 	if key == m.helpFor && m.helpLine != "" {
 		return
 	}

@@ -29,4 +29,5 @@ type common struct {
 	latest    FollowState
 	exploring bool
 	locked    bool
+	ending    bool // the teacher pressed q once: a second q ends the class
 }

@@ -125,11 +125,27 @@ func (m Model) publish() {
 // own, or come back to the teacher's step), the teacher's L (lock the
 // room to the teacher's step, or unlock it). ok is false for any other.
 func (m *Model) classKey(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
-	switch k := &m.c.keys; {
+	k := &m.c.keys
+	ending := m.c.ending
+	if ending {
+		m.lesson.nudge = ""
+	}
+	m.c.ending = false
+	switch teacher := m.c.deps.Publish != nil; {
 	case m.c.deps.Follow != nil && key.Matches(msg, k.Explore):
 		return m.explore(!m.c.exploring), true
-	case m.c.deps.Publish != nil && key.Matches(msg, k.Lock):
+	case teacher && key.Matches(msg, k.Lock):
 		m.c.locked = !m.c.locked
+		k.Lock.SetHelp("L", map[bool]string{false: "lock the room to your step", true: "unlock the room"}[m.c.locked])
+		return nil, true
+	case teacher && key.Matches(msg, k.Quit) && !ending && !m.help.ShowAll && m.gloss == nil && !m.blank:
+		// One stray key must not end the lesson for a whole room.
+		m.c.ending = true
+		if m.screen == lessonScreen {
+			m.lesson.nudge = "Press q again to end the class; any other key goes on"
+		} else {
+			m.notice = "Press q again to end the class for every student; any other key goes on."
+		}
 		return nil, true
 	}
 	return nil, false
@@ -207,7 +223,14 @@ func (m *lessonModel) followTeacher() tea.Cmd {
 		before := [4]int{m.cursor, m.shown, int(m.stage), m.score.put}
 		switch {
 		case m.stage == stageAsking && st.Question == m.ask.p.Question:
+			m.ask.live = true
 			return tea.Batch(cmds...) // the teacher still asks the class
+		case m.stage == stageAsking && !m.ask.live && m.ask.picked < 0:
+			// Never put to this student (they joined, or came back, after
+			// the teacher asked it): passed without counting as skipped.
+			m.score.asked[m.ask.p] = true
+			m.enter(m.guided())
+			cmds = append(cmds, m.showNext())
 		case m.stage == stageAsking:
 			var cmd tea.Cmd
 			*m, cmd = m.answer(m.ask.picked) // revealed: the student's answer stands
@@ -304,6 +327,9 @@ func (m Model) classLine() string {
 		n := 0
 		if m.c.room != nil {
 			n = m.c.room.Connected
+		}
+		if n == 0 {
+			return "No students yet. They join with: " + m.c.deps.Join
 		}
 		return fmt.Sprintf("Class of %d. Students join with: %s", n, m.c.deps.Join)
 	case m.c.deps.Follow != nil && !m.c.exploring:

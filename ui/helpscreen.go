@@ -17,13 +17,22 @@ type keyGroup struct {
 // key, grouped by what it is for.
 func (m Model) fullHelp() []keyGroup {
 	k := &m.c.keys
+	var groups []keyGroup
 	if m.screen == pickerScreen {
-		return []keyGroup{
+		groups = []keyGroup{
 			{"Choose a lesson", []key.Binding{k.PickUp, k.PickDown, k.PickFirst, k.PickLast, k.Open, k.Continue}},
 			{"Anywhere", []key.Binding{k.Glossary, k.Blank, k.Help, k.Quit, k.Abort}},
 		}
+	} else {
+		groups = fullHelp(m.c.actions, m.following())
 	}
-	return fullHelp(m.c.actions)
+	switch { // a class's own keys
+	case m.c.deps.Publish != nil:
+		groups = append(groups, keyGroup{"Your class", []key.Binding{k.Lock, k.Chart}})
+	case m.c.deps.Follow != nil:
+		groups = append(groups, keyGroup{"In class", []key.Binding{k.Explore}})
+	}
+	return groups
 }
 
 // helpScreen draws the full help in width columns and at most height

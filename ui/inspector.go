@@ -46,6 +46,9 @@ func (in *inspector) refresh(m *lessonModel) {
 		// field table can be read, and the log already names each one;
 		// with the focus here (tab), the inspector follows them anyway.
 		text := "Pause (space), step back (←) or press tab to see the frames here, byte by byte."
+		if m.follow != nil {
+			text = "Press tab to see the frames here, byte by byte, while the run goes on."
+		}
 		if port, ok := m.hist.port(); ok {
 			text += "\n\nOr watch them in Wireshark's own decoder (capturing on lo needs root or CAP_NET_RAW):\n" + lessons.TsharkCommand(port)
 		}

@@ -26,8 +26,10 @@ type action struct {
 	details int    // place in the short help of presenter mode's full screen (0: not there)
 	card    string // the intro card's words for it ("": not there)
 	// steers: the key moves the run or the screen's place in it; a
-	// student following the teacher does not press it (follow.go).
-	steers bool
+	// student following the teacher does not press it (follow.go). room:
+	// it is for whoever shows the screen to a room (blank), which a
+	// following student's short help leaves out.
+	steers, room bool
 }
 
 // helpMode is which short help the lesson screen shows.
@@ -104,7 +106,7 @@ func actions(k *keyMap) []action {
 			do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.inject(f.kind) }})
 	}
 	return append(rows,
-		action{binding: &k.Blank, group: groupLeave, short: 5, present: 6, details: 6},
+		action{binding: &k.Blank, room: true, group: groupLeave, short: 5, present: 6, details: 6},
 		action{binding: &k.Lessons, steers: true, do: lessonModel.leave, group: groupLeave, short: 10, present: 5, details: 9},
 		action{binding: &k.Help, group: groupLeave, short: 7, present: 7, details: 8},
 		action{binding: &k.Quit, group: groupLeave, short: 11, present: 9, details: 10},
@@ -257,7 +259,7 @@ func shortHelp(rows []action, mode helpMode, following bool) []key.Binding {
 		for _, a := range rows {
 			if place := [...]int{a.short, a.present, a.details}[mode]; place == n {
 				found = true
-				if !following || !a.steers {
+				if !following || !a.steers && !a.room {
 					out = append(out, *a.binding)
 				}
 			}
@@ -269,12 +271,12 @@ func shortHelp(rows []action, mode helpMode, following bool) []key.Binding {
 }
 
 // fullHelp is the lesson screen's keys by group, in the table's order.
-func fullHelp(rows []action) []keyGroup {
+func fullHelp(rows []action, following bool) []keyGroup {
 	var groups []keyGroup
 	for _, name := range []string{groupMove, groupLook, groupLearn, groupLeave} {
 		g := keyGroup{title: name}
 		for _, a := range rows {
-			if a.group == name {
+			if a.group == name && !(following && a.steers) {
 				g.keys = append(g.keys, *a.binding)
 			}
 		}

@@ -74,6 +74,11 @@ func (m *lessonModel) narration() (title, text string) {
 		// The prediction's verdict is the headline; the event's narration
 		// says why.
 		title = v.title()
+		if r := m.c.room; r != nil && v.right >= 0 {
+			// The class's answer comes with the run's: how many were right.
+			n, counts := r.answered(v.p.Question, len(v.p.Choices))
+			title += fmt.Sprintf(" · the class: %d of %d right", counts[v.right], n)
+		}
 	}
 	if m.hint != "" {
 		text = m.hint
@@ -101,7 +106,10 @@ func (m *lessonModel) introCard() (title, text string) {
 		title += ": " + m.lesson.PartName(m.lesson.Scenarios[m.first])
 	}
 	keys := cardLine(m.c.actions)
-	if m.playing() {
+	switch {
+	case m.follow != nil:
+		keys = "Your teacher steps through this lesson for the class · m: more · g: glossary · e: explore on your own"
+	case m.playing():
 		keys = "Playing in real time: each step as it happens · space: pause, and read what it was"
 	}
 	text = m.lesson.Card() + "\n\n" + keys
@@ -188,7 +196,11 @@ func (m *lessonModel) narrationLines(width, rows int) []string {
 // its narration.
 func (m *lessonModel) tickerLines(width, rows int) []string {
 	st := m.c.styles
-	out := []string{" " + st.Live.Render(ansi.Truncate("▶ Live: each step as it happens · space pauses and explains the latest", width-2, "…"))}
+	live := "▶ Live: each step as it happens · space pauses and explains the latest"
+	if m.follow != nil {
+		live = "▶ Live: each step as it happens · the teacher pauses to explain"
+	}
+	out := []string{" " + st.Live.Render(ansi.Truncate(live, width-2, "…"))}
 	first := max(m.cursor-(rows-2), m.hist.recs[m.cursor].start)
 	for i := first; i <= m.cursor; i++ {
 		line := fmt.Sprintf("%8s %-6s %s", lessons.Offset(m.hist.offset(i)), sideName(m.hist.recs[i].ev.Head().Side),

@@ -28,6 +28,7 @@ type prediction struct {
 	// the teacher's reveal; picked is it (-1: none yet).
 	following bool
 	picked    int
+	live      bool // a following student saw it while the teacher asked it
 }
 
 func newPrediction(p *lessons.Prediction, rec int, playing, following bool) prediction {
@@ -77,6 +78,7 @@ func (a prediction) view(st *Styles, present bool, room *Room, chart bool, width
 		switch {
 		case i == a.picked:
 			lead = st.Cursor.Render(fmt.Sprintf("● %d  ", i+1))
+		case room != nil: // the teacher's choices show no cursor: it would look like a hint
 		case i == a.sel && a.picked < 0:
 			lead = st.Cursor.Render(fmt.Sprintf("▸ %d  ", i+1))
 		}
@@ -92,13 +94,13 @@ func (a prediction) view(st *Styles, present bool, room *Room, chart bool, width
 	switch {
 	case room != nil:
 		out = append(out, roomLines(st, *room, a.p.Question, len(a.p.Choices), chart, width)...)
-		hint = "A question for the class, on every student's screen. c: the answers' chart · → reveals what the run does."
+		hint = "A question for the class, on every student's screen. c: the answers' chart · → closes it and goes on: the run answers it when it gets there, with how many were right."
 	case present:
 		hint = "A question for the room. → goes on; the run will answer it."
 	case a.following && a.picked >= 0:
-		hint = fmt.Sprintf("Your answer: %d. The teacher reveals what the run does; until then you may change it.", a.picked+1)
+		hint = fmt.Sprintf("Your answer: %d (you may change it). Once the teacher goes on, the run shows whether you were right.", a.picked+1)
 	case a.following:
-		hint = "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer. The teacher reveals what the run does."
+		hint = "Press 1–" + strconv.Itoa(len(a.p.Choices)) + " (or ↑/↓ and enter) to answer. Once the teacher goes on, the run shows whether you were right."
 	}
 	for _, l := range strings.Split(ansi.Wordwrap(hint, width-2, ""), "\n") {
 		out = append(out, " "+st.Muted.Render(l))
@@ -160,9 +162,14 @@ func (m *lessonModel) settleAnswer(i int) {
 
 // askKey answers a key while a prediction is on screen.
 func (m lessonModel) askKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
-	if m.c.room != nil && key.Matches(msg, m.c.keys.Chart) {
-		m.c.chart = !m.c.chart // the teacher shows the room's answers, or hides them again
-		return m, nil
+	if m.c.room != nil { // the teacher asks the class, and does not answer
+		switch k := &m.c.keys; {
+		case key.Matches(msg, k.Chart):
+			m.c.chart = !m.c.chart // the room's answers, or not
+			return m, nil
+		case !key.Matches(msg, k.Forward, k.Play, k.Back):
+			return m, nil
+		}
 	}
 	var got answer
 	var choice int

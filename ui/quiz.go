@@ -197,7 +197,7 @@ func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height 
 			mark = fmt.Sprintf("✗ %d  ", i+1)
 		case chosen == -1 && i == picked:
 			mark = fmt.Sprintf("● %d  ", i+1)
-		case chosen == -1 && i == q.sel && picked < 0:
+		case chosen == -1 && i == q.sel && picked < 0 && room == nil:
 			mark = fmt.Sprintf("▸ %d  ", i+1)
 		}
 		for k, l := range strings.Split(ansi.Wordwrap(c, width-7, ""), "\n") {
@@ -210,6 +210,9 @@ func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height 
 	out = append(out, "")
 	if room != nil {
 		out = append(out, roomLines(st, *room, cur.Ask, len(cur.Choices), chart, width)...)
+		if n, counts := room.answered(cur.Ask, len(cur.Choices)); chosen != -1 && cur.Right < len(counts) {
+			out = append(out, " "+st.Bold.Render(fmt.Sprintf("The class: %d of %d right.", counts[cur.Right], n)), "")
+		}
 	}
 	switch {
 	case chosen == -1 && room != nil:
@@ -221,7 +224,7 @@ func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height 
 	case chosen == -1:
 		wrap(fmt.Sprintf("Press 1–%d (or ↑/↓ and enter); → shows the answer without a score.", len(cur.Choices)), "", st.Muted.Render)
 	default:
-		verdict := "The answer:"
+		verdict := fmt.Sprintf("The answer is %d.", cur.Right+1)
 		if chosen >= 0 && chosen == cur.Right {
 			verdict = "✓ Right."
 		} else if chosen >= 0 {
@@ -229,11 +232,15 @@ func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height 
 		}
 		wrap(verdict+" "+lessons.Plain(cur.Explain), "", func(s ...string) string { return strings.Join(s, "") })
 		out = append(out, "")
-		if following && q.at < len(q.qs)-1 {
+		last := q.at == len(q.qs)-1
+		switch {
+		case following && !last:
 			wrap("The teacher goes on to the next question.", "", st.Muted.Render)
-		} else if following {
+		case following:
 			wrap("The teacher goes on to the summary.", "", st.Muted.Render)
-		} else {
+		case last:
+			wrap("→ or PgDn: the summary", "", st.Muted.Render)
+		default:
 			wrap("→ or PgDn: next question", "", st.Muted.Render)
 		}
 	}
@@ -251,6 +258,9 @@ func (m lessonModel) quizKey(msg tea.KeyMsg) (lessonModel, tea.Cmd) {
 	if m.c.room != nil && key.Matches(msg, m.c.keys.Chart) {
 		m.c.chart = !m.c.chart // the teacher shows the class's answers, or hides them again
 		return m, nil
+	}
+	if m.c.room != nil && !key.Matches(msg, m.c.keys.Forward, m.c.keys.Play, m.c.keys.Back) {
+		return m, nil // the teacher asks the class, and does not answer
 	}
 	if m.follow != nil {
 		var ok bool

@@ -43,6 +43,9 @@ func newSummary(m *lessonModel) summary {
 	if n, ok := m.nextLesson(); ok {
 		s.next = " " + st.Bold.Render("Next: "+n.Title) + " (enter or PgDn)" + st.Muted.Render(" · r: run it again · esc: lessons")
 	}
+	if m.follow != nil {
+		s.next = " " + st.Muted.Render("The teacher goes on from here · e: explore on your own")
+	}
 	return s
 }
 
@@ -106,7 +109,9 @@ func (m *lessonModel) answers() []string {
 		out = append(out, line)
 	}
 	if m.hasQuiz() {
-		if q, answered := m.quizScore(); !answered && q.Asked > 0 {
+		if q, answered := m.quizScore(); !answered && q.Asked > 0 && m.follow != nil {
+			out = append(out, tally("quiz", q))
+		} else if !answered && q.Asked > 0 {
 			out = append(out, tally("quiz", q)+": answer them all to finish (t)")
 		} else if q.Asked > 0 {
 			out = append(out, tally("quiz", q)+" · t: take it again")
@@ -121,8 +126,12 @@ func (m *lessonModel) answers() []string {
 func (m *lessonModel) classAnswers() []string {
 	var out []string
 	line := func(q string, right, choices int) {
-		if n, counts := m.c.room.answered(q, choices); n > 0 && right >= 0 && right < choices {
-			out = append(out, fmt.Sprintf("%s %d of %d right", ansi.Truncate(q, 70, "…"), counts[right], n))
+		n, counts := m.c.room.answered(q, choices)
+		switch {
+		case n == 0:
+			out = append(out, "no answers · "+ansi.Truncate(q, 60, "…"))
+		case right >= 0 && right < choices:
+			out = append(out, fmt.Sprintf("%d right of %d · %s", counts[right], n, ansi.Truncate(q, 60, "…")))
 		}
 	}
 	for _, i := range slices.Sorted(maps.Keys(m.score.verdicts)) {

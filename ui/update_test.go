@@ -458,7 +458,7 @@ func TestPrediction(t *testing.T) {
 	if l.cursor != mia || l.score.right != 1 || len(l.score.pending) != 0 {
 		t.Fatalf("at the MIA: cursor %d (MIA at %d), %d right, %d waiting", l.cursor, mia, l.score.right, len(l.score.pending))
 	}
-	if v := ansi.Strip(hs.m.View()); !contains(v, "✓ Right: 2") {
+	if v := ansi.Strip(hs.m.View()); !contains(v, "✓ Right: V(A) = 2") {
 		t.Fatalf("no verdict:\n%s", v)
 	}
 }

@@ -64,6 +64,8 @@ func (m *lessonModel) header(width int) string {
 	st := m.c.styles
 	var status string
 	switch {
+	case m.nudge != "":
+		status = st.Bold.Render(m.nudge) // a class's: why a key did nothing, or what a second q does
 	case m.stage == stageFailed:
 		status = st.Error.Render("could not start")
 	case m.stage == stageStarting:
@@ -77,8 +79,6 @@ func (m *lessonModel) header(width int) string {
 		if m.playing() {
 			status = st.Live.Render("▶ playing") + st.Muted.Render(" · "+m.classStatus())
 		}
-	case m.follow != nil && m.nudge != "":
-		status = st.Bold.Render(m.nudge)
 	case m.follow != nil:
 		with := "following the teacher"
 		if m.follow.Locked {
@@ -103,10 +103,10 @@ func (m *lessonModel) header(width int) string {
 	if where != "" {
 		left += st.Muted.Render(" · ") + where
 	}
-	if width >= 100 {
-		left = " " + st.Title.Render("SessionLab") + st.Muted.Render(" · ") + strings.TrimPrefix(left, " ")
-	}
 	room := width - ansi.StringWidth(status) - 1
+	if named := " " + st.Title.Render("SessionLab") + st.Muted.Render(" · ") + strings.TrimPrefix(left, " "); width >= 100 && ansi.StringWidth(named) <= room {
+		left = named // the program's name, where it does not cut the lesson's place short
+	}
 	if ansi.StringWidth(left) > room {
 		left = ansi.Truncate(left, room, "…")
 	}

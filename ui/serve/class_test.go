@@ -95,8 +95,8 @@ func TestClassFollows(t *testing.T) {
 	bob.waitFor(t, "Predict, then watch")
 	amy.typ(t, "1")
 	bob.typ(t, "2")
-	amy.waitFor(t, "Your answer: 1.")
-	bob.waitFor(t, "Your answer: 2.")
+	amy.waitFor(t, "Your answer: 1 (")
+	bob.waitFor(t, "Your answer: 2 (")
 	consoleShows("Answered: 2 of 2 students")
 	teacher("c") // the chart of the answers: one each
 	consoleShows("1 " + strings.Repeat("█", 42) + " 1")
@@ -131,7 +131,7 @@ func TestClassFollows(t *testing.T) {
 	late.waitFor(t, "step 4 of")
 
 	// On to the steps the questions were about: amy sees she was right.
-	for _, verdict := range []string{"✓ Right: None", "✓ Right: 2"} {
+	for _, verdict := range []string{"✓ Right: Nothing unacknowledged", "✓ Right: V(A) = 2"} {
 		for try := 0; amy.waitQuiet(verdict, time.Second) != nil; try++ {
 			if try == 10 {
 				t.Fatalf("amy never saw %q; she saw:\n%s", verdict, amy.text())
@@ -150,7 +150,7 @@ func TestClassFollows(t *testing.T) {
 	mark = amy.mark()
 	amy.typ(t, "e")
 	amy.waitAfter(t, mark, "following the teacher") // her screen again: the teacher's run
-	amy.waitAfter(t, mark, "The answer: 2")         // at the teacher's step
+	amy.waitAfter(t, mark, "V(A) is the lowest serial number not yet confirmed") // at the teacher's step
 	// Locked, nobody leaves.
 	mark = amy.mark()
 	teacher("L")
@@ -183,7 +183,7 @@ func TestClassFollows(t *testing.T) {
 	mark = amy.mark()
 	teacher("\x1b[6~")
 	amy.waitAfter(t, mark, "✓ Right.")
-	late.waitFor(t, "The answer:") // cleo did not answer: shown without a score
+	late.waitFor(t, "The answer is") // cleo did not answer: shown without a score
 	// On through the last question to the summary: the teacher's says how
 	// the class answered, each student's how they did.
 	teacher("\x1b[6~")
@@ -192,9 +192,11 @@ func TestClassFollows(t *testing.T) {
 	amy.waitFor(t, "The teacher goes on to the summary.")
 	teacher("\x1b[6~")
 	consoleShows("The class's answers")
-	consoleShows("Is the gap between data packets synchronization? 1 of 1 right")
+	consoleShows("1 right of 1 · Is the gap between data packets synchronization?")
 	amy.waitFor(t, "quiz: 1 of 2 answered, 1 right")
 
+	teacher("q") // once: the console asks, as one stray key must not end a class
+	consoleShows("Press q again to end the class")
 	teacher("q")
 
 	for _, s := range []*terminal{amy, late} {
@@ -349,6 +351,8 @@ func TestTeacherKey(t *testing.T) {
 	teacher.typ(t, "c")
 	teacher.waitFor(t, " 1 amy") // named: who chose what
 
+	teacher.typ(t, "q")
+	teacher.waitFor(t, "Press q again to end the class")
 	teacher.typ(t, "q")
 	for _, s := range []*terminal{amy, twin} {
 		s.waitEnd(t)

@@ -28,7 +28,7 @@ func (o *Options) Flags(fs *flag.FlagSet) {
 // ClassFlags defines the flags only a class has, filling in o.
 func (o *Options) ClassFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.TeacherKey, "teacher-key", "", "an authorized_keys file: an SSH login with one of its keys is the teacher's console (then this terminal shows the log)")
-	fs.BoolVar(&o.Named, "named", false, "show the teacher who answered what (default: counts only)")
+	fs.BoolVar(&o.Named, "named", false, "name who chose what on your console's chart (default: counts only); a projected console shows the names to the room")
 	fs.BoolVar(&o.NoQuestions, "no-questions", false, "teach without predictions and quizzes")
 }
 

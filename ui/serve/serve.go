@@ -179,7 +179,11 @@ func run(ctx context.Context, o Options, h *hub, class *ui.Class, endClass func(
 	fmt.Fprintf(o.Out, "SessionLab serves the room on %s (ssh -p %s %s)\n", ln.Addr(), portOf(ln.Addr()), hostOf(ln.Addr()))
 	fmt.Fprintf(o.Out, "Host key fingerprint, for students to check: %s\n", key.fingerprint)
 	if o.joinLine != nil {
-		o.joinLine(fmt.Sprintf("ssh -p %s %s · host key %s", portOf(ln.Addr()), hostOf(ln.Addr()), key.fingerprint))
+		join := fmt.Sprintf("ssh -p %s %s · host key %s", portOf(ln.Addr()), hostOf(ln.Addr()), key.fingerprint)
+		if ip := addrIP(ln.Addr()); ip != nil && ip.IsLoopback() {
+			join += fmt.Sprintf(" (from this machine only: --listen 0.0.0.0:%s lets the room in)", portOf(ln.Addr()))
+		}
+		o.joinLine(join)
 	}
 	if ip := addrIP(ln.Addr()); ip != nil && !ip.IsLoopback() {
 		fmt.Fprintf(o.Out, "Warning: listening on %s, reachable from other machines: anyone who can reach it %s.\n", ln.Addr(), acc.who())
@@ -224,9 +228,20 @@ func portOf(a net.Addr) string {
 	return p
 }
 
+// hostOf is the host students type: the listening address, or for one
+// that listens on every interface, this machine's first address that is
+// not loopback.
 func hostOf(a net.Addr) string {
 	h, _, _ := net.SplitHostPort(a.String())
 	if ip := net.ParseIP(h); ip != nil && ip.IsUnspecified() {
+		addrs, _ := net.InterfaceAddrs()
+		for _, v4 := range []bool{true, false} {
+			for _, ad := range addrs {
+				if n, ok := ad.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() && (n.IP.To4() != nil) == v4 {
+					return n.IP.String()
+				}
+			}
+		}
 		return "<this machine's address>"
 	}
 	return h
