@@ -149,7 +149,7 @@ func TestClassFollows(t *testing.T) {
 	amy.waitAfter(t, mark, "step 1 of")
 	mark = amy.mark()
 	amy.typ(t, "e")
-	amy.waitAfter(t, mark, "following the teacher") // her screen again: the teacher's run
+	amy.waitAfter(t, mark, "following the teacher")                              // her screen again: the teacher's run
 	amy.waitAfter(t, mark, "V(A) is the lowest serial number not yet confirmed") // at the teacher's step
 	// Locked, nobody leaves.
 	mark = amy.mark()
