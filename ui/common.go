@@ -30,4 +30,9 @@ type common struct {
 	exploring bool
 	locked    bool
 	ending    bool // the teacher pressed q once: a second q ends the class
+	// picks are a following student's answers in the teacher's current
+	// run, by question: coming back from exploring replays the run, and
+	// the answers given count again.
+	picks    map[string]int
+	pickedIn int // the teacher's run the picks are from
 }

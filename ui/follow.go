@@ -192,6 +192,9 @@ func (m *Model) follow(st FollowState) tea.Cmd {
 	}
 	if m.screen != lessonScreen || m.lesson.lesson == nil || m.lesson.lesson.ID != st.Lesson ||
 		m.lesson.first != st.First || m.c.followRun != st.Run {
+		if m.c.followRun != st.Run && st.Run != m.c.pickedIn {
+			m.c.picks, m.c.pickedIn = nil, st.Run // the teacher's new run asks anew
+		}
 		m.c.followRun = st.Run
 		cmd := m.openAt(st.Lesson, st.First)
 		m.lesson.follow = &st

@@ -216,6 +216,10 @@ func (m lessonModel) pick(got answer, choice int) (lessonModel, tea.Cmd) {
 	switch {
 	case got == answerChosen && choice >= 0:
 		m.ask.picked = choice
+		if m.c.picks == nil {
+			m.c.picks = map[string]int{}
+		}
+		m.c.picks[m.ask.p.Question] = choice
 		if m.c.deps.Answer != nil {
 			m.c.deps.Answer(m.ask.p.Question, choice)
 		}

@@ -142,6 +142,9 @@ func (m *lessonModel) showNext() tea.Cmd {
 		// Ask before showing: the run waits, and so does playing.
 		m.want = 0
 		m.ask = newPrediction(p, m.shown+1, m.playing(), m.follow != nil)
+		if c, ok := m.c.picks[p.Question]; ok && m.follow != nil {
+			m.ask.picked = c // answered before the student left to explore: it stands
+		}
 		m.enter(stageAsking)
 		return nil
 	}

@@ -149,8 +149,8 @@ func TestClassFollows(t *testing.T) {
 	amy.waitAfter(t, mark, "step 1 of")
 	mark = amy.mark()
 	amy.typ(t, "e")
-	amy.waitAfter(t, mark, "following the teacher")                              // her screen again: the teacher's run
-	amy.waitAfter(t, mark, "V(A) is the lowest serial number not yet confirmed") // at the teacher's step
+	amy.waitAfter(t, mark, "following the teacher") // her screen again: the teacher's run
+	amy.waitAfter(t, mark, "✓ Right: V(A) = 2")     // at the teacher's step, her answer standing
 	// Locked, nobody leaves.
 	mark = amy.mark()
 	teacher("L")
