@@ -86,6 +86,7 @@ func New(deps Deps) (Model, error) {
 	c := &common{deps: deps, styles: NewStyles(deps.Renderer, deps.Theme), keys: newKeyMap()}
 	if deps.Publish != nil {
 		c.keys.Quit.SetHelp("q", "end the class (twice)")
+		c.keys.Abort.SetHelp("ctrl+c", "end the class at once")
 	}
 	c.actions = actions(&c.keys)
 	h := help.New()

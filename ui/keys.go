@@ -106,7 +106,7 @@ func newKeyMap() keyMap {
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Abort:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
-		Explore:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "explore on your own / back to the teacher")),
+		Explore:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "explore alone / back to the teacher")),
 		Lock:      key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "lock the room to your step")),
 		Chart:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "the answers' chart")),
 	}

@@ -88,7 +88,7 @@ func actions(k *keyMap) []action {
 		{binding: &k.PrevPart, steers: true, do: func(m lessonModel, _ tea.KeyMsg) (lessonModel, tea.Cmd) { return m.jumpPart(-1) }, group: groupMove},
 		{binding: &k.StepDigit, steers: true, do: lessonModel.typeStep, group: groupMove},
 		{binding: &k.Restart, steers: true, do: lessonModel.restart, group: groupMove},
-		{binding: &k.Next, group: groupMove},
+		{binding: &k.Next, steers: true, group: groupMove},
 		{binding: &k.View, do: lessonModel.switchPicture, group: groupLook, short: 8},
 		{binding: &detailsKey, when: presenting, do: lessonModel.showDetails, present: 4},
 		{binding: &backKey, when: details, do: lessonModel.hideDetails, details: 3},

@@ -94,7 +94,7 @@ func (a prediction) view(st *Styles, present bool, room *Room, chart bool, width
 	switch {
 	case room != nil:
 		out = append(out, roomLines(st, *room, a.p.Question, len(a.p.Choices), chart, width)...)
-		hint = "A question for the class, on every student's screen. c: the answers' chart · → closes it and goes on: the run answers it when it gets there, with how many were right."
+		hint = "On every student's screen. c: chart · → closes it; the run answers it at its step."
 	case present:
 		hint = "A question for the room. → goes on; the run will answer it."
 	case a.following && a.picked >= 0:

@@ -216,7 +216,7 @@ func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height 
 	}
 	switch {
 	case chosen == -1 && room != nil:
-		wrap("A question for the class, on every student's screen. c: the answers' chart · → reveals the answer.", "", st.Muted.Render)
+		wrap("On every student's screen. c: chart · → reveals the answer.", "", st.Muted.Render)
 	case chosen == -1 && following && picked >= 0:
 		wrap(fmt.Sprintf("Your answer: %d. The teacher reveals the right one; until then you may change it.", picked+1), "", st.Muted.Render)
 	case chosen == -1 && following:
