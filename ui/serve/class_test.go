@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sessionlab/lessons"
+	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 	"sessionlab/ui"
 )
@@ -51,7 +52,8 @@ func TestClassFollows(t *testing.T) {
 		}
 	}
 	ready := make(chan net.Addr, 1)
-	o := Options{Listen: "127.0.0.1:0", Book: book, Theme: "dark", ConfigDir: t.TempDir(), Grace: 200 * time.Millisecond,
+	dir := t.TempDir()
+	o := Options{Listen: "127.0.0.1:0", Book: book, Theme: "dark", ConfigDir: dir, Grace: 200 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Ready: func(a net.Addr) { ready <- a }}
 	done := make(chan error, 1)
 	go func() {
@@ -210,6 +212,12 @@ func TestClassFollows(t *testing.T) {
 		}
 	case <-time.After(within):
 		t.Fatal("the class did not end")
+	}
+	// amy's answers went to her own progress, kept when the class ended.
+	store, warning := progress.Open(filepath.Join(dir, "users", "amy"), time.Now())
+	if sync := store.Snapshot().Lessons["synchronize"]; warning != "" || sync == nil || !sync.Seen ||
+		sync.Quiz.Right != 1 || sync.Quiz.Of != 1 || sync.Predictions.Right < 2 {
+		t.Fatalf("amy's progress: %+v (%s)", sync, warning)
 	}
 	// No socket is left: the teacher's runs, the mirrors, the SSH
 	// sessions (goleak checks the goroutines when the tests end).
