@@ -291,13 +291,7 @@ func TestBenchProtocolErrorBeforeCN(t *testing.T) {
 	b, l := startListen(t)
 	c := dialBench(t, b)
 	r := spdu.NewReader(c)
-	if _, err := c.Write(unhexT(t, rawSession[0].send)); err != nil { // CR
-		t.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Now().Add(simtest.Within))
-	if _, _, err := r.ReadFrame(); err != nil { // CC
-		t.Fatal(err)
-	}
+	throughCC(t, c, r)
 	if _, err := c.Write(unhexT(t, rawSession[2].send)); err != nil { // GT+DT
 		t.Fatal(err)
 	}
@@ -310,12 +304,10 @@ func TestBenchProtocolErrorBeforeCN(t *testing.T) {
 	}
 }
 
-// TestBenchRefusesNoDuplexInCommon: a CN that proposes neither duplex
-// nor half-duplex the bench speaks is refused (RF, reason 134), with why.
-func TestBenchRefusesNoDuplexInCommon(t *testing.T) {
-	b, l := startListen(t)
-	c := dialBench(t, b)
-	r := spdu.NewReader(c)
+// throughCC sends the bench a CR on c and reads its CC: the transport
+// connection up, for a test of what follows.
+func throughCC(t *testing.T, c net.Conn, r *spdu.Reader) {
+	t.Helper()
 	if _, err := c.Write(unhexT(t, rawSession[0].send)); err != nil { // CR
 		t.Fatal(err)
 	}
@@ -323,6 +315,15 @@ func TestBenchRefusesNoDuplexInCommon(t *testing.T) {
 	if _, _, err := r.ReadFrame(); err != nil { // CC
 		t.Fatal(err)
 	}
+}
+
+// TestBenchRefusesNoDuplexInCommon: a CN that proposes neither duplex
+// nor half-duplex the bench speaks is refused (RF, reason 134), with why.
+func TestBenchRefusesNoDuplexInCommon(t *testing.T) {
+	b, l := startListen(t)
+	c := dialBench(t, b)
+	r := spdu.NewReader(c)
+	throughCC(t, c, r)
 	cn := spdu.NewFrame(spdu.SPDU{Kind: spdu.CN, Versions: spdu.Version2, Units: spdu.HalfDuplex | spdu.MinorSync}.
 		With(spdu.POptions, spdu.PVersion, spdu.PRequirements))
 	raw, err := spdu.AppendFrame(nil, &cn)
