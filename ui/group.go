@@ -157,11 +157,11 @@ func (m *lessonModel) groupStop(first, n int) (title, text string) {
 		title, text = m.partCard(evs[0])
 		if len(evs) > 1 {
 			done, _ := m.lesson.Collapsed(evs[1:])
-			text = strings.TrimSpace(fmt.Sprintf("%s\n\n%s (%d steps).", text, done, len(evs)-1))
+			text = strings.TrimSpace(fmt.Sprintf("%s\n\n%s (%d events).", text, done, len(evs)-1))
 		}
 	} else {
 		title, text = m.lesson.Collapsed(evs)
-		text = fmt.Sprintf("%s (%d steps.)", text, len(evs))
+		text = fmt.Sprintf("%s (%d events.)", text, len(evs))
 	}
 	if end != nil {
 		text += "\n\n" + m.whatNext()
