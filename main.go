@@ -30,6 +30,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -37,6 +38,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	charmlog "github.com/charmbracelet/log"
 
 	"sessionlab/lessons"
 	"sessionlab/lessons/progress"
@@ -208,12 +211,21 @@ func runClass(ctx context.Context, o *options, e env) error {
 	if e.tty == nil {
 		return errors.New("class needs a terminal for the teacher's console, or --teacher-key to teach over SSH")
 	}
-	logf, err := os.CreateTemp("", "sessionlab-class-*.log")
+	// One log per config dir, appended to: a class after a class does not
+	// leave files behind in /tmp.
+	if err := os.MkdirAll(o.serve.ConfigDir, 0o700); err != nil {
+		return err
+	}
+	logf, err := os.OpenFile(filepath.Join(o.serve.ConfigDir, "class.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}
 	defer logf.Close()
 	o.serve.Log = slog.New(slog.NewTextHandler(logf, nil))
+	// The SSH library logs through charmbracelet/log's default logger, to
+	// stderr: the console's terminal. Its lines (a student's ctrl+c is
+	// one) go to the class's log instead.
+	charmlog.SetOutput(logf)
 	fmt.Fprintf(e.stdout, "The class's log: %s\n", logf.Name())
 	return serve.RunClass(ctx, o.serve, func(ctx context.Context, class *ui.Class) error {
 		o.Out, o.Notes, o.Getenv, o.Present, o.NoQuestions, o.Class = e.tty, e.stderr, e.getenv, true, o.serve.NoQuestions, class
