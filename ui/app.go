@@ -58,7 +58,7 @@ type helpKey struct {
 	gloss  bool
 	mode   helpMode
 	follow bool
-	locked bool
+	locked bool // the teacher's lock, as this screen knows it
 }
 
 // New returns a Model showing the picker, or deps.Lesson if set. Book,
@@ -132,6 +132,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.screen = pickerScreen
 			cmd = m.lesson.stopRun()
 			m.picker.nextUnfinished(m.prog)
+			if m.c.deps.Progress == nil && m.lesson.lesson != nil {
+				m.picker.choose(m.lesson.lesson.ID) // nobody's progress (a room's): back where it was
+			}
 		}
 	case tea.KeyMsg:
 		m, cmd = m.key(msg)
@@ -176,7 +179,7 @@ func (m Model) lastSave() tea.Cmd {
 // refreshHelp renders the help bar again when what it depends on changed.
 func (m *Model) refreshHelp() {
 	w, _ := m.size()
-	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil, mode: m.lesson.helpMode(), follow: m.following(), locked: m.c.locked}
+	key := helpKey{width: w, screen: m.screen, all: m.help.ShowAll, gloss: m.gloss != nil, mode: m.lesson.helpMode(), follow: m.following(), locked: m.c.locked || m.c.latest.Locked}
 	if key == m.helpFor && m.helpLine != "" {
 		return
 	}
@@ -307,13 +310,16 @@ func (m Model) helpView(width int) string {
 	if m.screen == pickerScreen {
 		short = pickerKeys{&m.c.keys}.ShortHelp()
 	}
-	switch { // in a class, its own key comes first: a student's e, the teacher's L
-	case m.c.deps.Follow != nil:
+	switch { // in a class, its own key comes first: a student's e (not while locked), the teacher's L
+	case m.c.deps.Follow != nil && !m.c.latest.Locked:
 		short = append([]key.Binding{m.c.keys.Explore}, short...)
-	case m.c.deps.Publish != nil:
+	case m.c.deps.Publish != nil && m.screen == lessonScreen:
 		short = append([]key.Binding{m.c.keys.Lock}, short...)
 	}
 	if m.help.ShowAll {
+		if m.c.deps.Publish != nil {
+			return m.c.styles.Muted.Render("any key closes the help · ctrl+c ends the class at once")
+		}
 		return m.c.styles.Muted.Render("any key closes the help · ctrl+c quits")
 	}
 	return fitHelp(m.help, short, m.c.keys.Help, width)

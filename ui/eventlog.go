@@ -187,7 +187,7 @@ func (l *eventLog) follow(cursor int) {
 // lines is the visible part of the event log.
 func (l *eventLog) lines(st *Styles, shown, width, height int) []string {
 	if shown < 0 {
-		return []string{st.Muted.Render(" nothing yet: → shows the first step")}
+		return []string{st.Muted.Render(" nothing yet: the first step shows here")}
 	}
 	lines := strings.Split(l.vp.View(), "\n")
 	for i, s := range lines {

@@ -142,9 +142,9 @@ func (m *Model) classKey(msg tea.KeyMsg) (cmd tea.Cmd, ok bool) {
 		// One stray key must not end the lesson for a whole room.
 		m.c.ending = true
 		if m.screen == lessonScreen {
-			m.lesson.nudge = "Press q again to end the class; any other key goes on"
+			m.lesson.nudge = "q again ends the class · other keys go on"
 		} else {
-			m.notice = "Press q again to end the class for every student; any other key goes on."
+			m.notice = "q again ends the class for every student; any other key goes on."
 		}
 		return nil, true
 	}
@@ -158,7 +158,7 @@ func (m *Model) explore(on bool) tea.Cmd {
 	st := m.c.latest
 	switch {
 	case on && st.Locked:
-		m.lesson.nudge = "The teacher keeps the class together on their step for now."
+		m.lesson.nudge = "locked: the class stays on the teacher's step"
 		return nil
 	case on == m.c.exploring || st.Lesson == "":
 		return nil
@@ -186,6 +186,10 @@ func (m *Model) follow(st FollowState) tea.Cmd {
 			return nil // on their own until they come back
 		}
 		return m.explore(false) // the teacher locked the class: everyone back
+	}
+	if st.Lesson == "" && m.screen == lessonScreen && m.lesson.follow != nil {
+		m.screen = pickerScreen // the teacher went back to the lessons: so does the class
+		return m.lesson.stopRun()
 	}
 	if st.Lesson == "" || st.Run == 0 {
 		return nil
@@ -316,7 +320,7 @@ func (m *lessonModel) classStatus() string {
 }
 
 // teacherSteps is what a following student's steering key says.
-const teacherSteps = "The teacher steps for the class. e: explore on your own"
+const teacherSteps = "the teacher steps · e: explore alone"
 
 // following reports whether this Model follows a teacher's step now.
 func (m Model) following() bool { return m.screen == lessonScreen && m.lesson.follow != nil }
@@ -339,4 +343,14 @@ func (m Model) classLine() string {
 		return "In class: your screen follows the teacher's once they open a lesson."
 	}
 	return ""
+}
+
+// classRight says how many of the class chose right among the answers to
+// question q: "the class: 2 of 3 right", or that nobody answered.
+func classRight(r Room, q string, right, choices int) string {
+	n, counts := r.answered(q, choices)
+	if n == 0 || right < 0 || right >= choices {
+		return "nobody in the class answered"
+	}
+	return fmt.Sprintf("the class: %d of %d right", counts[right], n)
 }

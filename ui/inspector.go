@@ -140,7 +140,7 @@ func fieldLines(raw []byte, fields []spdu.Field, width int, st *Styles) []string
 			lines = append(lines, strings.TrimRight(line, " "))
 		}
 		if rest := len(b) - hexRows*per; rest > 0 {
-			lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more bytes", rest)))
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more %s", rest, map[bool]string{true: "byte", false: "bytes"}[rest == 1])))
 		}
 	}
 	return lines

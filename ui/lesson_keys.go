@@ -280,7 +280,9 @@ func fullHelp(rows []action, following bool) []keyGroup {
 				g.keys = append(g.keys, *a.binding)
 			}
 		}
-		groups = append(groups, g)
+		if len(g.keys) > 0 {
+			groups = append(groups, g)
+		}
 	}
 	return groups
 }

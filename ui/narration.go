@@ -76,8 +76,7 @@ func (m *lessonModel) narration() (title, text string) {
 		title = v.title()
 		if r := m.c.room; r != nil && v.right >= 0 {
 			// The class's answer comes with the run's: how many were right.
-			n, counts := r.answered(v.p.Question, len(v.p.Choices))
-			title += fmt.Sprintf(" · the class: %d of %d right", counts[v.right], n)
+			title += " · " + classRight(*r, v.p.Question, v.right, len(v.p.Choices))
 		}
 	}
 	if m.hint != "" {

@@ -210,8 +210,9 @@ func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height 
 	out = append(out, "")
 	if room != nil {
 		out = append(out, roomLines(st, *room, cur.Ask, len(cur.Choices), chart, width)...)
-		if n, counts := room.answered(cur.Ask, len(cur.Choices)); chosen != -1 && cur.Right < len(counts) {
-			out = append(out, " "+st.Bold.Render(fmt.Sprintf("The class: %d of %d right.", counts[cur.Right], n)), "")
+		if chosen != -1 {
+			said := classRight(*room, cur.Ask, cur.Right, len(cur.Choices))
+			out = append(out, " "+st.Bold.Render(strings.ToUpper(said[:1])+said[1:]+"."), "")
 		}
 	}
 	switch {
@@ -235,9 +236,9 @@ func (q quiz) view(st *Styles, room *Room, chart, following bool, width, height 
 		last := q.at == len(q.qs)-1
 		switch {
 		case following && !last:
-			wrap("The teacher goes on to the next question.", "", st.Muted.Render)
+			wrap("The next question comes when the teacher goes on.", "", st.Muted.Render)
 		case following:
-			wrap("The teacher goes on to the summary.", "", st.Muted.Render)
+			wrap("The summary comes when the teacher goes on.", "", st.Muted.Render)
 		case last:
 			wrap("→ or PgDn: the summary", "", st.Muted.Render)
 		default:

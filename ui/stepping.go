@@ -155,7 +155,10 @@ func (m *lessonModel) showNext() tea.Cmd {
 	}
 	m.shown++
 	m.moveTo(m.shown)
-	if m.faulted(m.cursor) && m.playing() {
+	if m.playing() && (m.faulted(m.cursor) || m.c.room != nil && m.hasVerdict(m.cursor)) {
+		// A fault, and in a class the run's answer to a question, are
+		// read, not played past: the room's screens pause with the
+		// teacher's.
 		m.setPlaying(false)
 	}
 	return tea.Batch(m.animate(), m.countdown(), m.landed())
@@ -340,4 +343,10 @@ func (m lessonModel) setSpeed(dir int) (lessonModel, tea.Cmd) {
 
 func speedLabel(x float64) string {
 	return fmt.Sprintf("%gx", x)
+}
+
+// hasVerdict reports whether record i answers a prediction asked.
+func (m *lessonModel) hasVerdict(i int) bool {
+	_, ok := m.score.verdicts[i]
+	return ok
 }

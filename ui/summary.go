@@ -114,7 +114,11 @@ func (m *lessonModel) answers() []string {
 		} else if !answered && q.Asked > 0 {
 			out = append(out, tally("quiz", q)+": answer them all to finish (t)")
 		} else if q.Asked > 0 {
-			out = append(out, tally("quiz", q)+" · t: take it again")
+			if m.follow != nil {
+				out = append(out, tally("quiz", q))
+			} else {
+				out = append(out, tally("quiz", q)+" · t: take it again")
+			}
 		}
 	}
 	return out

@@ -72,30 +72,14 @@ func (m *lessonModel) header(width int) string {
 		status = st.Muted.Render("starting…")
 	case m.stage == stageSummary:
 		status = st.Bold.Render("■ finished")
-	case m.replaying():
-		status = st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
-	case m.c.deps.Present && m.c.room != nil:
-		status = st.Muted.Render(m.classStatus())
-		if m.playing() {
-			status = st.Live.Render("▶ playing") + st.Muted.Render(" · "+m.classStatus())
-		}
-	case m.follow != nil:
-		with := "following the teacher"
-		if m.follow.Locked {
-			with += " · locked"
-		}
-		status = st.Muted.Render(with)
-		if m.playing() {
-			status = st.Live.Render("▶ playing") + st.Muted.Render(" · "+with)
-		}
-	case m.c.exploring:
-		status = st.Bold.Render("exploring on your own") + st.Muted.Render(" · e: back to the teacher")
-	case m.c.deps.Present:
-		status = st.Muted.Render("presenting")
-	case m.stage == stagePlaying:
-		status = st.Live.Render("▶ playing")
 	default:
-		status = st.Paused.Render(" PAUSED ") + st.Muted.Render(" → next")
+		status = m.runStatus()
+	}
+	if role := m.classRole(); role != "" && m.nudge == "" {
+		if status != "" {
+			status += st.Muted.Render(" · ")
+		}
+		status += role
 	}
 	status += st.Muted.Render(" · " + speedLabel(m.speed))
 	where := m.where()
@@ -107,10 +91,53 @@ func (m *lessonModel) header(width int) string {
 	if named := " " + st.Title.Render("SessionLab") + st.Muted.Render(" · ") + strings.TrimPrefix(left, " "); width >= 100 && ansi.StringWidth(named) <= room {
 		left = named // the program's name, where it does not cut the lesson's place short
 	}
+	if ansi.StringWidth(left) > room && strings.Contains(where, ": ") {
+		// The part's name goes first: where in the lesson matters more.
+		_, short, _ := strings.Cut(where, ": ")
+		if p, rest, ok := strings.Cut(short, " · "); ok && !strings.HasPrefix(p, "step") {
+			short = rest
+		}
+		left = " " + st.Title.Render(m.lesson.Title) + st.Muted.Render(" · ") + short
+	}
 	if ansi.StringWidth(left) > room {
 		left = ansi.Truncate(left, room, "…")
 	}
 	return left + strings.Repeat(" ", max(width-ansi.StringWidth(left)-ansi.StringWidth(status), 1)) + status
+}
+
+// runStatus is the header's word on the run: a replay, playing, or (for
+// whoever steps it) paused; a class's teacher and students add their
+// role (classRole).
+func (m *lessonModel) runStatus() string {
+	st := m.c.styles
+	switch {
+	case m.replaying():
+		return st.Replay.Render(" REPLAY ") + st.Muted.Render(fmt.Sprintf(" %d of %d", m.cursor+1, m.shown+1))
+	case m.stage == stagePlaying:
+		return st.Live.Render("▶ playing")
+	case m.c.deps.Present && m.c.room == nil:
+		return st.Muted.Render("presenting")
+	case m.c.room != nil || m.follow != nil:
+		return "" // the teacher steps: the role says the rest
+	}
+	return st.Paused.Render(" PAUSED ") + st.Muted.Render(" → next")
+}
+
+// classRole is who this screen is in a class: the teacher's roster, a
+// student following, or one exploring on their own; "" out of class.
+func (m *lessonModel) classRole() string {
+	st := m.c.styles
+	switch {
+	case m.c.deps.Present && m.c.room != nil:
+		return st.Muted.Render(m.classStatus())
+	case m.follow != nil && m.follow.Locked:
+		return st.Muted.Render("with the teacher · locked")
+	case m.follow != nil:
+		return st.Muted.Render("with the teacher")
+	case m.c.exploring:
+		return st.Bold.Render("on your own") + st.Muted.Render(" · e: back")
+	}
+	return ""
 }
 
 // where is the part and the step the cursor is at: "part 2 of 3:

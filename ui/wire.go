@@ -126,7 +126,11 @@ func (m *lessonModel) wireCaption(width int) string {
 	// slowed, and what loopback really took.
 	var options []string
 	lead := ""
-	if !m.playing() {
+	switch {
+	case m.playing():
+	case m.follow != nil:
+		lead = "paused: no socket calls until the teacher's → · "
+	default:
 		lead = "paused: no socket calls until → · "
 	}
 	if transit != "" {

@@ -121,7 +121,7 @@ func TestClassFollows(t *testing.T) {
 	mark := amy.mark()
 	consoleFrom = len(console.String())
 	amy.typ(t, "\x1b[6~ ")
-	amy.waitAfter(t, mark, "The teacher steps for the class")
+	amy.waitAfter(t, mark, "the teacher steps · e: explore alone")
 	if strings.Contains(console.String()[consoleFrom:], "step 4 of") {
 		t.Fatal("a student's → moved the teacher's run")
 	}
@@ -145,21 +145,21 @@ func TestClassFollows(t *testing.T) {
 	// amy explores on her own, and comes back to the teacher's step.
 	mark = amy.mark()
 	amy.typ(t, "e")
-	amy.waitAfter(t, mark, "exploring on your own")
+	amy.waitAfter(t, mark, "on your own · e: back")
 	consoleShows("1 exploring")
 	amy.typ(t, "\x1b[6~") // her own run answers her own →
 	amy.waitAfter(t, mark, "step 1 of")
 	mark = amy.mark()
 	amy.typ(t, "e")
-	amy.waitAfter(t, mark, "following the teacher") // her screen again: the teacher's run
-	amy.waitAfter(t, mark, "✓ Right: V(A) = 2")     // at the teacher's step, her answer standing
+	amy.waitAfter(t, mark, "with the teacher")  // her screen again: the teacher's run
+	amy.waitAfter(t, mark, "✓ Right: V(A) = 2") // at the teacher's step, her answer standing
 	// Locked, nobody leaves.
 	mark = amy.mark()
 	teacher("L")
 	consoleShows("locked")
-	amy.waitAfter(t, mark, "following the teacher · locked")
+	amy.waitAfter(t, mark, "with the teacher · locked")
 	amy.typ(t, "e")
-	amy.waitFor(t, "keeps the class together")
+	amy.waitFor(t, "locked: the class stays on the teacher's step")
 	consoleFrom = len(console.String())
 	teacher("L")
 	consoleShows("class of 2: 2 following · 1x") // unlocked; and keys typed at once could come as one
@@ -191,14 +191,14 @@ func TestClassFollows(t *testing.T) {
 	teacher("\x1b[6~")
 	amy.waitFor(t, "Quiz: question 2 of 2")
 	teacher("\x1b[6~")
-	amy.waitFor(t, "The teacher goes on to the summary.")
+	amy.waitFor(t, "The summary comes when the teacher goes on.")
 	teacher("\x1b[6~")
 	consoleShows("The class's answers")
 	consoleShows("1 right of 1 · Is the gap between data packets synchronization?")
 	amy.waitFor(t, "quiz: 1 of 2 answered, 1 right")
 
 	teacher("q") // once: the console asks, as one stray key must not end a class
-	consoleShows("Press q again to end the class")
+	consoleShows("q again ends the class")
 	teacher("q")
 
 	for _, s := range []*terminal{amy, late} {
@@ -339,7 +339,7 @@ func TestTeacherKey(t *testing.T) {
 	nothing := []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}
 
 	teacher := connect(t, addr, &gossh.ClientConfig{User: "prof", Auth: withKey}, 100, 30)
-	teacher.waitFor(t, "L lock the room") // the teacher's console
+	teacher.waitFor(t, "No students yet. They join with") // the teacher's console
 	amy := connect(t, addr, &gossh.ClientConfig{User: "amy", Auth: nothing}, 100, 30)
 	twin := connect(t, addr, &gossh.ClientConfig{User: "prof", Auth: withKey}, 80, 24)
 	amy.waitFor(t, "1. Establish")
@@ -358,9 +358,13 @@ func TestTeacherKey(t *testing.T) {
 	teacher.waitFor(t, "Answered: 1 of 2 students")
 	teacher.typ(t, "c")
 	teacher.waitFor(t, " 1 amy") // named: who chose what
+	// The teacher goes back to the lessons: so does the class.
+	mark := amy.mark()
+	teacher.typ(t, "\x1b")
+	amy.waitAfter(t, mark, "In class: your screen follows the teacher's")
 
 	teacher.typ(t, "q")
-	teacher.waitFor(t, "Press q again to end the class")
+	teacher.waitFor(t, "q again ends the class")
 	teacher.typ(t, "q")
 	for _, s := range []*terminal{amy, twin} {
 		s.waitEnd(t)

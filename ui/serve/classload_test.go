@@ -205,7 +205,7 @@ func TestClassLoad(t *testing.T) {
 	t.Logf("%d students, the class its own process: teacher's step to student screen %s; cadence stray on students' screens %s; class process %.2f cores while playing, peak RSS %s",
 		n, percentiles(lag), percentiles(stray), cpu, peak[1])
 	keys.Write([]byte("q"))
-	consoleShows(regexp.MustCompile(`Press q again`))
+	consoleShows(regexp.MustCompile(`q again ends the class`))
 	keys.Write([]byte("q"))
 	for _, term := range students {
 		term.waitEnd(t)

@@ -130,8 +130,16 @@ func (r *room) classOver() {
 	}
 	r.mu.Unlock()
 	for _, st := range all {
-		st.end("class is over: the instructor stopped SessionLab. Thank you!")
+		st.end(r.overMessage())
 	}
+}
+
+// overMessage is what every student reads when the room closes.
+func (r *room) overMessage() string {
+	if r.hub != nil {
+		return "class is over: the teacher ended it. Thank you!"
+	}
+	return "class is over: the instructor stopped SessionLab. Thank you!"
 }
 
 // watchIdle ends st's session once no key has come for the idle timeout.
