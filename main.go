@@ -30,7 +30,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -38,8 +37,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	charmlog "github.com/charmbracelet/log"
 
 	"sessionlab/lessons"
 	"sessionlab/lessons/progress"
@@ -211,21 +208,11 @@ func runClass(ctx context.Context, o *options, e env) error {
 	if e.tty == nil {
 		return errors.New("class needs a terminal for the teacher's console, or --teacher-key to teach over SSH")
 	}
-	// One log per config dir, appended to: a class after a class does not
-	// leave files behind in /tmp.
-	if err := os.MkdirAll(o.serve.ConfigDir, 0o700); err != nil {
-		return err
-	}
-	logf, err := os.OpenFile(filepath.Join(o.serve.ConfigDir, "class.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	logf, err := o.serve.LogToFile("class.log")
 	if err != nil {
 		return err
 	}
 	defer logf.Close()
-	o.serve.Log = slog.New(slog.NewTextHandler(logf, nil))
-	// The SSH library logs through charmbracelet/log's default logger, to
-	// stderr: the console's terminal. Its lines (a student's ctrl+c is
-	// one) go to the class's log instead.
-	charmlog.SetOutput(logf)
 	fmt.Fprintf(e.stdout, "The class's log: %s\n", logf.Name())
 	return serve.RunClass(ctx, o.serve, func(ctx context.Context, class *ui.Class) error {
 		o.Out, o.Notes, o.Getenv, o.Present, o.NoQuestions, o.Class = e.tty, e.stderr, e.getenv, true, o.serve.NoQuestions, class
@@ -322,19 +309,13 @@ func parseCommandLine(args []string, e env) (*options, int) {
 	case cmdServe, cmdClass:
 		o.serve.Flags(fs)
 		fs.StringVar(&dir, "lessons", "", "load lesson files from this directory")
-		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: each student's terminal decides)", func(v string) error {
-			o.Theme = v
-			return nil
-		})
+		o.themeFlag(fs, " (auto: each student's terminal decides)")
 		if o.cmd == cmdClass {
 			o.serve.ClassFlags(fs)
 		}
 	case cmdListen, cmdConnect:
 		fs.BoolVar(&o.plain, "plain", false, "print what happens as lines instead of the terminal UI (the default when output is not a terminal)")
-		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", "), func(v string) error {
-			o.Theme = v
-			return nil
-		})
+		o.themeFlag(fs, "")
 		if o.cmd == cmdListen {
 			fs.StringVar(&o.Addr, "addr", o.Addr, "HOST:PORT to listen on")
 		}
@@ -350,10 +331,7 @@ func parseCommandLine(args []string, e env) (*options, int) {
 		fs.StringVar(&speed, "speed", "1", fmt.Sprintf("pacing speed, from %g to %g", sim.MinSpeed, sim.MaxSpeed))
 		fs.StringVar(&o.Addr, "addr", o.Addr, "HOST:PORT for the lesson's server to listen on")
 		fs.BoolVar(&o.Live, "live", false, "start lessons playing in real time, each step as it happens (default: paused, a step per key)")
-		fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+" (auto: asks the terminal for its background; also SESSIONLAB_THEME)", func(v string) error {
-			o.Theme = v
-			return nil
-		})
+		o.themeFlag(fs, " (auto: asks the terminal for its background; also SESSIONLAB_THEME)")
 		fs.BoolVar(&o.Present, "present", false, "presenter mode for a room: large narration, the state panels and the sequence diagram; PgDn steps, space plays in real time; nothing scored or saved")
 		fs.BoolVar(&o.NoQuestions, "no-questions", false, "run lessons without predictions and quizzes")
 		fs.StringVar(&o.ConfigDir, "config-dir", "", "where progress.json is kept (default: your config directory's sessionlab/)")
@@ -400,8 +378,8 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest [
 		if len(rest) > 0 {
 			return fmt.Errorf("unexpected argument %q (see sessionlab %s --help)", rest[0], o.cmd)
 		}
-		if _, err := ui.ThemeFor(o.Theme, true); err != nil {
-			return fmt.Errorf("--theme: %v", err)
+		if err := o.checkTheme(); err != nil {
+			return err
 		}
 		if o.cmd == cmdConnect {
 			return sim.CheckPeerAddr(o.Addr)
@@ -411,10 +389,8 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest [
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected argument %q (flags only; see sessionlab --help)", rest[0])
 	}
-	if o.Book = builtin; dir != "" {
-		if o.Book, err = lessons.LoadDir(dir); err != nil {
-			return err
-		}
+	if err := o.loadBook(builtin, dir); err != nil {
+		return err
 	}
 	if o.lesson, err = o.Book.Named(lesson); o.lesson != nil {
 		o.Lesson = o.lesson.ID
@@ -428,8 +404,8 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest [
 	if o.Speed, err = strconv.ParseFloat(strings.TrimSpace(speed), 64); err != nil || !sim.ValidSpeed(o.Speed) {
 		return fmt.Errorf("--speed %q is not a number from %g to %g", speed, sim.MinSpeed, sim.MaxSpeed)
 	}
-	if _, err := ui.ThemeFor(o.Theme, true); err != nil {
-		return fmt.Errorf("--theme: %v", err)
+	if err := o.checkTheme(); err != nil {
+		return err
 	}
 	for _, f := range o.Faults {
 		if err := f.Check(o.Book.Scenarios(o.lesson)); err != nil {
@@ -446,16 +422,38 @@ func (o *options) check(builtin *lessons.Book, dir, lesson, speed string, rest [
 }
 
 // checkServe checks serve's flags and fills in the config dir.
-func (o *options) checkServe(builtin *lessons.Book, dir string) (err error) {
-	if o.Book = builtin; dir != "" {
-		if o.Book, err = lessons.LoadDir(dir); err != nil {
-			return err
-		}
+func (o *options) checkServe(builtin *lessons.Book, dir string) error {
+	if err := o.loadBook(builtin, dir); err != nil {
+		return err
 	}
+	if err := o.checkTheme(); err != nil {
+		return err
+	}
+	return o.serve.Check()
+}
+
+// themeFlag defines --theme; note says what auto means for the command.
+func (o *options) themeFlag(fs *flag.FlagSet, note string) {
+	fs.Func("theme", "colours: "+strings.Join(ui.ThemeNames(), ", ")+note, func(v string) error {
+		o.Theme = v
+		return nil
+	})
+}
+
+// checkTheme refuses a theme that is not one.
+func (o *options) checkTheme() error {
 	if _, err := ui.ThemeFor(o.Theme, true); err != nil {
 		return fmt.Errorf("--theme: %v", err)
 	}
-	return o.serve.Check()
+	return nil
+}
+
+// loadBook takes the lessons from dir, or the built-in ones.
+func (o *options) loadBook(builtin *lessons.Book, dir string) (err error) {
+	if o.Book = builtin; dir != "" {
+		o.Book, err = lessons.LoadDir(dir)
+	}
+	return err
 }
 
 // parseFlags parses args with fs. --help prints intro and the flags on

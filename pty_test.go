@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sessionlab/ui/ptytest"
 	"strings"
 	"sync"
 	"syscall"
@@ -36,26 +37,8 @@ func startTerminal(t *testing.T, env []string, args ...string) *terminal {
 // as the leader of its session.
 func startOnTerminal(t *testing.T, env []string, program string, args ...string) *terminal {
 	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	fd := int(master.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slave, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master, slave := ptytest.Open(t, 100, 30)
 	defer slave.Close()
-	if err := unix.IoctlSetWinsize(int(slave.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 30, Col: 100}); err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command(program, args...)
 	// Progress goes to a directory of the test's own, never the user's.
 	cmd.Env = append(os.Environ(), append([]string{"TERM=xterm-256color", "XDG_CONFIG_HOME=" + t.TempDir()}, env...)...)

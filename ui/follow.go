@@ -64,32 +64,27 @@ func (r Room) answered(q string, choices int) (n int, counts []int) {
 // roomMsg is the class's newest state, for the teacher.
 type roomMsg Room
 
-// waitRoom waits for the class's next state.
-func waitRoom(ch <-chan Room) tea.Cmd {
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		r, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return roomMsg(r)
-	}
+// waitRoom waits for the class's next state, for the teacher.
+func waitRoom(ch <-chan Room) tea.Cmd { return waitOn(ch, func(r Room) tea.Msg { return roomMsg(r) }) }
+
+// waitFollow waits for the teacher's next state, for a follower.
+func waitFollow(ch <-chan FollowState) tea.Cmd {
+	return waitOn(ch, func(st FollowState) tea.Msg { return followMsg(st) })
 }
 
-// waitFollow waits for the teacher's next state: the one command that
-// brings them, armed again after each.
-func waitFollow(ch <-chan FollowState) tea.Cmd {
+// waitOn is the one command that brings a class's next state from ch,
+// armed again after each; a closed channel (the class is over) brings
+// nothing, and no channel (not in a class) arms nothing.
+func waitOn[T any](ch <-chan T, msg func(T) tea.Msg) tea.Cmd {
 	if ch == nil {
 		return nil
 	}
 	return func() tea.Msg {
-		st, ok := <-ch
+		v, ok := <-ch
 		if !ok {
 			return nil
 		}
-		return followMsg(st)
+		return msg(v)
 	}
 }
 

@@ -82,22 +82,24 @@ func (m *lessonModel) header(width int) string {
 		status += role
 	}
 	status += st.Muted.Render(" · " + speedLabel(m.speed))
-	where := m.where()
-	left := " " + st.Title.Render(m.lesson.Title)
-	if where != "" {
-		left += st.Muted.Render(" · ") + where
+	part, step := m.where()
+	place := func(parts ...string) string {
+		left := " " + st.Title.Render(m.lesson.Title)
+		for _, p := range parts {
+			if p != "" {
+				left += st.Muted.Render(" · ") + p
+			}
+		}
+		return left
 	}
 	room := width - ansi.StringWidth(status) - 1
-	if named := " " + st.Title.Render("SessionLab") + st.Muted.Render(" · ") + strings.TrimPrefix(left, " "); width >= 100 && ansi.StringWidth(named) <= room {
-		left = named // the program's name, where it does not cut the lesson's place short
-	}
-	if ansi.StringWidth(left) > room && strings.Contains(where, ": ") {
-		// The part's name goes first: where in the lesson matters more.
-		_, short, _ := strings.Cut(where, ": ")
-		if p, rest, ok := strings.Cut(short, " · "); ok && !strings.HasPrefix(p, "step") {
-			short = rest
-		}
-		left = " " + st.Title.Render(m.lesson.Title) + st.Muted.Render(" · ") + short
+	left := place(part, step)
+	switch {
+	case width >= 100 && ansi.StringWidth(left)+ansi.StringWidth("SessionLab · ") <= room:
+		// The program's name, where it does not cut the lesson's place short.
+		left = " " + st.Title.Render("SessionLab") + st.Muted.Render(" · ") + strings.TrimPrefix(left, " ")
+	case ansi.StringWidth(left) > room && step != "":
+		left = place(step) // the part's name goes first: where in the lesson matters more
 	}
 	if ansi.StringWidth(left) > room {
 		left = ansi.Truncate(left, room, "…")
@@ -141,41 +143,40 @@ func (m *lessonModel) classRole() string {
 }
 
 // where is the part and the step the cursor is at: "part 2 of 3:
-// negotiated release · step 12 of 20". The count is the normal path's,
-// from a rehearsal of the part; once a fault has changed the path it is
-// open-ended, and says so.
-func (m *lessonModel) where() string {
+// negotiated release" and "step 12 of 20" (either may be ""). The count
+// is the normal path's, from a rehearsal of the part; once a fault has
+// changed the path it is open-ended, and says so.
+func (m *lessonModel) where() (part, step string) {
 	switch m.stage {
 	case stageSummary:
-		return "summary"
+		return "", "summary"
 	case stageQuiz:
-		return "quiz"
+		return "", "quiz"
 	}
 	parts := len(m.lesson.Scenarios)
 	p := m.stop.part
-	var out []string
 	if parts > 1 {
-		out = append(out, fmt.Sprintf("part %d of %d: %s", p+1, parts, m.lesson.PartName(m.lesson.Scenarios[p])))
+		part = fmt.Sprintf("part %d of %d: %s", p+1, parts, m.lesson.PartName(m.lesson.Scenarios[p]))
 	}
 	if m.cursor < 0 {
 		if m.first == 0 {
-			return "introduction"
+			return "", "introduction"
 		}
-		return strings.Join(out, " · ")
+		return part, ""
 	}
 	start := m.hist.recs[m.cursor].start
-	step := m.stepNumber(m.cursor)
+	n := m.stepNumber(m.cursor)
 	total, known := m.link.plan[m.lesson.Scenarios[p]]
 	within := m.withinRun(m.cursor)
 	switch {
 	case m.hist.faultedSince(start, m.shown):
-		out = append(out, fmt.Sprintf("step %d%s (a fault changed the path)", step, within))
-	case known && step <= total:
-		out = append(out, fmt.Sprintf("step %d of %d%s", step, total, within))
+		step = fmt.Sprintf("step %d%s (a fault changed the path)", n, within)
+	case known && n <= total:
+		step = fmt.Sprintf("step %d of %d%s", n, total, within)
 	default:
-		out = append(out, fmt.Sprintf("step %d%s", step, within))
+		step = fmt.Sprintf("step %d%s", n, within)
 	}
-	return strings.Join(out, " · ")
+	return part, step
 }
 
 // endpointLines draws the client on the left and the server on the

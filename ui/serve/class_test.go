@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -12,17 +11,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
-	"golang.org/x/sys/unix"
 
 	"sessionlab/lessons"
 	"sessionlab/lessons/progress"
 	"sessionlab/sim"
 	"sessionlab/ui"
+	"sessionlab/ui/ptytest"
 )
 
 // TestClassFollows: the teacher's console runs on a terminal of its own
@@ -37,7 +35,7 @@ func TestClassFollows(t *testing.T) {
 	before := sockets(t)
 	// The teacher's terminal: a pseudo-terminal of 100×30, drawn to and
 	// read away; keys are typed on its other end.
-	keys, screen := openPTY(t, 100, 30)
+	keys, screen := ptytest.Open(t, 100, 30)
 	var console syncBuffer // what the teacher's console drew
 	go io.Copy(&console, keys)
 	consoleFrom := 0 // where the console's output is read from: what came since the last step
@@ -246,32 +244,6 @@ func sockets(t *testing.T) int {
 		}
 	}
 	return n
-}
-
-// openPTY opens a pseudo-terminal of w×h: its master (what a terminal
-// emulator holds) and its slave (what a program draws on).
-func openPTY(t *testing.T, w, h int) (master, slave *os.File) {
-	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	fd := int(master.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetUint32(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.IoctlSetWinsize(int(slave.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: uint16(h), Col: uint16(w)}); err != nil {
-		t.Fatal(err)
-	}
-	return master, slave
 }
 
 // TestTeacherStepsKeepWatchersIn: in a class, a student who only watches

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sessionlab/ui/ptytest"
 	"slices"
 	"strconv"
 	"strings"
@@ -103,7 +104,7 @@ func TestClassLoad(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "sessionlab").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	keys, screen := openPTY(t, 120, 35)
+	keys, screen := ptytest.Open(t, 120, 35)
 	defer func() { screen.Close(); keys.Close() }()
 	cmd := exec.Command(bin, "class", "--listen", "127.0.0.1:0", "--config-dir", t.TempDir(), "--no-questions",
 		"--max-sessions", strconv.Itoa(n+5), "--attempts-per-minute", strconv.Itoa(n+50))
